@@ -1,0 +1,14 @@
+/* core/cli/commands.h - the subcommands of the dagplan command.
+ *
+ * Each subcommand lives in core/cli/cmd_<name>.c and has the signature of
+ * dp_cmd_fn: argv[0] is the subcommand's name. It returns the process exit
+ * status: 0 success, 1 the data, rules or solve failed, 2 wrong usage. */
+#ifndef DAGPLAN_CLI_COMMANDS_H
+#define DAGPLAN_CLI_COMMANDS_H
+
+typedef int (*dp_cmd_fn)(int argc, char **argv);
+
+int dp__cmd_check(int argc, char **argv);
+int dp__cmd_init(int argc, char **argv);
+
+#endif

@@ -1,0 +1,36 @@
+/* dagplan/load.h - loading and validating centre and municipality directories.
+ *
+ * The loader reads every file of a centre directory (FORMAT.md section 1),
+ * reports every problem it finds (not just the first) as a diagnostic with
+ * file:line:column and what was expected, and builds a dp_model when nothing
+ * is an error. Warnings (an unknown column, a choice the child's group is not
+ * eligible for) do not stop the model from being built. */
+#ifndef DAGPLAN_LOAD_H
+#define DAGPLAN_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dagplan/error.h"
+#include "dagplan/model.h"
+
+/* Loads the centre directory dir. Every problem is added to diags (which must
+ * not be NULL). On success (no error diagnostics) stores a new model in *out,
+ * to be freed with dp_model_free(). Returns DP_OK, DP_EINPUT when diags holds
+ * errors (then *out is untouched), DP_EIO when dir cannot be read, DP_ENOMEM. */
+dp_status dp_load_centre(const char *dir, dp_diags *diags, dp_model **out, dp_error *err);
+
+/* True when dir is a municipality directory: it has no children.csv but has
+ * subdirectories that do (optionally with a municipality.lua). */
+bool dp_load_is_municipality(const char *dir);
+
+/* Lists the centre directories of the municipality directory dir, sorted by
+ * name, as paths "dir/name". On success *out is a malloc'd array of n malloc'd
+ * strings; free with dp_load_free_list(). Problems (no centres, an unreadable
+ * municipality.lua) go to diags. */
+dp_status dp_load_municipality(const char *dir, dp_diags *diags, char ***out, size_t *n,
+                               dp_error *err);
+
+void dp_load_free_list(char **list, size_t n);
+
+#endif
