@@ -11,8 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A kept diagnostic with the owned copies its public view points at. */
+typedef struct item {
+    dp_diag pub; /* what dp_diags_get returns */
+    char *file;  /* owned; pub.file points here */
+    char *msg;   /* owned; pub.msg points here */
+} item;
+
 struct dp_diags {
-    dp_diag *items;    /* kept diagnostics */
+    item *items;       /* kept diagnostics */
     size_t n, cap;     /* kept, allocated */
     size_t limit;      /* most kept */
     size_t n_dropped;  /* counted but not kept */
@@ -35,8 +42,8 @@ void dp_diags_free(dp_diags *d)
     if (!d)
         return;
     for (size_t i = 0; i < d->n; i++) {
-        free((char *) d->items[i].file);
-        free((char *) d->items[i].msg);
+        free(d->items[i].file);
+        free(d->items[i].msg);
     }
     free(d->items);
     free(d);
@@ -61,7 +68,7 @@ dp_status dp_diags_addv(dp_diags *d, dp_severity sev, const dp_loc *at, const ch
                         va_list ap)
 {
     char buf[1024];
-    dp_diag *item;
+    item *it;
 
     if (sev == DP_SEV_ERROR)
         d->n_errors++;
@@ -73,25 +80,27 @@ dp_status dp_diags_addv(dp_diags *d, dp_severity sev, const dp_loc *at, const ch
     }
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;
-        dp_diag *items = realloc(d->items, cap * sizeof *items);
+        item *items = realloc(d->items, cap * sizeof *items);
         if (!items)
             return DP_ENOMEM;
         d->items = items;
         d->cap = cap;
     }
     vsnprintf(buf, sizeof buf, fmt, ap);
-    item = &d->items[d->n];
-    item->file = copy_string(at && at->file ? at->file : "");
-    item->msg = copy_string(buf);
-    if (!item->file || !item->msg) {
-        free((char *) item->file);
-        free((char *) item->msg);
+    it = &d->items[d->n];
+    it->file = copy_string(at && at->file ? at->file : "");
+    it->msg = copy_string(buf);
+    if (!it->file || !it->msg) {
+        free(it->file);
+        free(it->msg);
         return DP_ENOMEM;
     }
-    item->severity = sev;
-    item->line = at ? at->line : 0;
-    item->column = at ? at->column : 0;
-    item->seq = d->seq++;
+    it->pub.file = it->file;
+    it->pub.msg = it->msg;
+    it->pub.severity = sev;
+    it->pub.line = at ? at->line : 0;
+    it->pub.column = at ? at->column : 0;
+    it->pub.seq = d->seq++;
     d->n++;
     return DP_OK;
 }
@@ -134,12 +143,12 @@ size_t dp_diags_n_kept(const dp_diags *d)
 
 const dp_diag *dp_diags_get(const dp_diags *d, size_t i)
 {
-    return i < d->n ? &d->items[i] : NULL;
+    return i < d->n ? &d->items[i].pub : NULL;
 }
 
 static int compare_diags(const void *pa, const void *pb)
 {
-    const dp_diag *a = pa, *b = pb;
+    const dp_diag *a = &((const item *) pa)->pub, *b = &((const item *) pb)->pub;
     int c = strcmp(a->file, b->file);
 
     if (c)
@@ -160,7 +169,7 @@ void dp_diags_sort(dp_diags *d)
 void dp_diags_print(const dp_diags *d, FILE *f)
 {
     for (size_t i = 0; i < d->n; i++) {
-        const dp_diag *x = &d->items[i];
+        const dp_diag *x = &d->items[i].pub;
         if (x->file[0]) {
             fprintf(f, "%s:", x->file);
             if (x->line) {

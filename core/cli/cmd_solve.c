@@ -1,0 +1,253 @@
+/* core/cli/cmd_solve.c - `dagplan solve DIR`: load, solve, store the schedule
+ * as a new version, print a summary, optionally write the schedule JSON.
+ *
+ * Nothing is stored when the solve fails or is interrupted: the version is
+ * added in one transaction after the solve, and the JSON file is written by
+ * rename, so the last good schedule survives any failure. */
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "commands.h"
+#include "common.h"
+#include "dagplan/export.h"
+#include "dagplan/solve.h"
+#include "dagplan/time.h"
+
+static const char help[] =
+    "Usage: dagplan solve DIR [--week YYYY-Www] [--seed N] [--time-limit SEC]\n"
+    "                         [--json FILE] [--db FILE] [--max-moves N] [--quiet]\n\n"
+    "Plans the week of the centre in DIR: assigns children to sections of the\n"
+    "activities they chose and picks times for sessions with candidate times, so\n"
+    "that every hard rule holds and the objective is as high as possible. The\n"
+    "schedule is stored as a new version in the centre's store and summarised.\n\n"
+    "  --week YYYY-Www   the ISO week to plan (dates in the JSON); default: a weekly\n"
+    "                    template with no dates\n"
+    "  --seed N          random seed; the same seed gives the same schedule (default 1)\n"
+    "  --time-limit SEC  safety cap on the search in seconds (default 10); the search\n"
+    "                    normally stops earlier on its own; 0 means construction only\n"
+    "  --json FILE       also write the schedule JSON (FORMAT.md section 5) to FILE\n"
+    "  --db FILE         the store (default DIR/dagplan.db)\n"
+    "  --max-moves N     move budget of the local search (default: by size)\n"
+    "  --quiet           print no summary\n\n"
+    "Exit status: 0 solved and stored, 1 the data or the solve failed (nothing is\n"
+    "stored), 2 wrong usage.\n";
+
+static volatile int interrupted;
+
+static void on_signal(int sig)
+{
+    (void) sig;
+    interrupted = 1;
+}
+
+static void print_progress(void *ud, const dp_progress *p)
+{
+    (void) ud;
+    fprintf(stderr, "\rsolving: %llu moves, best %lld of at most %lld, %.1f s   ",
+            (unsigned long long) p->moves, (long long) p->best, (long long) p->bound, p->seconds);
+}
+
+typedef struct solve_args {
+    const char *dir, *json, *db;
+    dp_week week;
+    char week_text[16];
+    dp_solve_options o;
+    bool quiet;
+} solve_args;
+
+static int parse(int argc, char **argv, solve_args *a)
+{
+    dp_opt opts[] = {{"week", true}, {"seed", true},      {"time-limit", true}, {"json", true},
+                     {"db", true},   {"max-moves", true}, {"quiet", false}};
+    size_t n = sizeof opts / sizeof *opts;
+    dp_args args;
+    unsigned long long v;
+
+    if (dp__args_parse(argc, argv, opts, n, &args) != 0)
+        return 2;
+    if (args.help) {
+        fputs(help, stdout);
+        exit(0);
+    }
+    if (args.n_positional != 1) {
+        fputs(help, stderr);
+        return 2;
+    }
+    memset(a, 0, sizeof *a);
+    dp_solve_options_init(&a->o);
+    a->dir = args.positional[0];
+    a->json = dp__args_get(opts, n, "json")->value;
+    a->db = dp__args_get(opts, n, "db")->value;
+    a->quiet = dp__args_get(opts, n, "quiet")->given;
+    const char *w = dp__args_get(opts, n, "week")->value;
+    if (w) {
+        if (dp_isoweek_parse(w, strlen(w), &a->week.year, &a->week.week) != 0) {
+            fprintf(stderr, "dagplan solve: --week expects YYYY-Www (e.g. 2027-W03), got '%s'\n", w);
+            return 2;
+        }
+        a->week.is_set = true;
+        dp_isoweek_format(a->week.year, a->week.week, a->week_text);
+    }
+    const char *seed = dp__args_get(opts, n, "seed")->value;
+    if (seed) {
+        if (dp__args_uint(seed, &v) != 0) {
+            fprintf(stderr, "dagplan solve: --seed expects a non-negative integer, got '%s'\n", seed);
+            return 2;
+        }
+        a->o.seed = v;
+    }
+    const char *mm = dp__args_get(opts, n, "max-moves")->value;
+    if (mm) {
+        if (dp__args_uint(mm, &v) != 0 || v == 0) {
+            fprintf(stderr, "dagplan solve: --max-moves expects a positive integer, got '%s'\n", mm);
+            return 2;
+        }
+        a->o.max_moves = v;
+    }
+    const char *tl = dp__args_get(opts, n, "time-limit")->value;
+    if (tl) {
+        char *end = NULL;
+        double t = strtod(tl, &end);
+        if (!*tl || *end || !(t >= 0) || !isfinite(t)) {
+            fprintf(stderr, "dagplan solve: --time-limit expects seconds >= 0, got '%s'\n", tl);
+            return 2;
+        }
+        a->o.time_limit_s = t;
+    }
+    return 0;
+}
+
+static void print_summary(const dp_model *m, const dp_solution *sol, const solve_args *a)
+{
+    const dp_id *cs = dp_solution_choice_sections(sol);
+    const uint32_t *count = dp_solution_section_counts(sol);
+    unsigned chose[4] = {0}, got[4] = {0}, wished[10] = {0}, granted[10] = {0};
+    unsigned cancelled = 0, n_granted = 0;
+    dp_score sc;
+    dp_solve_stats st;
+
+    for (dp_id c = 0; c < m->n_children; c++) {
+        const dp_child *ch = &m->children[c];
+        bool any = false;
+        if (ch->n_choices == 0)
+            continue;
+        chose[ch->priority]++;
+        for (uint32_t i = ch->choice0; i < ch->choice0 + ch->n_choices; i++) {
+            int r = m->choices[i].rank < 9 ? m->choices[i].rank : 9;
+            wished[r]++;
+            if (cs[i] != DP_NONE) {
+                any = true;
+                granted[r]++;
+                n_granted++;
+            }
+        }
+        got[ch->priority] += any;
+    }
+    for (dp_id s = 0; s < m->n_sections; s++)
+        cancelled += count[s] == 0;
+    dp_solution_score(sol, &sc);
+    dp_solution_stats(sol, &st);
+    printf("%s (%s), %s%s, seed %llu\n", m->centre.name, m->centre.id,
+           a->week.is_set ? "week " : "weekly template", a->week.is_set ? a->week_text : "",
+           (unsigned long long) a->o.seed);
+    printf("  children with an activity, by priority:");
+    for (int p = 0; p < 4; p++)
+        if (chose[p])
+            printf("  %d: %u of %u", p, got[p], chose[p]);
+    printf("\n  choices granted: %u of %u; by rank:", n_granted, m->n_choices);
+    for (int r = 1; r < 10; r++)
+        if (wished[r])
+            printf("  %d%s: %u/%u", r, r == 9 ? "+" : "", granted[r], wished[r]);
+    printf("\n  sections: %u running, %u cancelled (no children)\n", m->n_sections - cancelled,
+           cancelled);
+    printf("  score %lld = coverage %lld + breadth %lld + rank %lld + rules %lld + stability %lld\n",
+           (long long) sc.total, (long long) sc.coverage, (long long) sc.breadth,
+           (long long) sc.rank, (long long) sc.rules, (long long) sc.stability);
+    printf("  hard violations: %lld\n", (long long) sc.hard_violations);
+    printf("  search: %s after %llu moves in %.2f s (upper bound %lld, %.2f%%)\n",
+           dp_stop_describe(st.stop), (unsigned long long) st.moves, st.seconds,
+           (long long) st.bound, st.bound ? 100.0 * (double) sc.total / (double) st.bound : 100.0);
+}
+
+static int store_and_write(const solve_args *a, const dp_solution *sol, unsigned *version)
+{
+    dp_store *store = NULL;
+    dp_buf json;
+    dp_error err = {0};
+    int64_t snap = 0;
+    dp_score sc;
+    int status = 1;
+
+    dp_buf_init(&json);
+    dp_export_json(sol, &a->week, &json);
+    if (dp_buf_status(&json, &err) != DP_OK)
+        goto done;
+    if (dp__cli_open_store("solve", a->dir, a->db, &store) != 0) {
+        dp_buf_release(&json);
+        return 1;
+    }
+    dp_solution_score(sol, &sc);
+    if (dp_store_snapshot(store, a->dir, dp__input_files, dp__n_input_files, &snap, &err) != DP_OK)
+        goto done;
+    dp_store_version_new v = {a->week.is_set ? a->week_text : "", snap, a->o.seed, sc.total,
+                              json.data, 0, "solve"};
+    if (dp_store_add_version(store, &v, version, &err) != DP_OK)
+        goto done;
+    if (a->json && dp_buf_write_file(&json, a->json, &err) != DP_OK)
+        goto done;
+    status = 0;
+done:
+    if (status != 0) {
+        fprintf(stderr, "dagplan solve: ");
+        dp_error_print(&err, stderr, false);
+    }
+    dp_store_close(store);
+    dp_buf_release(&json);
+    return status;
+}
+
+int dp__cmd_solve(int argc, char **argv)
+{
+    solve_args a;
+    dp_model *m = NULL;
+    dp_solution *sol = NULL;
+    dp_error err = {0};
+    unsigned version = 0;
+    int status = parse(argc, argv, &a);
+
+    if (status != 0)
+        return status;
+    if (dp__cli_load("solve", a.dir, &m) != 0)
+        return 1;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    a.o.interrupt = &interrupted;
+    if (isatty(STDERR_FILENO) && !a.quiet)
+        a.o.progress = print_progress;
+    dp_status rc = dp_solve(m, &a.o, &sol, &err);
+    if (a.o.progress)
+        fprintf(stderr, "\r%70s\r", "");
+    if (rc != DP_OK) {
+        fprintf(stderr, "dagplan solve: ");
+        dp_error_print(&err, stderr, false);
+        status = 1;
+    } else if (interrupted) {
+        fprintf(stderr, "dagplan solve: interrupted; nothing was stored\n");
+        status = 1;
+    } else {
+        status = store_and_write(&a, sol, &version);
+        if (status == 0 && !a.quiet) {
+            print_summary(m, sol, &a);
+            printf("  stored as version %u of %s\n", version,
+                   a.week.is_set ? a.week_text : "the weekly template");
+        }
+    }
+    dp_solution_free(sol);
+    dp_model_free(m);
+    return status;
+}

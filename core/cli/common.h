@@ -1,0 +1,23 @@
+/* core/cli/common.h - pieces several subcommands share: loading a centre with
+ * its diagnostics printed, opening its store, parsing common options. */
+#ifndef DAGPLAN_CLI_COMMON_H
+#define DAGPLAN_CLI_COMMON_H
+
+#include <stdbool.h>
+
+#include "dagplan/model.h"
+#include "dagplan/store.h"
+
+/* Loads the centre in dir, printing every diagnostic to stderr (sorted).
+ * Returns 0 with *out set, or 1 after printing why it failed. */
+int dp__cli_load(const char *cmd, const char *dir, dp_model **out);
+
+/* Opens the store: db_path when not NULL, else DIR/dagplan.db. Returns 0 or
+ * 1 after printing the error. */
+int dp__cli_open_store(const char *cmd, const char *dir, const char *db_path, dp_store **out);
+
+/* The files of a centre directory that make up a solve's inputs. */
+extern const char *const dp__input_files[];
+extern const unsigned dp__n_input_files;
+
+#endif

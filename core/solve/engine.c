@@ -1,0 +1,384 @@
+/* core/solve/engine.c - see engine.h.
+ *
+ * Invariants: choice_section[ch] == s iff ch is among the members of s and
+ * among the grants of its child; section_count[s] is the number of members;
+ * the plugins' incremental state describes exactly this schedule. A move is
+ * digested once (children's before/after grants, section size changes) and
+ * handed to every plugin. Move buffers grow on demand and are reused, so the
+ * search loop does not allocate. */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GROW(ptr, n, cap, need)                                                                \
+    ((n) + (need) <= (cap) ? 0 : grow_array((void **) &(ptr), &(cap), (n) + (need), sizeof *(ptr)))
+
+static int grow_array(void **ptr, uint32_t *cap, uint32_t need, size_t size)
+{
+    uint32_t n = *cap ? *cap : 16;
+
+    while (n < need)
+        n *= 2;
+    void *p = realloc(*ptr, (size_t) n * size);
+    if (!p)
+        return -1;
+    *ptr = p;
+    *cap = n;
+    return 0;
+}
+
+static dp_status alloc_state(dp_engine *e, const dp_model *m)
+{
+    size_t n_members = 0;
+
+    e->choice_section = malloc(((size_t) m->n_choices + 1) * sizeof *e->choice_section);
+    e->section_count = calloc((size_t) m->n_sections + 1, sizeof *e->section_count);
+    e->session_slot = malloc(((size_t) m->n_sessions + 1) * sizeof *e->session_slot);
+    e->grants = calloc((size_t) m->n_choices + 1, sizeof *e->grants);
+    e->child_grants = malloc(((size_t) m->n_children + 1) * sizeof *e->child_grants);
+    e->child_n = calloc((size_t) m->n_children + 1, 1);
+    e->member0 = malloc(((size_t) m->n_sections + 1) * sizeof *e->member0);
+    e->member_pos = calloc((size_t) m->n_choices + 1, sizeof *e->member_pos);
+    e->child_stamp = calloc((size_t) m->n_children + 1, sizeof *e->child_stamp);
+    e->section_stamp = calloc((size_t) m->n_sections + 1, sizeof *e->section_stamp);
+    e->section_idx = calloc((size_t) m->n_sections + 1, sizeof *e->section_idx);
+    if (!e->choice_section || !e->section_count || !e->session_slot || !e->grants ||
+        !e->child_grants || !e->child_n || !e->member0 || !e->member_pos || !e->child_stamp ||
+        !e->section_stamp || !e->section_idx)
+        return DP_ENOMEM;
+    for (dp_id s = 0; s < m->n_sections; s++) {
+        e->member0[s] = (uint32_t) n_members;
+        n_members += m->sections[s].max_size;
+    }
+    e->members = calloc(n_members + 1, sizeof *e->members);
+    if (!e->members)
+        return DP_ENOMEM;
+    for (dp_id ch = 0; ch < m->n_choices; ch++)
+        e->choice_section[ch] = DP_NONE;
+    for (dp_id k = 0; k < m->n_sessions; k++)
+        e->session_slot[k] = m->sessions[k].slot0;
+    for (dp_id c = 0; c < m->n_children; c++)
+        e->child_grants[c] = &e->grants[m->children[c].choice0];
+    return DP_OK;
+}
+
+static void fill_view(dp_engine *e)
+{
+    e->view.m = e->m;
+    e->view.choice_section = e->choice_section;
+    e->view.section_count = e->section_count;
+    e->view.session_slot = e->session_slot;
+    e->view.child_grants = e->child_grants;
+    e->view.child_n_grants = e->child_n;
+    e->view.section_members = e->members;
+    e->view.member0 = e->member0;
+}
+
+dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *const *plugins,
+                          dp_error *err)
+{
+    dp_status rc;
+
+    memset(e, 0, sizeof *e);
+    e->m = m;
+    e->plugins = plugins;
+    while (plugins[e->n_plugins])
+        e->n_plugins++;
+    if (alloc_state(e, m) != DP_OK)
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the schedule state");
+    fill_view(e);
+    e->pstate = calloc(e->n_plugins + 1, sizeof *e->pstate);
+    e->relax = calloc(e->n_plugins + 1, sizeof *e->relax);
+    e->p_hard = calloc(e->n_plugins + 1, sizeof *e->p_hard);
+    e->mv_hard = calloc(e->n_plugins + 1, sizeof *e->mv_hard);
+    if (!e->pstate || !e->relax || !e->p_hard || !e->mv_hard)
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the plugins");
+    for (uint32_t i = 0; i < e->n_plugins; i++) {
+        const dp_plugin *p = plugins[i];
+        if (p->abi != DP_PLUGIN_ABI)
+            return DP_FAIL(err, DP_EINTERNAL, NULL, "plugin %s has ABI %d, expected %d", p->name,
+                           p->abi, DP_PLUGIN_ABI);
+        if (p->init) {
+            rc = p->init(&e->pstate[i], &e->view, err);
+            if (rc != DP_OK)
+                return rc;
+        }
+        dp_delta d;
+        p->full(e->pstate[i], &e->view, &d);
+        e->p_hard[i] = d.hard;
+        e->term[p->term] += d.score;
+    }
+    return DP_OK;
+}
+
+void dp__engine_release(dp_engine *e)
+{
+    for (uint32_t i = 0; e->pstate && i < e->n_plugins; i++)
+        if (e->plugins[i]->free)
+            e->plugins[i]->free(e->pstate[i]);
+    free(e->pstate);
+    free(e->relax);
+    free(e->p_hard);
+    free(e->mv_hard);
+    free(e->choice_section);
+    free(e->section_count);
+    free(e->session_slot);
+    free(e->grants);
+    free(e->child_grants);
+    free(e->child_n);
+    free(e->members);
+    free(e->member0);
+    free(e->member_pos);
+    free(e->child_stamp);
+    free(e->section_stamp);
+    free(e->section_idx);
+    free(e->pend);
+    free(e->mv_sessions);
+    free(e->mv_children);
+    free(e->mv_after);
+    free(e->mv_sections);
+    memset(e, 0, sizeof *e);
+}
+
+void dp__mv_begin(dp_engine *e)
+{
+    e->n_pend = 0;
+    e->n_mv_sessions = 0;
+    e->mv_digested = false;
+}
+
+int dp__mv_assign(dp_engine *e, dp_id choice, dp_id section)
+{
+    for (uint32_t i = 0; i < e->n_pend; i++)
+        if (e->pend[i].choice == choice) {
+            e->pend[i].section = section;
+            return 0;
+        }
+    if (GROW(e->pend, e->n_pend, e->cap_pend, 1) != 0)
+        return -1;
+    e->pend[e->n_pend++] = (dp_grant){choice, section};
+    e->mv_digested = false;
+    return 0;
+}
+
+int dp__mv_slot(dp_engine *e, dp_id session, uint32_t slot, bool members)
+{
+    if (GROW(e->mv_sessions, e->n_mv_sessions, e->cap_mv_sessions, 1) != 0)
+        return -1;
+    e->mv_sessions[e->n_mv_sessions++] =
+        (dp_session_change){session, e->session_slot[session], slot};
+    e->mv_digested = false;
+    /* The section's children are re-checked at the new time: list them with
+     * an unchanged grant (a no-op assignment). */
+    if (members) {
+        dp_id s = e->m->sessions[session].section;
+        for (uint32_t i = 0; i < e->section_count[s]; i++) {
+            dp_id ch = e->members[e->member0[s] + i];
+            bool pending = false;
+            for (uint32_t j = 0; j < e->n_pend && !pending; j++)
+                pending = e->pend[j].choice == ch;
+            if (!pending && dp__mv_assign(e, ch, s) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Lists section s among the move's sections, adding `change` to its size. */
+static int touch_section(dp_engine *e, dp_id s, int change)
+{
+    if (e->section_stamp[s] != e->stamp) {
+        if (GROW(e->mv_sections, e->n_mv_sections, e->cap_mv_sections, 1) != 0)
+            return -1;
+        e->section_stamp[s] = e->stamp;
+        e->section_idx[s] = e->n_mv_sections;
+        e->mv_sections[e->n_mv_sections++] =
+            (dp_section_change){s, e->section_count[s], e->section_count[s]};
+    }
+    dp_section_change *sc = &e->mv_sections[e->section_idx[s]];
+    sc->count_after = (uint32_t) ((int64_t) sc->count_after + change);
+    return 0;
+}
+
+/* Builds the after-list of child c: its grants with the pending changes. */
+static int digest_child(dp_engine *e, dp_id c)
+{
+    const dp_child *ch = &e->m->children[c];
+
+    if (GROW(e->mv_after, e->n_mv_after, e->cap_mv_after, ch->n_choices + 1) != 0 ||
+        GROW(e->mv_children, e->n_mv_children, e->cap_mv_children, 1) != 0)
+        return -1;
+    uint32_t start = e->n_mv_after;
+    for (uint8_t i = 0; i < e->child_n[c]; i++) {
+        dp_grant g = e->child_grants[c][i];
+        for (uint32_t j = 0; j < e->n_pend; j++)
+            if (e->pend[j].choice == g.choice)
+                g.section = e->pend[j].section;
+        if (g.section != DP_NONE)
+            e->mv_after[e->n_mv_after++] = g;
+    }
+    for (uint32_t j = 0; j < e->n_pend; j++)
+        if (e->m->choices[e->pend[j].choice].child == c &&
+            e->choice_section[e->pend[j].choice] == DP_NONE && e->pend[j].section != DP_NONE)
+            e->mv_after[e->n_mv_after++] = e->pend[j];
+    e->mv_children[e->n_mv_children++] = (dp_child_change){
+        c, e->child_grants[c], e->child_n[c], NULL, (uint8_t) (e->n_mv_after - start)};
+    return 0;
+}
+
+static int digest(dp_engine *e)
+{
+    e->stamp++;
+    if (e->stamp == 0) { /* wrapped: clear the stamps once in four billion moves */
+        memset(e->child_stamp, 0, e->m->n_children * sizeof *e->child_stamp);
+        memset(e->section_stamp, 0, e->m->n_sections * sizeof *e->section_stamp);
+        e->stamp = 1;
+    }
+    e->n_mv_children = e->n_mv_after = e->n_mv_sections = 0;
+    for (uint32_t j = 0; j < e->n_pend; j++) {
+        dp_id ch = e->pend[j].choice, c = e->m->choices[ch].child;
+        dp_id from = e->choice_section[ch], to = e->pend[j].section;
+        if (e->child_stamp[c] != e->stamp) {
+            e->child_stamp[c] = e->stamp;
+            if (digest_child(e, c) != 0)
+                return -1;
+        }
+        if (from != to && ((from != DP_NONE && touch_section(e, from, -1) != 0) ||
+                           (to != DP_NONE && touch_section(e, to, +1) != 0)))
+            return -1;
+    }
+    for (uint32_t i = 0; i < e->n_mv_sessions; i++)
+        if (touch_section(e, e->m->sessions[e->mv_sessions[i].session].section, 0) != 0)
+            return -1;
+    /* After-lists were appended to a buffer that may have moved: point now. */
+    uint32_t off = 0;
+    for (uint32_t i = 0; i < e->n_mv_children; i++) {
+        e->mv_children[i].after = &e->mv_after[off];
+        off += e->mv_children[i].n_after;
+    }
+    e->mv.children = e->mv_children;
+    e->mv.n_children = e->n_mv_children;
+    e->mv.sections = e->mv_sections;
+    e->mv.n_sections = e->n_mv_sections;
+    e->mv.sessions = e->mv_sessions;
+    e->mv.n_sessions = e->n_mv_sessions;
+    e->mv_digested = true;
+    return 0;
+}
+
+bool dp__mv_eval(dp_engine *e, int64_t *value)
+{
+    int64_t v = 0;
+
+    if (!e->mv_digested && digest(e) != 0)
+        return false;
+    memset(e->mv_term, 0, sizeof e->mv_term);
+    for (uint32_t i = 0; i < e->n_plugins; i++) {
+        dp_delta d;
+        e->plugins[i]->delta(e->pstate[i], &e->view, &e->mv, &d);
+        e->mv_hard[i] = d.hard;
+        if (d.hard > 0 && !e->relax[i]) {
+            e->mv_digested = e->mv_digested; /* keep the digest for a retry */
+            e->mv_hard[i] = 0;
+            return false;
+        }
+        v += d.score - e->relax[i] * d.hard;
+        e->mv_term[e->plugins[i]->term] += d.score;
+    }
+    *value = v;
+    return true;
+}
+
+static void remove_member(dp_engine *e, dp_id s, dp_id ch)
+{
+    uint32_t pos = e->member_pos[ch], last = e->member0[s] + e->section_count[s] - 1;
+    dp_id moved = e->members[last];
+
+    e->members[pos] = moved;
+    e->member_pos[moved] = pos;
+    e->section_count[s]--;
+}
+
+static void add_member(dp_engine *e, dp_id s, dp_id ch)
+{
+    uint32_t pos = e->member0[s] + e->section_count[s]++;
+
+    e->members[pos] = ch;
+    e->member_pos[ch] = pos;
+}
+
+void dp__mv_commit(dp_engine *e)
+{
+    for (uint32_t i = 0; i < e->n_plugins; i++) {
+        if (e->plugins[i]->apply)
+            e->plugins[i]->apply(e->pstate[i], &e->view, &e->mv);
+        e->p_hard[i] += e->mv_hard[i];
+    }
+    for (int t = 0; t < DP_N_TERMS; t++)
+        e->term[t] += e->mv_term[t];
+    for (uint32_t j = 0; j < e->n_pend; j++) {
+        dp_id ch = e->pend[j].choice, from = e->choice_section[ch], to = e->pend[j].section;
+        if (from == to)
+            continue;
+        if (from != DP_NONE)
+            remove_member(e, from, ch);
+        if (to != DP_NONE)
+            add_member(e, to, ch);
+        e->choice_section[ch] = to;
+    }
+    /* Rewrite the touched children's grant lists from their after-lists. */
+    for (uint32_t i = 0; i < e->n_mv_children; i++) {
+        const dp_child_change *cc = &e->mv_children[i];
+        dp_grant *g = &e->grants[e->m->children[cc->child].choice0];
+        memcpy(g, cc->after, cc->n_after * sizeof *g);
+        e->child_n[cc->child] = cc->n_after;
+    }
+    for (uint32_t i = 0; i < e->n_mv_sessions; i++)
+        e->session_slot[e->mv_sessions[i].session] = e->mv_sessions[i].slot_after;
+    dp__mv_begin(e);
+}
+
+int64_t dp__engine_objective(const dp_engine *e)
+{
+    int64_t s = 0;
+
+    for (int t = 0; t < DP_N_TERMS; t++)
+        s += e->term[t];
+    return s;
+}
+
+int64_t dp__engine_relaxed(const dp_engine *e)
+{
+    int64_t n = 0;
+
+    for (uint32_t i = 0; i < e->n_plugins; i++)
+        if (e->relax[i])
+            n += e->p_hard[i];
+    return n;
+}
+
+int64_t dp__engine_value(const dp_engine *e)
+{
+    int64_t v = dp__engine_objective(e);
+
+    for (uint32_t i = 0; i < e->n_plugins; i++)
+        v -= e->relax[i] * e->p_hard[i];
+    return v;
+}
+
+const char *dp__engine_verify(dp_engine *e)
+{
+    int64_t term[DP_N_TERMS] = {0};
+
+    for (uint32_t i = 0; i < e->n_plugins; i++) {
+        dp_delta d;
+        e->plugins[i]->full(e->pstate[i], &e->view, &d);
+        if (d.hard != e->p_hard[i])
+            return e->plugins[i]->name;
+        term[e->plugins[i]->term] += d.score;
+        if (e->plugins[i]->term != DP_TERM_NONE && term[e->plugins[i]->term] != e->term[e->plugins[i]->term])
+            return e->plugins[i]->name;
+    }
+    return NULL;
+}

@@ -1,0 +1,98 @@
+/* core/solve/engine.h - the solver's schedule state and move machinery.
+ *
+ * The engine owns the schedule (which section each choice is granted in,
+ * section sizes and members, each child's grants, each session's slot) and the
+ * plugins' states. The search builds a move with mv_assign/mv_slot, asks
+ * mv_eval what it would change, and commits it or drops it. Every plugin is
+ * strict (a move that raises its violations is refused) unless it is given a
+ * relax weight, in which case its violations cost that many points each in
+ * the search's value instead (used for min_size: a new section fills up one
+ * child at a time). Not installed. */
+#ifndef DAGPLAN_ENGINE_H
+#define DAGPLAN_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dagplan/plugin.h"
+
+typedef struct dp_engine {
+    const dp_model *m;
+    dp_state_view view;        /* what plugins see; points at the arrays below */
+    dp_id *choice_section;     /* [n_choices] */
+    uint32_t *section_count;   /* [n_sections] */
+    uint32_t *session_slot;    /* [n_sessions] */
+    dp_grant *grants;          /* [n_choices]: child c's grants start at choice0 */
+    const dp_grant **child_grants; /* [n_children] */
+    uint8_t *child_n;          /* [n_children] */
+    dp_id *members;            /* [sum of max_size]: choice ids per section */
+    uint32_t *member0;         /* [n_sections] */
+    uint32_t *member_pos;      /* [n_choices]: position in its section's members */
+
+    const dp_plugin *const *plugins; /* borrowed, n_plugins of them */
+    void **pstate;             /* [n_plugins] */
+    uint32_t n_plugins;
+    int64_t *relax;            /* [n_plugins]: 0 strict, else points per violation */
+    int64_t *p_hard;           /* [n_plugins]: current violations */
+    int64_t term[DP_N_TERMS];  /* current objective per term */
+
+    /* The move being built. */
+    dp_grant *pend;            /* pending (choice, new section) */
+    uint32_t n_pend, cap_pend;
+    dp_session_change *mv_sessions;
+    uint32_t n_mv_sessions, cap_mv_sessions;
+    dp_child_change *mv_children;
+    uint32_t n_mv_children, cap_mv_children;
+    dp_grant *mv_after;        /* grant buffer for children's after-lists */
+    uint32_t n_mv_after, cap_mv_after;
+    dp_section_change *mv_sections;
+    uint32_t n_mv_sections, cap_mv_sections;
+    uint32_t *child_stamp;     /* [n_children]: == stamp when listed in this move */
+    uint32_t *section_stamp;   /* [n_sections] */
+    uint32_t *section_idx;     /* [n_sections]: index in mv_sections when stamped */
+    uint32_t stamp;
+    dp_move mv;                /* the digest */
+    int64_t *mv_hard;          /* [n_plugins] deltas of the last evaluation */
+    int64_t mv_term[DP_N_TERMS];
+    bool mv_digested;
+} dp_engine;
+
+/* Creates the engine for m with an empty schedule (every session at its first
+ * slot) and initialises the plugins (NULL-terminated list). */
+dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *const *plugins,
+                          dp_error *err);
+void dp__engine_release(dp_engine *e);
+
+/* Starts a new move. */
+void dp__mv_begin(dp_engine *e);
+
+/* Adds "grant choice in section" (DP_NONE: revoke) to the move. Returns -1
+ * when the move's buffers cannot grow (OOM). */
+int dp__mv_assign(dp_engine *e, dp_id choice, dp_id section);
+
+/* Adds "session meets at slot" to the move. When members is false the
+ * section's children are not listed (used to probe a slot change). */
+int dp__mv_slot(dp_engine *e, dp_id session, uint32_t slot, bool members);
+
+/* Evaluates the move. Returns false when a strict plugin's violations would
+ * rise (stopping at the first such plugin); otherwise true with *value the
+ * change of the search value (objective minus relaxed penalties). */
+bool dp__mv_eval(dp_engine *e, int64_t *value);
+
+/* Commits the move evaluated last (every plugin's delta computed). */
+void dp__mv_commit(dp_engine *e);
+
+/* Search value: objective minus relaxed penalties. */
+int64_t dp__engine_value(const dp_engine *e);
+
+/* Objective (sum of terms). */
+int64_t dp__engine_objective(const dp_engine *e);
+
+/* Violations of relaxed plugins (weighted count is the penalty). */
+int64_t dp__engine_relaxed(const dp_engine *e);
+
+/* Recomputes every plugin from scratch and compares with the incremental
+ * totals. Returns the name of the first plugin that disagrees, or NULL. */
+const char *dp__engine_verify(dp_engine *e);
+
+#endif

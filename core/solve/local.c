@@ -1,0 +1,219 @@
+/* core/solve/local.c - the local search loop: pick a move kind, build a move,
+ * accept it by late acceptance, keep the best feasible schedule, stop on work
+ * measured in moves (time and Ctrl-C are only safety stops). */
+#include <stdlib.h>
+
+#include "search.h"
+
+#define LAHC_LENGTH 1000
+
+/* A random child with at least one grant, or DP_NONE after a few tries. */
+static dp_id random_granted_child(dp_search *s)
+{
+    for (int t = 0; t < 8; t++) {
+        dp_id c = s->active[dp__rand(s, s->n_active)];
+        if (s->e.child_n[c] > 0)
+            return c;
+    }
+    return DP_NONE;
+}
+
+static bool move_grant(dp_search *s, int64_t *dv)
+{
+    dp_id c = s->active[dp__rand(s, s->n_active)];
+    uint32_t n = s->opt0[c + 1] - s->opt0[c];
+    dp_option o = s->opts[s->opt0[c] + dp__rand(s, n)];
+
+    if (s->e.choice_section[o.choice] == o.section)
+        return false;
+    return dp__try_grant(s, o, dv, true);
+}
+
+static bool move_swap(dp_search *s, int64_t *dv)
+{
+    dp_engine *e = &s->e;
+    dp_id c = random_granted_child(s);
+
+    if (c == DP_NONE)
+        return false;
+    dp_grant g = e->child_grants[c][dp__rand(s, e->child_n[c])];
+    const dp_activity *a = &s->m->activities[s->m->sections[g.section].activity];
+    if (a->n_sections < 2)
+        return false;
+    dp_id other = a->section0 + dp__rand(s, a->n_sections);
+    if (other == g.section || e->section_count[other] == 0)
+        return false;
+    dp_id b = e->members[e->member0[other] + dp__rand(s, e->section_count[other])];
+    dp__mv_begin(e);
+    dp__mv_assign(e, g.choice, other);
+    dp__mv_assign(e, b, g.section);
+    return dp__mv_eval(e, dv);
+}
+
+static bool move_revoke(dp_search *s, int64_t *dv)
+{
+    dp_engine *e = &s->e;
+    dp_id c = random_granted_child(s);
+
+    if (c == DP_NONE)
+        return false;
+    dp__mv_begin(e);
+    dp__mv_assign(e, e->child_grants[c][dp__rand(s, e->child_n[c])].choice, DP_NONE);
+    return dp__mv_eval(e, dv);
+}
+
+static bool move_fill_or_cancel(dp_search *s, int64_t *dv)
+{
+    dp_engine *e = &s->e;
+    dp_id sec = s->fill_sections[dp__rand(s, s->n_fill_sections)];
+    uint32_t n = e->section_count[sec], min = s->m->sections[sec].min_size;
+
+    if (n == 0) {
+        if (!dp__build_fill(s, sec, min))
+            return false;
+    } else {
+        dp__build_cancel(s, sec);
+    }
+    return dp__mv_eval(e, dv);
+}
+
+/* Moves a session to another of its candidate times; children who cannot
+ * follow lose the section (found by probing each child at the new time). */
+static bool move_slot(dp_search *s, int64_t *dv)
+{
+    dp_engine *e = &s->e;
+    dp_id k = s->cand_sessions[dp__rand(s, s->n_cand_sessions)];
+    const dp_session *ks = &s->m->sessions[k];
+    uint32_t slot = ks->slot0 + dp__rand(s, ks->n_slots);
+    dp_id sec = ks->section;
+    int64_t v0;
+
+    if (slot == e->session_slot[k])
+        return false;
+    dp__mv_begin(e);
+    dp__mv_slot(e, k, slot, false);
+    if (!dp__mv_eval(e, &v0))
+        return false; /* a room or the leader is taken then */
+    /* Probe: which members cannot follow? (Bounded by the section's size.) */
+    dp_id drop[256];
+    uint32_t n_drop = 0, n = e->section_count[sec];
+    for (uint32_t i = 0; i < n && n_drop < 256; i++) {
+        dp_id ch = e->members[e->member0[sec] + i];
+        int64_t v;
+        dp__mv_begin(e);
+        dp__mv_slot(e, k, slot, false);
+        dp__mv_assign(e, ch, sec);
+        if (!dp__mv_eval(e, &v))
+            drop[n_drop++] = ch;
+    }
+    if (n_drop > 0 && n - n_drop < s->m->sections[sec].min_size)
+        return false;
+    dp__mv_begin(e);
+    for (uint32_t i = 0; i < n_drop; i++)
+        dp__mv_assign(e, drop[i], DP_NONE);
+    dp__mv_slot(e, k, slot, true);
+    return dp__mv_eval(e, dv);
+}
+
+static bool propose(dp_search *s, int64_t *dv)
+{
+    uint32_t r = dp__rand(s, 100);
+
+    if (r < 8 && s->n_cand_sessions)
+        return move_slot(s, dv);
+    if (r < 12 && s->n_fill_sections)
+        return move_fill_or_cancel(s, dv);
+    if (r < 22)
+        return move_swap(s, dv);
+    if (r < 30)
+        return move_revoke(s, dv);
+    return move_grant(s, dv);
+}
+
+static bool should_stop(dp_search *s, uint64_t idle, uint64_t max_moves, uint64_t max_idle)
+{
+    if (s->best >= s->bound) {
+        s->stop = DP_STOP_BOUND;
+        return true;
+    }
+    if (s->moves >= max_moves) {
+        s->stop = DP_STOP_MOVES;
+        return true;
+    }
+    if (idle >= max_idle) {
+        s->stop = DP_STOP_CONVERGED;
+        return true;
+    }
+    if ((s->moves & 1023) == 0) {
+        if (s->o->interrupt && *s->o->interrupt) {
+            s->stop = DP_STOP_INTERRUPTED;
+            return true;
+        }
+        if (dp__search_seconds(s) > s->o->time_limit_s) {
+            s->stop = DP_STOP_TIME;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void report_progress(dp_search *s)
+{
+    dp_progress p = {s->moves, s->best, s->bound, dp__search_seconds(s)};
+
+    s->o->progress(s->o->progress_ud, &p);
+}
+
+void dp__local_search(dp_search *s)
+{
+    int64_t hist[LAHC_LENGTH];
+    uint64_t n_opts = s->opt0[s->m->n_children];
+    uint64_t max_moves = s->o->max_moves ? s->o->max_moves : 400 * n_opts + 200000;
+    uint64_t max_idle = s->o->idle_moves ? s->o->idle_moves : 40 * n_opts + 50000;
+    uint64_t idle = 0;
+    int64_t cur = dp__engine_value(&s->e);
+
+    if (s->n_active == 0)
+        return;
+    for (int i = 0; i < LAHC_LENGTH; i++)
+        hist[i] = cur;
+    while (!should_stop(s, idle, max_moves, max_idle)) {
+        int64_t dv;
+        uint32_t slot = (uint32_t) (s->moves % LAHC_LENGTH);
+        s->moves++;
+        idle++;
+        if (propose(s, &dv) && (dv >= 0 || cur + dv >= hist[slot])) {
+            dp__mv_commit(&s->e);
+            s->accepted++;
+            cur += dv;
+            if (cur > s->best) {
+                dp__search_note_best(s);
+                idle = 0;
+            }
+        }
+        if (cur > hist[slot])
+            hist[slot] = cur;
+        if (s->o->verify_every && s->moves % s->o->verify_every == 0 &&
+            dp__engine_verify(&s->e) != NULL)
+            abort(); /* debug builds only: incremental bookkeeping is wrong */
+        if (s->o->progress && (s->moves & 0xFFFF) == 0)
+            report_progress(s);
+    }
+}
+
+/* Last pass: grant every option that still raises the value on its own, so
+ * that no unassigned choice is left that could simply have been granted. */
+void dp__polish(dp_search *s)
+{
+    for (int round = 0; round < 2; round++)
+        for (uint32_t i = 0; i < s->opt0[s->m->n_children]; i++) {
+            int64_t dv;
+            dp_option o = s->opts[i];
+            if (s->e.choice_section[o.choice] != DP_NONE)
+                continue;
+            if (dp__try_grant(s, o, &dv, false) && dv > 0) {
+                dp__mv_commit(&s->e);
+                dp__search_note_best(s);
+            }
+        }
+}

@@ -1,0 +1,159 @@
+/* core/solve/search.c - construction, repair and late-acceptance local search.
+ *
+ * Construction grants children greedily, higher priority and fewer options
+ * first, with min_size relaxed (a section opens with its first child); repair
+ * then fills or cancels every section left below its minimum, after which the
+ * schedule keeps every constraint and the local search never leaves feasible
+ * ground: single-child moves are refused by min_size, and sections open and
+ * close only through fill and cancel moves that add or remove a whole group.
+ *
+ * The local search is late-acceptance hill climbing (Burke and Bykov): a move
+ * is accepted when it does not lower the value or when the result is at least
+ * the value of L moves ago. It has one parameter, is deterministic for a seed,
+ * and escapes the plateaus that moving children between sections creates. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+
+#define LAHC_LENGTH 2000
+
+uint32_t dp__rand(dp_search *s, uint32_t n)
+{
+    /* xorshift64*: fast, and good enough for choosing moves. */
+    s->rng ^= s->rng >> 12;
+    s->rng ^= s->rng << 25;
+    s->rng ^= s->rng >> 27;
+    uint64_t r = s->rng * 0x2545F4914F6CDD1DULL;
+    return n ? (uint32_t) ((r >> 32) % n) : 0;
+}
+
+double dp__search_seconds(const dp_search *s)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double) (t.tv_sec - s->t0.tv_sec) + (double) (t.tv_nsec - s->t0.tv_nsec) * 1e-9;
+}
+
+void dp__search_note_best(dp_search *s)
+{
+    int64_t obj = dp__engine_objective(&s->e);
+
+    if (dp__engine_relaxed(&s->e) != 0 || obj <= s->best)
+        return;
+    s->best = obj;
+    memcpy(s->best_choice, s->e.choice_section, s->m->n_choices * sizeof *s->best_choice);
+    memcpy(s->best_slot, s->e.session_slot, s->m->n_sessions * sizeof *s->best_slot);
+}
+
+/* Grants a child's options in rank order while each one raises the value. */
+static void greedy_child(dp_search *s, dp_id c)
+{
+    for (uint32_t i = s->opt0[c]; i < s->opt0[c + 1]; i++) {
+        dp_option o = s->opts[i];
+        int64_t dv;
+        if (s->e.choice_section[o.choice] != DP_NONE ||
+            s->e.child_n[c] >= s->m->centre.max_activities)
+            continue;
+        if (dp__try_grant(s, o, &dv, false) && dv > 0)
+            dp__mv_commit(&s->e);
+    }
+}
+
+static const dp_search *sort_ctx; /* qsort has no context argument */
+
+static int compare_construction_order(const void *pa, const void *pb)
+{
+    const dp_model *m = sort_ctx->m;
+    dp_id a = *(const dp_id *) pa, b = *(const dp_id *) pb;
+    int pa_ = m->children[a].priority, pb_ = m->children[b].priority;
+    uint32_t na = sort_ctx->opt0[a + 1] - sort_ctx->opt0[a];
+    uint32_t nb = sort_ctx->opt0[b + 1] - sort_ctx->opt0[b];
+
+    if (pa_ != pb_)
+        return pb_ - pa_;
+    if (na != nb)
+        return na < nb ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+void dp__construct(dp_search *s)
+{
+    dp_id *order = malloc(((size_t) s->n_active + 1) * sizeof *order);
+
+    if (s->min_size_plugin != UINT32_MAX)
+        s->e.relax[s->min_size_plugin] = 1;
+    if (order) {
+        memcpy(order, s->active, s->n_active * sizeof *order);
+        sort_ctx = s;
+        qsort(order, s->n_active, sizeof *order, compare_construction_order);
+        sort_ctx = NULL;
+    }
+    for (uint32_t i = 0; i < s->n_active; i++)
+        greedy_child(s, order ? order[i] : s->active[i]);
+    free(order);
+}
+
+/* Adds children who chose the section's activity until it reaches its
+ * minimum (or, for an open section, one more child). Pending; true when some
+ * child could be added. */
+bool dp__build_fill(dp_search *s, dp_id sec, uint32_t want)
+{
+    dp_engine *e = &s->e;
+    const dp_model *m = s->m;
+    uint32_t added = 0;
+    uint32_t n = s->n_active, start = dp__rand(s, n);
+
+    dp__mv_begin(e);
+    for (uint32_t i = 0; i < n && added < want; i++) {
+        dp_id c = s->active[(start + i) % n];
+        for (uint32_t j = s->opt0[c]; j < s->opt0[c + 1]; j++) {
+            dp_option o = s->opts[j];
+            if (o.section != sec || e->choice_section[o.choice] != DP_NONE)
+                continue;
+            if (e->child_n[c] >= m->centre.max_activities)
+                dp__mv_assign(e, e->child_grants[c][e->child_n[c] - 1].choice, DP_NONE);
+            dp__mv_assign(e, o.choice, sec);
+            added++;
+            break;
+        }
+    }
+    return added > 0;
+}
+
+void dp__build_cancel(dp_search *s, dp_id sec)
+{
+    dp_engine *e = &s->e;
+
+    dp__mv_begin(e);
+    for (uint32_t i = 0; i < e->section_count[sec]; i++)
+        dp__mv_assign(e, e->members[e->member0[sec] + i], DP_NONE);
+}
+
+void dp__repair_min_size(dp_search *s)
+{
+    dp_engine *e = &s->e;
+    const dp_model *m = s->m;
+    int64_t dv;
+
+    if (s->min_size_plugin == UINT32_MAX)
+        return;
+    for (dp_id sec = 0; sec < m->n_sections; sec++) {
+        uint32_t n = e->section_count[sec], min = m->sections[sec].min_size;
+        if (n == 0 || n >= min)
+            continue;
+        for (int attempt = 0; attempt < 3 && e->section_count[sec] < min; attempt++)
+            if (dp__build_fill(s, sec, min - e->section_count[sec]) && dp__mv_eval(e, &dv))
+                dp__mv_commit(e);
+        if (e->section_count[sec] > 0 && e->section_count[sec] < min) {
+            dp__build_cancel(s, sec);
+            if (dp__mv_eval(e, &dv))
+                dp__mv_commit(e);
+        }
+    }
+    s->e.relax[s->min_size_plugin] = 0;
+    /* Children who lost a grant may fit elsewhere now. */
+    for (uint32_t i = 0; i < s->n_active; i++)
+        greedy_child(s, s->active[i]);
+}

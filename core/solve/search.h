@@ -1,0 +1,78 @@
+/* core/solve/search.h - the search's private state, shared by the search
+ * phases (construction, repair, local search) and the solution builder.
+ * Not installed. */
+#ifndef DAGPLAN_SEARCH_H
+#define DAGPLAN_SEARCH_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "dagplan/solve.h"
+#include "engine.h"
+
+/* A (choice, section) pair a child could be granted. */
+typedef struct dp_option {
+    dp_id choice;
+    dp_id section;
+} dp_option;
+
+typedef struct dp_search {
+    dp_engine e;
+    const dp_model *m;
+    const dp_solve_options *o;
+    uint64_t rng;              /* xorshift state */
+    dp_option *opts;           /* all options, grouped by child */
+    uint32_t *opt0;            /* [n_children + 1]: child c's options are [opt0[c], opt0[c+1]) */
+    dp_id *active;             /* children with at least one option */
+    uint32_t n_active;
+    dp_id *cand_sessions;      /* sessions with more than one slot */
+    uint32_t n_cand_sessions;
+    dp_id *fill_sections;      /* sections with min_size > 1 or candidates */
+    uint32_t n_fill_sections;
+    uint32_t min_size_plugin;  /* index of min_size among the plugins, or UINT32_MAX */
+    /* Best schedule found with every constraint kept. */
+    int64_t best;
+    dp_id *best_choice;        /* [n_choices] */
+    uint32_t *best_slot;       /* [n_sessions] */
+    int64_t bound;
+    int64_t construction;      /* objective after construction and repair */
+    uint64_t moves, accepted;
+    struct timespec t0;
+    dp_stop stop;
+} dp_search;
+
+/* Uniform random number in [0, n). */
+uint32_t dp__rand(dp_search *s, uint32_t n);
+
+/* Seconds since the search started. */
+double dp__search_seconds(const dp_search *s);
+
+/* Records the engine's schedule as the best when it keeps every constraint
+ * and beats the best so far. */
+void dp__search_note_best(dp_search *s);
+
+/* Puts the best schedule back into the engine. */
+dp_status dp__search_restore_best(dp_search *s, dp_error *err);
+
+/* Phases (search.c, construct.c). */
+void dp__construct(dp_search *s);
+void dp__repair_min_size(dp_search *s);
+void dp__local_search(dp_search *s);
+void dp__polish(dp_search *s);
+
+/* Tries to grant option o with the side moves it needs (dropping a grant of
+ * the child, ejecting and relocating a member of a full section, dropping a
+ * clashing grant). Leaves the best evaluated variant pending in the engine and
+ * returns true with its value change, or false when none is feasible. */
+bool dp__try_grant(dp_search *s, dp_option o, int64_t *dv, bool allow_eject);
+
+/* Pending moves: add up to `want` children who chose the section's activity
+ * (true when any could be added); revoke every member of a section. */
+bool dp__build_fill(dp_search *s, dp_id sec, uint32_t want);
+void dp__build_cancel(dp_search *s, dp_id sec);
+
+/* Upper bound of the objective: each child's best possible value, ignoring
+ * the other children (bound.c). */
+int64_t dp__objective_bound(const dp_model *m, const dp_search *s);
+
+#endif

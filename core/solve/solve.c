@@ -1,0 +1,190 @@
+/* core/solve/solve.c - dp_solve: build the search, run its phases, and turn
+ * the best schedule into a dp_solution with explanations.
+ *
+ * Options are the (choice, section) pairs a child could ever hold: the child
+ * chose the activity, its group is eligible, and, for sections whose sessions
+ * have fixed times, the section fits the child's week on its own. Filtering
+ * them once keeps the search from proposing moves that can never work. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+
+void dp_solve_options_init(dp_solve_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = 1;
+    o->time_limit_s = 10.0;
+}
+
+static bool has_fixed_times(const dp_model *m, dp_id sec)
+{
+    const dp_section *s = &m->sections[sec];
+
+    for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++)
+        if (m->sessions[k].n_slots > 1)
+            return false;
+    return true;
+}
+
+/* Can child take (choice, section) on its own in an empty schedule? */
+static bool option_alone_ok(dp_search *s, dp_id choice, dp_id sec)
+{
+    int64_t dv;
+
+    dp__mv_begin(&s->e);
+    dp__mv_assign(&s->e, choice, sec);
+    return dp__mv_eval(&s->e, &dv);
+}
+
+static dp_status build_options(dp_search *s)
+{
+    const dp_model *m = s->m;
+    size_t cap = 0;
+
+    for (dp_id ch = 0; ch < m->n_choices; ch++)
+        cap += m->activities[m->choices[ch].activity].n_sections;
+    s->opts = malloc((cap + 1) * sizeof *s->opts);
+    s->opt0 = calloc((size_t) m->n_children + 2, sizeof *s->opt0);
+    s->active = malloc(((size_t) m->n_children + 1) * sizeof *s->active);
+    if (!s->opts || !s->opt0 || !s->active)
+        return DP_ENOMEM;
+    uint32_t n = 0;
+    for (dp_id c = 0; c < m->n_children; c++) {
+        const dp_child *child = &m->children[c];
+        s->opt0[c] = n;
+        for (uint32_t ch = child->choice0; ch < child->choice0 + child->n_choices; ch++) {
+            const dp_activity *a = &m->activities[m->choices[ch].activity];
+            for (uint32_t sec = a->section0; sec < a->section0 + a->n_sections; sec++)
+                if (!has_fixed_times(m, sec) || option_alone_ok(s, ch, sec))
+                    s->opts[n++] = (dp_option){ch, sec};
+        }
+        if (n > s->opt0[c])
+            s->active[s->n_active++] = c;
+    }
+    s->opt0[m->n_children] = n;
+    return DP_OK;
+}
+
+static dp_status build_lists(dp_search *s)
+{
+    const dp_model *m = s->m;
+
+    s->cand_sessions = malloc(((size_t) m->n_sessions + 1) * sizeof *s->cand_sessions);
+    s->fill_sections = malloc(((size_t) m->n_sections + 1) * sizeof *s->fill_sections);
+    s->best_choice = malloc(((size_t) m->n_choices + 1) * sizeof *s->best_choice);
+    s->best_slot = malloc(((size_t) m->n_sessions + 1) * sizeof *s->best_slot);
+    if (!s->cand_sessions || !s->fill_sections || !s->best_choice || !s->best_slot)
+        return DP_ENOMEM;
+    for (dp_id k = 0; k < m->n_sessions; k++)
+        if (m->sessions[k].n_slots > 1)
+            s->cand_sessions[s->n_cand_sessions++] = k;
+    for (dp_id sec = 0; sec < m->n_sections; sec++)
+        if (m->sections[sec].min_size > 1)
+            s->fill_sections[s->n_fill_sections++] = sec;
+    s->min_size_plugin = UINT32_MAX;
+    for (uint32_t i = 0; i < s->e.n_plugins; i++)
+        if (s->e.plugins[i] == &dp_plugin_min_size)
+            s->min_size_plugin = i;
+    for (dp_id ch = 0; ch < m->n_choices; ch++)
+        s->best_choice[ch] = DP_NONE;
+    for (dp_id k = 0; k < m->n_sessions; k++)
+        s->best_slot[k] = m->sessions[k].slot0;
+    s->best = 0;
+    return DP_OK;
+}
+
+dp_status dp__search_restore_best(dp_search *s, dp_error *err)
+{
+    dp_engine *e = &s->e;
+    const dp_model *m = s->m;
+    int64_t dv;
+
+    /* One move from the current schedule to the best: slots first (without
+     * listing members), then every choice whose section differs. */
+    dp__mv_begin(e);
+    for (dp_id k = 0; k < m->n_sessions; k++)
+        if (e->session_slot[k] != s->best_slot[k] && dp__mv_slot(e, k, s->best_slot[k], false))
+            return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
+    for (dp_id ch = 0; ch < m->n_choices; ch++)
+        if (e->choice_section[ch] != s->best_choice[ch] && dp__mv_assign(e, ch, s->best_choice[ch]))
+            return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
+    /* Children of sections whose times move must be re-checked too. */
+    for (dp_id k = 0; k < m->n_sessions; k++)
+        if (e->session_slot[k] != s->best_slot[k]) {
+            dp_id sec = m->sessions[k].section;
+            for (uint32_t i = 0; i < e->section_count[sec]; i++) {
+                dp_id ch = e->members[e->member0[sec] + i];
+                if (s->best_choice[ch] == e->choice_section[ch] && dp__mv_assign(e, ch, sec))
+                    return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
+            }
+        }
+    if (!dp__mv_eval(e, &dv))
+        return DP_FAIL(err, DP_EINTERNAL, NULL, "the best schedule no longer evaluates as feasible");
+    dp__mv_commit(e);
+    return DP_OK;
+}
+
+static void search_release(dp_search *s)
+{
+    dp__engine_release(&s->e);
+    free(s->opts);
+    free(s->opt0);
+    free(s->active);
+    free(s->cand_sessions);
+    free(s->fill_sections);
+    free(s->best_choice);
+    free(s->best_slot);
+}
+
+static dp_status run_phases(dp_search *s, dp_error *err)
+{
+    dp__construct(s);
+    dp__repair_min_size(s);
+    dp__search_note_best(s);
+    s->construction = s->best;
+    if (s->o->time_limit_s > 0) {
+        dp__local_search(s);
+        dp_status rc = dp__search_restore_best(s, err);
+        if (rc != DP_OK)
+            return rc;
+        dp__polish(s);
+    } else {
+        s->stop = DP_STOP_CONSTRUCTION;
+    }
+    if (s->best >= s->bound && s->stop != DP_STOP_INTERRUPTED && s->stop != DP_STOP_TIME)
+        s->stop = DP_STOP_BOUND;
+    return dp__search_restore_best(s, err);
+}
+
+dp_status dp__solution_build(dp_search *s, dp_solution **out, dp_error *err);
+
+dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out,
+                   dp_error *err)
+{
+    dp_search s;
+    dp_status rc;
+
+    memset(&s, 0, sizeof s);
+    s.m = m;
+    s.o = o;
+    s.rng = o->seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
+    if (!s.rng)
+        s.rng = 1;
+    clock_gettime(CLOCK_MONOTONIC, &s.t0);
+    rc = dp__engine_init(&s.e, m, o->plugins ? o->plugins : dp_builtin_plugins, err);
+    if (rc != DP_OK)
+        goto done;
+    if (build_options(&s) != DP_OK || build_lists(&s) != DP_OK) {
+        rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory setting up the search");
+        goto done;
+    }
+    s.bound = dp__objective_bound(m, &s);
+    rc = run_phases(&s, err);
+    if (rc == DP_OK)
+        rc = dp__solution_build(&s, out, err);
+done:
+    search_release(&s);
+    return rc;
+}

@@ -1,0 +1,110 @@
+/* core/usage.c - see dagplan/usage.h. */
+#include "dagplan/usage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+dp_status dp_usage_init(dp_usage *u, const dp_timeline *tl, dp_error *err)
+{
+    size_t n = (size_t) dp_timeline_size(tl) + 1;
+
+    memset(u, 0, sizeof *u);
+    u->tl = tl;
+    u->run = calloc(n, sizeof *u->run);
+    u->kids = calloc(n, sizeof *u->kids);
+    u->d_run = calloc(n, sizeof *u->d_run);
+    u->d_kids = calloc(n, sizeof *u->d_kids);
+    u->touched = malloc(n * sizeof *u->touched);
+    u->listed = calloc(n, 1);
+    u->cap_touched = (uint32_t) n;
+    if (!u->run || !u->kids || !u->d_run || !u->d_kids || !u->touched || !u->listed) {
+        dp_usage_release(u);
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for usage counters");
+    }
+    return DP_OK;
+}
+
+void dp_usage_release(dp_usage *u)
+{
+    free(u->run);
+    free(u->kids);
+    free(u->d_run);
+    free(u->d_kids);
+    free(u->touched);
+    free(u->listed);
+    memset(u, 0, sizeof *u);
+}
+
+static void add_range(dp_usage *u, uint32_t slot, int32_t run, int32_t kids)
+{
+    uint32_t first, end;
+
+    dp_timeline_range(u->tl, slot, &first, &end);
+    for (uint32_t iv = first; iv < end; iv++) {
+        if (!u->listed[iv]) {
+            u->listed[iv] = 1;
+            u->touched[u->n_touched++] = iv;
+        }
+        u->d_run[iv] += run;
+        u->d_kids[iv] += kids;
+    }
+}
+
+uint32_t dp_usage_collect(dp_usage *u, const dp_state_view *v, const dp_move *mv)
+{
+    const dp_model *m = v->m;
+
+    for (uint32_t i = 0; i < mv->n_sections; i++) {
+        const dp_section_change *sc = &mv->sections[i];
+        const dp_section *s = &m->sections[sc->section];
+        int32_t kb = (int32_t) sc->count_before, ka = (int32_t) sc->count_after;
+        for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
+            uint32_t before = dp_move_slot(v, mv, k, 0), after = dp_move_slot(v, mv, k, 1);
+            if (kb > 0)
+                add_range(u, before, -1, -kb);
+            if (ka > 0)
+                add_range(u, after, 1, ka);
+        }
+    }
+    return u->n_touched;
+}
+
+void dp_usage_clear(dp_usage *u)
+{
+    for (uint32_t i = 0; i < u->n_touched; i++) {
+        u->d_run[u->touched[i]] = 0;
+        u->d_kids[u->touched[i]] = 0;
+        u->listed[u->touched[i]] = 0;
+    }
+    u->n_touched = 0;
+}
+
+void dp_usage_commit(dp_usage *u)
+{
+    for (uint32_t i = 0; i < u->n_touched; i++) {
+        uint32_t iv = u->touched[i];
+        u->run[iv] += u->d_run[iv];
+        u->kids[iv] += u->d_kids[iv];
+    }
+    dp_usage_clear(u);
+}
+
+void dp_usage_recount(const dp_usage *u, const dp_state_view *v, int32_t *run, int32_t *kids)
+{
+    const dp_model *m = v->m;
+
+    for (dp_id s = 0; s < m->n_sections; s++) {
+        int32_t n = (int32_t) v->section_count[s];
+        if (n == 0)
+            continue;
+        for (uint32_t k = m->sections[s].session0;
+             k < m->sections[s].session0 + m->sections[s].n_sessions; k++) {
+            uint32_t first, end;
+            dp_timeline_range(u->tl, v->session_slot[k], &first, &end);
+            for (uint32_t iv = first; iv < end; iv++) {
+                run[iv] += 1;
+                kids[iv] += n;
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/* dagplan/usage.h - counting how sections use a timeline's intervals.
+ *
+ * Shared by the plugins whose constraints count usage over time (locations:
+ * rooms and children at once; staff: one session at a time; later the
+ * childcare ratio). A dp_usage keeps, per elementary interval, how many
+ * running (non-cancelled) sessions and how many children use it, and
+ * accumulates a move's changes in a scratch list so that a plugin can compare
+ * before and after on just the intervals the move touches. */
+#ifndef DAGPLAN_USAGE_H
+#define DAGPLAN_USAGE_H
+
+#include <stdint.h>
+
+#include "dagplan/plugin.h"
+#include "dagplan/timeline.h"
+
+typedef struct dp_usage {
+    const dp_timeline *tl; /* borrowed */
+    int32_t *run;          /* [n_iv] running sessions */
+    int32_t *kids;         /* [n_iv] children at those sessions */
+    int32_t *d_run;        /* [n_iv] scratch: change under the move */
+    int32_t *d_kids;       /* [n_iv] scratch */
+    uint32_t *touched;     /* scratch: intervals with a change */
+    uint8_t *listed;       /* [n_iv] scratch: already in touched */
+    uint32_t n_touched;
+    uint32_t cap_touched;
+} dp_usage;
+
+/* Allocates the counters (all zero) for tl. */
+dp_status dp_usage_init(dp_usage *u, const dp_timeline *tl, dp_error *err);
+void dp_usage_release(dp_usage *u);
+
+/* Fills the scratch with the move's changes to every section in mv->sections
+ * (sessions at their slots before and after; a section runs when it has
+ * children). Returns the number of touched intervals, which stay listed in
+ * u->touched until dp_usage_clear. */
+uint32_t dp_usage_collect(dp_usage *u, const dp_state_view *v, const dp_move *mv);
+
+/* Adds the scratch into the counters (the move was accepted) and clears it. */
+void dp_usage_commit(dp_usage *u);
+
+/* Clears the scratch without committing. */
+void dp_usage_clear(dp_usage *u);
+
+/* Recomputes the counters from scratch for the current schedule, into the
+ * given arrays (n_iv each, zeroed by the caller). */
+void dp_usage_recount(const dp_usage *u, const dp_state_view *v, int32_t *run, int32_t *kids);
+
+#endif

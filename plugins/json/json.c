@@ -1,0 +1,117 @@
+/* plugins/json/json.c - the schedule JSON of FORMAT.md section 5.
+ *
+ * Order is fixed so that the same solution gives byte-identical output:
+ * sessions by section and session, assignments and unassigned choices by child
+ * and rank. No wall-clock value is written. */
+#include <stdio.h>
+
+#include "dagplan/export.h"
+#include "dagplan/time.h"
+
+static void write_session(dp_buf *b, const dp_model *m, const dp_solution *sol,
+                          const dp_week *wk, dp_id k, bool first)
+{
+    const dp_session *ks = &m->sessions[k];
+    const dp_section *s = &m->sections[ks->section];
+    const dp_slot *sl = &m->slots[dp_solution_session_slots(sol)[k]];
+    char start[8], end[8], date[16];
+
+    dp_time_format(sl->start_min, start);
+    dp_time_format(sl->start_min + ks->minutes, end);
+    dp_buf_puts(b, first ? "\n    {" : ",\n    {");
+    dp_buf_puts(b, "\"section\": ");
+    dp_buf_json_string(b, s->id);
+    dp_buf_puts(b, ", \"activity\": ");
+    dp_buf_json_string(b, m->activities[s->activity].id);
+    dp_buf_printf(b, ", \"day\": \"%s\", \"date\": ", dp_day_name(sl->day));
+    if (wk && wk->is_set) {
+        dp_date_format(dp_isoweek_monday(wk->year, wk->week) + sl->day, date);
+        dp_buf_json_string(b, date);
+    } else {
+        dp_buf_puts(b, "null");
+    }
+    dp_buf_printf(b, ", \"start\": \"%s\", \"end\": \"%s\", \"location\": ", start, end);
+    dp_buf_json_string(b, m->locations[s->location].id);
+    dp_buf_puts(b, ", \"staff\": ");
+    dp_buf_json_string(b, s->staff == DP_NONE ? NULL : m->staff[s->staff].id);
+    dp_buf_printf(b, ", \"cancelled\": %s, \"children\": %u}",
+                  dp_solution_section_counts(sol)[ks->section] ? "false" : "true",
+                  dp_solution_section_counts(sol)[ks->section]);
+}
+
+static void write_choices(dp_buf *b, const dp_model *m, const dp_solution *sol, bool granted)
+{
+    const dp_id *cs = dp_solution_choice_sections(sol);
+    bool first = true;
+
+    for (dp_id ch = 0; ch < m->n_choices; ch++) {
+        const dp_choice *c = &m->choices[ch];
+        if ((cs[ch] != DP_NONE) != granted)
+            continue;
+        dp_buf_puts(b, first ? "\n    {\"child\": " : ",\n    {\"child\": ");
+        first = false;
+        dp_buf_json_string(b, m->children[c->child].id);
+        dp_buf_puts(b, ", \"activity\": ");
+        dp_buf_json_string(b, m->activities[c->activity].id);
+        if (granted) {
+            dp_buf_puts(b, ", \"section\": ");
+            dp_buf_json_string(b, m->sections[cs[ch]].id);
+            dp_buf_printf(b, ", \"rank\": %d}", c->rank);
+            continue;
+        }
+        uint32_t n;
+        const char *const *r = dp_solution_reasons(sol, ch, &n);
+        dp_buf_printf(b, ", \"rank\": %d, \"reasons\": [", c->rank);
+        for (uint32_t i = 0; i < n; i++) {
+            if (i)
+                dp_buf_puts(b, ", ");
+            dp_buf_json_string(b, r[i]);
+        }
+        dp_buf_puts(b, "]}");
+    }
+    dp_buf_puts(b, first ? "]" : "\n  ]");
+}
+
+void dp_export_json(const dp_solution *sol, const dp_week *week, dp_buf *b)
+{
+    const dp_model *m = dp_solution_model(sol);
+    dp_score sc;
+    dp_solve_stats st;
+    char wk[16];
+
+    dp_solution_score(sol, &sc);
+    dp_solution_stats(sol, &st);
+    dp_buf_puts(b, "{\n  \"format\": \"dagplan-schedule/1\",\n  \"centre\": ");
+    dp_buf_json_string(b, m->centre.id);
+    dp_buf_puts(b, ",\n  \"week\": ");
+    if (week && week->is_set) {
+        dp_isoweek_format(week->year, week->week, wk);
+        dp_buf_json_string(b, wk);
+    } else {
+        dp_buf_puts(b, "null");
+    }
+    dp_buf_puts(b, ",\n  \"sessions\": [");
+    for (dp_id k = 0; k < m->n_sessions; k++)
+        write_session(b, m, sol, week, k, k == 0);
+    dp_buf_puts(b, m->n_sessions ? "\n  ],\n  \"assignments\": [" : "],\n  \"assignments\": [");
+    write_choices(b, m, sol, true);
+    dp_buf_puts(b, ",\n  \"unassigned\": [");
+    write_choices(b, m, sol, false);
+    dp_buf_printf(b,
+                  ",\n  \"score\": {\"total\": %lld, \"coverage\": %lld, \"breadth\": %lld, "
+                  "\"rank\": %lld, \"rules\": %lld, \"stability\": %lld, \"hard_violations\": "
+                  "%lld},\n",
+                  (long long) sc.total, (long long) sc.coverage, (long long) sc.breadth,
+                  (long long) sc.rank, (long long) sc.rules, (long long) sc.stability,
+                  (long long) sc.hard_violations);
+    dp_buf_printf(b,
+                  "  \"search\": {\"stopped\": \"%s\", \"cut_short\": %s, \"moves\": %llu, "
+                  "\"upper_bound\": %lld}\n}\n",
+                  st.stop == DP_STOP_BOUND ? "optimal"
+                  : st.stop == DP_STOP_TIME ? "time_limit"
+                  : st.stop == DP_STOP_INTERRUPTED ? "interrupted"
+                  : st.stop == DP_STOP_CONSTRUCTION ? "construction_only"
+                  : st.stop == DP_STOP_MOVES ? "move_budget" : "converged",
+                  st.stop == DP_STOP_TIME || st.stop == DP_STOP_INTERRUPTED ? "true" : "false",
+                  (unsigned long long) st.moves, (long long) st.bound);
+}
