@@ -54,10 +54,13 @@ static dp_status parse_one(const char *text, size_t len, size_t *i, unsigned *ag
         snprintf(msg, sizeof msg, "expected an age in whole years from 0 to 12, got %s", what);
         return fail_at(err, start + 1, msg);
     }
-    if (v > DP_RATIO_MAX_AGE)
-        return fail_at(err, start + 1,
-                       "expected an age from 0 to 12 (out-of-school care ends at 13), got a "
-                       "larger number");
+    if (v > DP_RATIO_MAX_AGE) {
+        int shown = *i - start > 12 ? 12 : (int) (*i - start);
+        snprintf(msg, sizeof msg,
+                 "expected an age from 0 to 12 (out-of-school care ends at 13), got %.*s%s", shown,
+                 text + start, *i - start > 12 ? "..." : "");
+        return fail_at(err, start + 1, msg);
+    }
     while (*i < len && is_space(text[*i]))
         (*i)++;
     *age = v;

@@ -432,7 +432,9 @@ static void test_ratio_parse_ages(void)
     CHECK(parse("-1", &g, &err) == DP_EINPUT && err.at.column == 1);
     CHECK(strstr(err.msg, "negative") != NULL);
     CHECK(parse("4,13", &g, &err) == DP_EINPUT && err.at.column == 3);
+    CHECK_STR(err.msg, "expected an age from 0 to 12 (out-of-school care ends at 13), got 13");
     CHECK(parse("99999999999999999999", &g, &err) == DP_EINPUT);
+    CHECK(strstr(err.msg, "got 999999999999...") != NULL);
     CHECK(parse("", &g, &err) == DP_EINPUT && strstr(err.msg, "empty") != NULL);
     CHECK(parse("1,,2", &g, &err) == DP_EINPUT && err.at.column == 3);
     CHECK_STR(err.msg, "expected an age in whole years from 0 to 12, got ','");
