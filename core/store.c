@@ -1137,9 +1137,12 @@ dp_status dp_store_find_token(dp_store *store, const char *token, dp_store_token
                            "FROM feed_tokens WHERE token_hash = ?1",
                            &st, err);
 
-    dp__sha256_hex(token, strlen(token), hash);
-    if (rc == DP_OK)
+    if (rc == DP_OK && !token)
+        rc = FAIL_AT(store, err, DP_EUSAGE, "looking up a feed token needs the token");
+    if (rc == DP_OK) {
+        dp__sha256_hex(token, strlen(token), hash);
         rc = bind_text(st, 1, hash) ? DP_OK : bind_fail(store, err);
+    }
     if (rc == DP_OK)
         rc = step_row(store, st, &found, "looking up a feed token", err);
     if (rc == DP_OK && !found)
