@@ -1029,6 +1029,10 @@ dp_status dp__sandbox_call(dp_sandbox *sb, int nargs, int nresults, dp_error *er
         lua_settop(L, base - 1);
         return stop_error(sb, err);
     }
+    if (!lua_checkstack(L, 2)) {
+        lua_settop(L, base - 1);
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory calling into %s", sb->name);
+    }
     lua_pushcfunction(L, message_handler);
     lua_insert(L, base);
     sb->n_instructions = 0;

@@ -1,0 +1,3 @@
+centre {
+  id = "v"
+  name = "x"

@@ -1,0 +1,3 @@
+local t = setmetatable({}, {__gc = print})
+rawset(_G, "x", 1)
+string.rep = nil

@@ -1,0 +1,2 @@
+centre { id = 5, [1] = "x", max_activities = 2.5 }
+centre {}
