@@ -126,34 +126,51 @@ static bool apply_conf(dp__loader *ld, const dp_centre_conf *c)
     return ok;
 }
 
+/* Runs centre.lua from memory or disk; DP_EIO when there is none. */
+static dp_status run_script(dp__loader *ld, dp_centre_conf *conf, dp_error *e)
+{
+    char path[4096];
+
+    if (ld->src->files) {
+        for (size_t i = 0; i < ld->src->n_files; i++) {
+            const dp__load_file *f = &ld->src->files[i];
+            if (strcmp(f->name, CONF_FILE) == 0)
+                return dp__centre_conf_load_mem(f->data, f->len, CONF_FILE, conf, ld->diags, e);
+        }
+        return DP_EIO;
+    }
+    if (snprintf(path, sizeof path, "%s/%s", ld->src->dir, CONF_FILE) >= (int) sizeof path ||
+        !dp__table_exists(ld, CONF_FILE))
+        return DP_EIO;
+    return dp__centre_conf_load(path, CONF_FILE, conf, ld->diags, e);
+}
+
 void dp__load_conf(dp__loader *ld)
 {
     dp_centre_conf conf;
     dp_error e = {0};
-    char path[4096];
+    size_t before = dp_diags_n_errors(ld->diags);
 
     if (ld->src->conf) {
         ld->centre_ok = apply_conf(ld, ld->src->conf);
         return;
     }
     memset(&conf, 0, sizeof conf);
-    /* In memory (fuzzing) the settings come as a conf, never as a script. */
-    if (ld->src->files ||
-        snprintf(path, sizeof path, "%s/%s", ld->src->dir, CONF_FILE) >= (int) sizeof path ||
-        !dp__table_exists(ld, CONF_FILE)) {
-        dp__report_file(ld, DP_SEV_ERROR, CONF_FILE, 0, 0, "missing required file %s", CONF_FILE);
-        return;
-    }
-    dp_status rc = dp__centre_conf_load(path, CONF_FILE, &conf, ld->diags, &e);
+    dp_status rc = run_script(ld, &conf, &e);
     if (rc == DP_ENOMEM) {
         dp__oom(ld);
     } else if (rc == DP_EIO) {
-        dp__report_file(ld, DP_SEV_ERROR, CONF_FILE, 0, 0, "%s", e.msg);
+        if (e.code == DP_EIO)
+            dp__report_file(ld, DP_SEV_ERROR, CONF_FILE, 0, 0, "%s", e.msg);
+        else
+            dp__report_file(ld, DP_SEV_ERROR, CONF_FILE, 0, 0, "missing required file %s",
+                            CONF_FILE);
     } else if (rc == DP_OK) {
         ld->centre_ok = apply_conf(ld, &conf);
-    } else if (dp_diags_n_errors(ld->diags) == 0) {
-        /* The script failed; centre_conf normally reported why already. */
-        dp_diags_add_error(ld->diags, &e);
+    } else if (dp_diags_n_errors(ld->diags) == before) {
+        /* The script failed without a diagnostic of its own: report err. */
+        if (dp_diags_add_error(ld->diags, &e) != DP_OK)
+            dp__oom(ld);
     }
     dp__centre_conf_release(&conf);
 }
