@@ -133,7 +133,7 @@ static void test_ratio_one_child_fewer(void)
     CHECK(strstr(v.explanation, "One child fewer") != NULL);
     CHECK(strstr(v.explanation, "band 0-2 alone need 3") != NULL);
     /* Applied recursively: 1 baby, 8 one-, 1 two- and 1 three-year-old. Tabel
-     * 1 (0-4, 11) and the formula (270/144) ask 2, and so do Tabel 1 and the
+     * 1 (0-4, 11) and the formula (275/144) ask 2, and so do Tabel 1 and the
      * formula for each group with one child fewer, so a one-step reading
      * answers 2. Removing the 3- and then the 2-year-old leaves the 0-2 group
      * of 9, which needs 3: the recursive reading answers 3. */
