@@ -306,7 +306,7 @@ static void test_sandbox_date_helper(void)
 {
     expect_ok("local d = date('2027-01-19')\n"
               "assert(d.year == 2027 and d.month == 1 and d.day == 19)\n"
-              "assert(d.weekday == 'tue' and d.wday == 2 and d.yday == 19)\n"
+              "assert(d.weekday == 'tue' and d.wday == 2 and d.yday == 19 and d.days == 20837)\n"
               "assert(date('2024-02-29').weekday == 'thu' and date('1970-01-01').days == 0)\n"
               "assert(date('2027-01-24').weekday == 'sun')");
     expect_failure("local d = date('2027-02-29')", 1, "expected a date as \"YYYY-MM-DD\"");
