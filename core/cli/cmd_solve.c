@@ -62,8 +62,9 @@ typedef struct solve_args {
 
 static int parse(int argc, char **argv, solve_args *a)
 {
-    dp_opt opts[] = {{"week", true}, {"seed", true},      {"time-limit", true}, {"json", true},
-                     {"db", true},   {"max-moves", true}, {"quiet", false}};
+    dp_opt opts[] = {DP_OPT("week", true), DP_OPT("seed", true),      DP_OPT("time-limit", true),
+                     DP_OPT("json", true), DP_OPT("db", true),    DP_OPT("max-moves", true),
+                     DP_OPT("quiet", false)};
     size_t n = sizeof opts / sizeof *opts;
     dp_args args;
     unsigned long long v;

@@ -16,6 +16,7 @@ typedef struct command {
 static const command commands[] = {
     {"check", dp__cmd_check, "load and validate a centre, report every problem"},
     {"init", dp__cmd_init, "create a new centre directory with commented templates"},
+    {"solve", dp__cmd_solve, "plan the week: assign children, time sessions, store"},
     {"ratio", dp__cmd_ratio, "professionals a group of children needs (NL, BE-VL ratios)"},
 };
 

@@ -95,31 +95,58 @@ void dp__construct(dp_search *s)
     free(order);
 }
 
-/* Adds children who chose the section's activity until it reaches its
- * minimum (or, for an open section, one more child). Pending; true when some
- * child could be added. */
+/* The child's grant whose loss costs least: the worst-ranked one. */
+static dp_id weakest_grant(const dp_search *s, dp_id c)
+{
+    const dp_engine *e = &s->e;
+    dp_id worst = DP_NONE;
+
+    for (uint8_t i = 0; i < e->child_n[c]; i++) {
+        dp_id ch = e->child_grants[c][i].choice;
+        if (worst == DP_NONE || s->m->choices[ch].rank > s->m->choices[worst].rank)
+            worst = ch;
+    }
+    return worst;
+}
+
+/* Builds a pending move adding up to `want` children who could join section
+ * sec (children at their maximum give up their weakest grant). Each child is
+ * checked as it is added, with min_size relaxed, so one child who cannot come
+ * does not spoil the group. True when `want` children were found; the caller
+ * evaluates the whole move strictly. */
 bool dp__build_fill(dp_search *s, dp_id sec, uint32_t want)
 {
     dp_engine *e = &s->e;
-    const dp_model *m = s->m;
-    uint32_t added = 0;
-    uint32_t n = s->n_active, start = dp__rand(s, n);
+    uint32_t added = 0, n = s->sec_opt0[sec + 1] - s->sec_opt0[sec];
+    uint32_t start = dp__rand(s, n ? n : 1);
+    int64_t saved = 0, dv;
 
+    if (s->min_size_plugin != UINT32_MAX) {
+        saved = e->relax[s->min_size_plugin];
+        e->relax[s->min_size_plugin] = 1;
+    }
     dp__mv_begin(e);
     for (uint32_t i = 0; i < n && added < want; i++) {
-        dp_id c = s->active[(start + i) % n];
-        for (uint32_t j = s->opt0[c]; j < s->opt0[c + 1]; j++) {
-            dp_option o = s->opts[j];
-            if (o.section != sec || e->choice_section[o.choice] != DP_NONE)
-                continue;
-            if (e->child_n[c] >= m->centre.max_activities)
-                dp__mv_assign(e, e->child_grants[c][e->child_n[c] - 1].choice, DP_NONE);
-            dp__mv_assign(e, o.choice, sec);
-            added++;
-            break;
+        dp_option o = s->opts[s->sec_opt[s->sec_opt0[sec] + (start + i) % n]];
+        dp_id c = s->m->choices[o.choice].child, drop = DP_NONE;
+        if (e->choice_section[o.choice] != DP_NONE)
+            continue;
+        if (e->child_n[c] >= s->m->centre.max_activities) {
+            drop = weakest_grant(s, c);
+            dp__mv_assign(e, drop, DP_NONE);
         }
+        dp__mv_assign(e, o.choice, sec);
+        if (dp__mv_eval(e, &dv)) {
+            added++;
+            continue;
+        }
+        dp__mv_assign(e, o.choice, DP_NONE);
+        if (drop != DP_NONE)
+            dp__mv_assign(e, drop, e->choice_section[drop]);
     }
-    return added > 0;
+    if (s->min_size_plugin != UINT32_MAX)
+        e->relax[s->min_size_plugin] = saved;
+    return added >= want;
 }
 
 void dp__build_cancel(dp_search *s, dp_id sec)
@@ -144,7 +171,8 @@ void dp__repair_min_size(dp_search *s)
         if (n == 0 || n >= min)
             continue;
         for (int attempt = 0; attempt < 3 && e->section_count[sec] < min; attempt++)
-            if (dp__build_fill(s, sec, min - e->section_count[sec]) && dp__mv_eval(e, &dv))
+            if (dp__build_fill(s, sec, min - e->section_count[sec]) && dp__mv_eval(e, &dv) &&
+                dv > 0)
                 dp__mv_commit(e);
         if (e->section_count[sec] > 0 && e->section_count[sec] < min) {
             dp__build_cancel(s, sec);

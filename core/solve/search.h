@@ -23,6 +23,8 @@ typedef struct dp_search {
     uint64_t rng;              /* xorshift state */
     dp_option *opts;           /* all options, grouped by child */
     uint32_t *opt0;            /* [n_children + 1]: child c's options are [opt0[c], opt0[c+1]) */
+    uint32_t *sec_opt;         /* option indices grouped by section */
+    uint32_t *sec_opt0;        /* [n_sections + 1]: section s's are [sec_opt0[s], sec_opt0[s+1]) */
     dp_id *active;             /* children with at least one option */
     uint32_t n_active;
     dp_id *cand_sessions;      /* sessions with more than one slot */

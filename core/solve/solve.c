@@ -38,6 +38,30 @@ static bool option_alone_ok(dp_search *s, dp_id choice, dp_id sec)
     return dp__mv_eval(&s->e, &dv);
 }
 
+static dp_status index_options_by_section(dp_search *s)
+{
+    const dp_model *m = s->m;
+    uint32_t n = s->opt0[m->n_children];
+
+    s->sec_opt = malloc(((size_t) n + 1) * sizeof *s->sec_opt);
+    s->sec_opt0 = calloc((size_t) m->n_sections + 2, sizeof *s->sec_opt0);
+    if (!s->sec_opt || !s->sec_opt0)
+        return DP_ENOMEM;
+    for (uint32_t i = 0; i < n; i++)
+        s->sec_opt0[s->opts[i].section + 1]++;
+    for (dp_id sec = 0; sec < m->n_sections; sec++)
+        s->sec_opt0[sec + 1] += s->sec_opt0[sec];
+    uint32_t *fill = calloc((size_t) m->n_sections + 1, sizeof *fill);
+    if (!fill)
+        return DP_ENOMEM;
+    for (uint32_t i = 0; i < n; i++) {
+        dp_id sec = s->opts[i].section;
+        s->sec_opt[s->sec_opt0[sec] + fill[sec]++] = i;
+    }
+    free(fill);
+    return DP_OK;
+}
+
 static dp_status build_options(dp_search *s)
 {
     const dp_model *m = s->m;
@@ -64,7 +88,7 @@ static dp_status build_options(dp_search *s)
             s->active[s->n_active++] = c;
     }
     s->opt0[m->n_children] = n;
-    return DP_OK;
+    return index_options_by_section(s);
 }
 
 static dp_status build_lists(dp_search *s)
@@ -131,6 +155,8 @@ static void search_release(dp_search *s)
     dp__engine_release(&s->e);
     free(s->opts);
     free(s->opt0);
+    free(s->sec_opt);
+    free(s->sec_opt0);
     free(s->active);
     free(s->cand_sessions);
     free(s->fill_sections);
@@ -176,11 +202,21 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     rc = dp__engine_init(&s.e, m, o->plugins ? o->plugins : dp_builtin_plugins, err);
     if (rc != DP_OK)
         goto done;
-    if (build_options(&s) != DP_OK || build_lists(&s) != DP_OK) {
+    /* Options are judged one child at a time: a section's minimum cannot
+     * hold then, so min_size is relaxed while they are built. */
+    if (build_lists(&s) != DP_OK) {
+        rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory setting up the search");
+        goto done;
+    }
+    if (s.min_size_plugin != UINT32_MAX)
+        s.e.relax[s.min_size_plugin] = 1;
+    if (build_options(&s) != DP_OK) {
         rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory setting up the search");
         goto done;
     }
     s.bound = dp__objective_bound(m, &s);
+    if (s.min_size_plugin != UINT32_MAX)
+        s.e.relax[s.min_size_plugin] = 0;
     rc = run_phases(&s, err);
     if (rc == DP_OK)
         rc = dp__solution_build(&s, out, err);
