@@ -330,14 +330,14 @@ static bool footer_is_dst(const tz_footer *f, int64_t t)
     return dst;
 }
 
-/* The first change of DST state strictly after t; false when there is none
+/* The first change of DST state strictly after t, where the state is cur
+ * (footer_is_dst(f, t)); false when there is none
  * within the next years (then the rule never changes anything). Each
  * candidate is confirmed with footer_is_dst, whose window holds both partners
  * of a change back and a change in at the same instant. */
-static bool footer_next(const tz_footer *f, int64_t t, tz_event *next)
+static bool footer_next(const tz_footer *f, int64_t t, bool cur, tz_event *next)
 {
     tz_event ev[8];
-    bool cur = footer_is_dst(f, t);
 
     footer_events(f, year_of(t) - 1, ev);
     for (int i = 0; i < 8; i++) {
@@ -449,7 +449,7 @@ static void footer_transitions(const dp_tz *tz, int64_t from, int64_t to, dp_tz_
     to = to > TZ_FOOTER_MAX ? TZ_FOOTER_MAX : to;
     t = from - 1;
     cur = footer_is_dst(f, t);
-    while (t < to && footer_next(f, t, &ev) && ev.at < to) {
+    while (t < to && footer_next(f, t, cur, &ev) && ev.at < to) {
         emit(out, max, n, ev.at, footer_state_of(f, cur), footer_state_of(f, ev.to_dst));
         cur = ev.to_dst;
         t = ev.at;
