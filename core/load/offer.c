@@ -160,7 +160,9 @@ static void section_row(dp__table *t, dp_section *s)
     const dp_activity *a = &m->activities[s->activity];
     s->min_size = (uint16_t) (mins >= 0 ? mins : a->min_size);
     s->max_size = (uint16_t) (maxs >= 0 ? maxs : a->max_size);
-    if (s->min_size > s->max_size) {
+    /* Without an override the sizes are the activity's, checked there. */
+    bool own = mins >= 0 || maxs >= 0;
+    if (own && a->min_size <= a->max_size && s->min_size > s->max_size) {
         const dp__csv_field *f = dp__field(t, mins >= 0 ? SE_MINS : SE_MAXS);
         dp__report(t, DP_SEV_ERROR, f->line, f->col,
                    "expected a minimum size (%u) at most the maximum size (%u) of the section",

@@ -35,6 +35,11 @@ static bool parse_candidates(dp__table *t, const dp__csv_field *f, bool is_day, 
         int v = -1;
         if (len > 0)
             v = is_day ? dp_day_parse(pf.s, len) : (dp_time_parse(pf.s, len, &v) == 0 ? v : -1);
+        if (len == f->len && v < 0) {
+            dp__report(t, DP_SEV_ERROR, f->line, col, "expected %s, got '%s'", what,
+                       dp__quote(f, q, sizeof q));
+            return false;
+        }
         if (len == 0 || v < 0) {
             dp__report(t, DP_SEV_ERROR, f->line, col,
                        "expected %s, or candidates separated by '|', got '%s'%s%s%s", what,

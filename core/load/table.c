@@ -381,7 +381,7 @@ static bool check_id_field(dp__table *t, const dp__csv_field *f, const char *wha
 
     if (!ok)
         dp__report(t, DP_SEV_ERROR, f->line, dp__csv_col_at(f, bad),
-                   "expected %s of 1 to 64 letters, digits, '_', '.' or '-', got '%s'", what,
+                   "expected a %s of 1 to 64 letters, digits, '_', '.' or '-', got '%s'", what,
                    dp__quote(f, q, sizeof q));
     return ok;
 }
