@@ -177,7 +177,7 @@ static void longest_windows(const dp_model *m, int longest[DP_MAX_GROUP + 1])
     for (uint32_t i = 0; i < m->n_windows; i++) {
         const dp_window *w = &m->windows[i];
         int g = m->children[w->child].group, len = w->to_min - w->from_min;
-        if (len > longest[g])
+        if (g >= 0 && len > longest[g])
             longest[g] = len;
     }
 }

@@ -46,7 +46,7 @@ static const char *first_word(dp__loader *ld, const char *name)
 
 static void child_row(dp__table *t, dp_child *c)
 {
-    long group = 0, prio = 0;
+    long group = -1, prio = 0; /* group -1: invalid, no follow-on checks */
     int32_t birth = DP_NO_BIRTH_DATE;
 
     c->name = dp__get_str(t, C_NAME, "a display name");
@@ -154,7 +154,7 @@ static void choice_row(dp__loader *ld, dp__table *t)
     const dp__csv_field *fa = dp__field(t, CH_ACT);
     const dp_child *ch = &m->children[c.child];
     const dp_activity *a = &m->activities[c.activity];
-    if (ch->group < a->min_group || ch->group > a->max_group)
+    if (ch->group >= 0 && (ch->group < a->min_group || ch->group > a->max_group))
         dp__report(t, DP_SEV_WARNING, fa->line, fa->col,
                    "child '%s' in group %d chose '%s' for groups %d-%d: the choice cannot be "
                    "granted",
