@@ -66,8 +66,12 @@ void dp_isoweek_of(int32_t days, int *year, int *week);
 typedef struct dp_tz dp_tz;
 
 /* Loads IANA zone `name` (for example "Europe/Amsterdam"). Rejects names that
- * are empty, absolute, contain "..", or are not in the database (DP_EINPUT
- * with a message naming the zone). Free with dp_tz_free(). */
+ * are empty, absolute, contain "..", contain characters other than
+ * [A-Za-z0-9_+-/], or are not in the database (DP_EINPUT with a message naming
+ * the zone and no input location: the caller adds where the name came from).
+ * A file that is not valid TZif, or larger than 256 KiB, is DP_EINPUT with
+ * err->at.file set to its path; DP_EIO when it cannot be read, DP_ENOMEM.
+ * Free with dp_tz_free(). */
 dp_status dp_tz_load(const char *name, dp_tz **out, dp_error *err);
 void dp_tz_free(dp_tz *tz); /* NULL: no-op */
 
@@ -87,18 +91,20 @@ int64_t dp_tz_to_utc(const dp_tz *tz, int32_t days, int minutes);
 /* One change of offset: used to write a VTIMEZONE that agrees with the system
  * data. */
 typedef struct dp_tz_transition {
-    int64_t at_utc;      /* instant of the change, seconds since the epoch */
-    int offset_before;   /* seconds east of UTC before */
-    int offset_after;    /* seconds east of UTC after */
-    int is_dst;          /* 1 when the new offset is daylight-saving time */
-    const char *abbrev;  /* abbreviation after, borrowed ("CET", "CEST") */
+    int64_t at_utc;     /* instant of the change, seconds since the epoch */
+    int offset_before;  /* seconds east of UTC before */
+    int offset_after;   /* seconds east of UTC after */
+    int is_dst;         /* 1 when the new offset is daylight-saving time */
+    const char *abbrev; /* abbreviation after, borrowed ("CET", "CEST") */
 } dp_tz_transition;
 
 /* Writes up to max transitions with from_utc <= at_utc < to_utc into out, in
  * order, and returns how many there are in total in that range (which may be
- * more than max). Covers years beyond the file's table through its POSIX TZ
- * footer rule. */
-size_t dp_tz_transitions(const dp_tz *tz, int64_t from_utc, int64_t to_utc,
-                         dp_tz_transition *out, size_t max);
+ * more than max; out may be NULL when max is 0). Covers years beyond the
+ * file's table through its POSIX TZ footer rule, up to the year 9999.
+ * Transitions that change neither offset, DST flag nor abbreviation are left
+ * out. */
+size_t dp_tz_transitions(const dp_tz *tz, int64_t from_utc, int64_t to_utc, dp_tz_transition *out,
+                         size_t max);
 
 #endif
