@@ -12,7 +12,7 @@
 
 typedef struct dp_arena dp_arena;
 
-dp_arena *dp__arena_new(void);      /* NULL on OOM */
+dp_arena *dp__arena_new(void);        /* NULL on OOM */
 void dp__arena_free(dp_arena *arena); /* NULL: no-op */
 
 /* Returns size bytes aligned to align (a power of two), zeroed; NULL on OOM. */

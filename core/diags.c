@@ -64,8 +64,7 @@ static char *copy_string(const char *s)
     return p;
 }
 
-dp_status dp_diags_addv(dp_diags *d, dp_severity sev, const dp_loc *at, const char *fmt,
-                        va_list ap)
+dp_status dp_diags_addv(dp_diags *d, dp_severity sev, const dp_loc *at, const char *fmt, va_list ap)
 {
     char buf[1024];
     item *it;

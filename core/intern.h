@@ -14,12 +14,12 @@
 #include "dagplan/model.h"
 
 typedef struct dp_intern {
-    dp_arena *arena;     /* borrowed: where strings live */
-    uint32_t *slots;     /* id + 1 per slot, 0 = empty (malloc'd) */
-    uint32_t n_slots;    /* a power of two */
-    const char **names;  /* names[id] (malloc'd) */
-    uint32_t *lens;      /* lens[id] (malloc'd) */
-    uint32_t n, cap;     /* names used, allocated */
+    dp_arena *arena;    /* borrowed: where strings live */
+    uint32_t *slots;    /* id + 1 per slot, 0 = empty (malloc'd) */
+    uint32_t n_slots;   /* a power of two */
+    const char **names; /* names[id] (malloc'd) */
+    uint32_t *lens;     /* lens[id] (malloc'd) */
+    uint32_t n, cap;    /* names used, allocated */
 } dp_intern;
 
 void dp__intern_init(dp_intern *t, dp_arena *arena);

@@ -62,8 +62,7 @@ dp_id dp_model_choice_of(const dp_model *m, dp_id child, dp_id activity)
 
 const char *dp_day_name(int day)
 {
-    static const char *const names[DP_N_DAYS] = {"mon", "tue", "wed", "thu",
-                                                 "fri", "sat", "sun"};
+    static const char *const names[DP_N_DAYS] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
     return day >= 0 && day < DP_N_DAYS ? names[day] : "?";
 }

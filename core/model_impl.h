@@ -12,9 +12,9 @@
 #include "intern.h"
 
 typedef struct dp__model {
-    dp_model pub;                 /* what callers see; must stay first */
-    dp_arena *arena;              /* owns every array and string of pub */
-    dp_intern ids[DP_N_KINDS];    /* string id -> dense id, per kind */
+    dp_model pub;              /* what callers see; must stay first */
+    dp_arena *arena;           /* owns every array and string of pub */
+    dp_intern ids[DP_N_KINDS]; /* string id -> dense id, per kind */
 } dp__model;
 
 /* Returns a new empty model (travel matrix not yet allocated); NULL on OOM. */

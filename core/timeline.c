@@ -8,12 +8,12 @@
 #include <stdlib.h>
 
 struct dp_timeline {
-    uint32_t n_iv;         /* intervals in total */
-    dp_id *iv_resource;    /* [n_iv] */
-    int32_t *iv_start;     /* [n_iv] week minute */
-    int32_t *iv_end;       /* [n_iv] */
-    uint32_t *slot_first;  /* [n_slots] */
-    uint32_t *slot_end;    /* [n_slots] */
+    uint32_t n_iv;        /* intervals in total */
+    dp_id *iv_resource;   /* [n_iv] */
+    int32_t *iv_start;    /* [n_iv] week minute */
+    int32_t *iv_end;      /* [n_iv] */
+    uint32_t *slot_first; /* [n_slots] */
+    uint32_t *slot_end;   /* [n_slots] */
 };
 
 typedef struct boundary {

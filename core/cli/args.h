@@ -18,7 +18,10 @@ typedef struct dp_opt {
 } dp_opt;
 
 /* An entry of an option table: DP_OPT("week", true). */
-#define DP_OPT(name_, takes_value_) {.name = (name_), .takes_value = (takes_value_)}
+#define DP_OPT(name_, takes_value_)                    \
+    {                                                  \
+        .name = (name_), .takes_value = (takes_value_) \
+    }
 
 #define DP_MAX_POSITIONAL 8
 

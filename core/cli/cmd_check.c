@@ -37,8 +37,8 @@ static int check_centre(const char *dir, bool quiet_ok)
         if (!quiet_ok)
             printf("%s: ok: %u children, %u activities, %u sections, %u sessions, "
                    "%u choices (%zu warnings)\n",
-                   dir, m->n_children, m->n_activities, m->n_sections, m->n_sessions,
-                   m->n_choices, dp_diags_n_warnings(diags));
+                   dir, m->n_children, m->n_activities, m->n_sections, m->n_sessions, m->n_choices,
+                   dp_diags_n_warnings(diags));
         status = 0;
     } else if (rc == DP_EINPUT) {
         fprintf(stderr, "%s: %zu errors, %zu warnings\n", dir, dp_diags_n_errors(diags),

@@ -62,8 +62,8 @@ typedef struct solve_args {
 
 static int parse(int argc, char **argv, solve_args *a)
 {
-    dp_opt opts[] = {DP_OPT("week", true), DP_OPT("seed", true),      DP_OPT("time-limit", true),
-                     DP_OPT("json", true), DP_OPT("db", true),    DP_OPT("max-moves", true),
+    dp_opt opts[] = {DP_OPT("week", true),  DP_OPT("seed", true), DP_OPT("time-limit", true),
+                     DP_OPT("json", true),  DP_OPT("db", true),   DP_OPT("max-moves", true),
                      DP_OPT("quiet", false)};
     size_t n = sizeof opts / sizeof *opts;
     dp_args args;
@@ -88,7 +88,8 @@ static int parse(int argc, char **argv, solve_args *a)
     const char *w = dp__args_get(opts, n, "week")->value;
     if (w) {
         if (dp_isoweek_parse(w, strlen(w), &a->week.year, &a->week.week) != 0) {
-            fprintf(stderr, "dagplan solve: --week expects YYYY-Www (e.g. 2027-W03), got '%s'\n", w);
+            fprintf(stderr, "dagplan solve: --week expects YYYY-Www (e.g. 2027-W03), got '%s'\n",
+                    w);
             return 2;
         }
         a->week.is_set = true;
@@ -97,7 +98,8 @@ static int parse(int argc, char **argv, solve_args *a)
     const char *seed = dp__args_get(opts, n, "seed")->value;
     if (seed) {
         if (dp__args_uint(seed, &v) != 0) {
-            fprintf(stderr, "dagplan solve: --seed expects a non-negative integer, got '%s'\n", seed);
+            fprintf(stderr, "dagplan solve: --seed expects a non-negative integer, got '%s'\n",
+                    seed);
             return 2;
         }
         a->o.seed = v;
@@ -105,7 +107,8 @@ static int parse(int argc, char **argv, solve_args *a)
     const char *mm = dp__args_get(opts, n, "max-moves")->value;
     if (mm) {
         if (dp__args_uint(mm, &v) != 0 || v == 0) {
-            fprintf(stderr, "dagplan solve: --max-moves expects a positive integer, got '%s'\n", mm);
+            fprintf(stderr, "dagplan solve: --max-moves expects a positive integer, got '%s'\n",
+                    mm);
             return 2;
         }
         a->o.max_moves = v;
@@ -166,9 +169,10 @@ static void print_summary(const dp_model *m, const dp_solution *sol, const solve
             printf("  %d%s: %u/%u", r, r == 9 ? "+" : "", granted[r], wished[r]);
     printf("\n  sections: %u running, %u cancelled (no children)\n", m->n_sections - cancelled,
            cancelled);
-    printf("  score %lld = coverage %lld + breadth %lld + rank %lld + rules %lld + stability %lld\n",
-           (long long) sc.total, (long long) sc.coverage, (long long) sc.breadth,
-           (long long) sc.rank, (long long) sc.rules, (long long) sc.stability);
+    printf(
+        "  score %lld = coverage %lld + breadth %lld + rank %lld + rules %lld + stability %lld\n",
+        (long long) sc.total, (long long) sc.coverage, (long long) sc.breadth, (long long) sc.rank,
+        (long long) sc.rules, (long long) sc.stability);
     printf("  hard violations: %lld\n", (long long) sc.hard_violations);
     printf("  search: %s after %llu moves in %.2f s (upper bound %lld, %.2f%%)\n",
            dp_stop_describe(st.stop), (unsigned long long) st.moves, st.seconds,
@@ -195,8 +199,8 @@ static int store_and_write(const solve_args *a, const dp_solution *sol, unsigned
     dp_solution_score(sol, &sc);
     if (dp_store_snapshot(store, a->dir, dp__input_files, dp__n_input_files, &snap, &err) != DP_OK)
         goto done;
-    dp_store_version_new v = {a->week.is_set ? a->week_text : "", snap, a->o.seed, sc.total,
-                              json.data, 0, "solve"};
+    dp_store_version_new v = {
+        a->week.is_set ? a->week_text : "", snap, a->o.seed, sc.total, json.data, 0, "solve"};
     if (dp_store_add_version(store, &v, version, &err) != DP_OK)
         goto done;
     if (a->json && dp_buf_write_file(&json, a->json, &err) != DP_OK)

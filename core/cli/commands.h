@@ -11,6 +11,7 @@ typedef int (*dp_cmd_fn)(int argc, char **argv);
 int dp__cmd_check(int argc, char **argv);
 int dp__cmd_init(int argc, char **argv);
 int dp__cmd_solve(int argc, char **argv);
+int dp__cmd_explain(int argc, char **argv);
 int dp__cmd_ratio(int argc, char **argv);
 
 #endif

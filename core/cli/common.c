@@ -6,9 +6,9 @@
 #include "dagplan/load.h"
 
 const char *const dp__input_files[] = {
-    "centre.lua",   "children.csv", "availability.csv", "school.csv", "locations.csv",
-    "travel.csv",   "activities.csv", "sections.csv",   "sessions.csv", "staff.csv",
-    "rota.csv",     "choices.csv",  "pins.csv",         "closures.csv",
+    "centre.lua", "children.csv",   "availability.csv", "school.csv",   "locations.csv",
+    "travel.csv", "activities.csv", "sections.csv",     "sessions.csv", "staff.csv",
+    "rota.csv",   "choices.csv",    "pins.csv",         "closures.csv",
 };
 const unsigned dp__n_input_files = sizeof dp__input_files / sizeof *dp__input_files;
 

@@ -17,14 +17,16 @@ static const command commands[] = {
     {"check", dp__cmd_check, "load and validate a centre, report every problem"},
     {"init", dp__cmd_init, "create a new centre directory with commented templates"},
     {"solve", dp__cmd_solve, "plan the week: assign children, time sessions, store"},
+    {"explain", dp__cmd_explain, "a child's week and why each wish was or was not granted"},
     {"ratio", dp__cmd_ratio, "professionals a group of children needs (NL, BE-VL ratios)"},
 };
 
 static void print_help(FILE *f)
 {
-    fprintf(f, "dagplan %s - plans the day arrangement of every child in an integrated\n"
-               "child centre: school, childcare and the extra programme in one day.\n\n"
-               "Usage: dagplan COMMAND [options]\n\nCommands:\n",
+    fprintf(f,
+            "dagplan %s - plans the day arrangement of every child in an integrated\n"
+            "child centre: school, childcare and the extra programme in one day.\n\n"
+            "Usage: dagplan COMMAND [options]\n\nCommands:\n",
             DP_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].summary);

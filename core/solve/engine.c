@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GROW(ptr, n, cap, need)                                                                \
+#define GROW(ptr, n, cap, need) \
     ((n) + (need) <= (cap) ? 0 : grow_array((void **) &(ptr), &(cap), (n) + (need), sizeof *(ptr)))
 
 static int grow_array(void **ptr, uint32_t *cap, uint32_t need, size_t size)
@@ -222,8 +222,8 @@ static int digest_child(dp_engine *e, dp_id c)
         if (e->m->choices[e->pend[j].choice].child == c &&
             e->choice_section[e->pend[j].choice] == DP_NONE && e->pend[j].section != DP_NONE)
             e->mv_after[e->n_mv_after++] = e->pend[j];
-    e->mv_children[e->n_mv_children++] = (dp_child_change){
-        c, e->child_grants[c], e->child_n[c], NULL, (uint8_t) (e->n_mv_after - start)};
+    e->mv_children[e->n_mv_children++] = (dp_child_change){c, e->child_grants[c], e->child_n[c],
+                                                           NULL, (uint8_t) (e->n_mv_after - start)};
     return 0;
 }
 
@@ -377,7 +377,8 @@ const char *dp__engine_verify(dp_engine *e)
         if (d.hard != e->p_hard[i])
             return e->plugins[i]->name;
         term[e->plugins[i]->term] += d.score;
-        if (e->plugins[i]->term != DP_TERM_NONE && term[e->plugins[i]->term] != e->term[e->plugins[i]->term])
+        if (e->plugins[i]->term != DP_TERM_NONE &&
+            term[e->plugins[i]->term] != e->term[e->plugins[i]->term])
             return e->plugins[i]->name;
     }
     return NULL;

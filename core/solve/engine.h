@@ -18,41 +18,41 @@
 
 typedef struct dp_engine {
     const dp_model *m;
-    dp_state_view view;        /* what plugins see; points at the arrays below */
-    dp_id *choice_section;     /* [n_choices] */
-    uint32_t *section_count;   /* [n_sections] */
-    uint32_t *session_slot;    /* [n_sessions] */
-    dp_grant *grants;          /* [n_choices]: child c's grants start at choice0 */
+    dp_state_view view;            /* what plugins see; points at the arrays below */
+    dp_id *choice_section;         /* [n_choices] */
+    uint32_t *section_count;       /* [n_sections] */
+    uint32_t *session_slot;        /* [n_sessions] */
+    dp_grant *grants;              /* [n_choices]: child c's grants start at choice0 */
     const dp_grant **child_grants; /* [n_children] */
-    uint8_t *child_n;          /* [n_children] */
-    dp_id *members;            /* [sum of max_size]: choice ids per section */
-    uint32_t *member0;         /* [n_sections] */
-    uint32_t *member_pos;      /* [n_choices]: position in its section's members */
+    uint8_t *child_n;              /* [n_children] */
+    dp_id *members;                /* [sum of max_size]: choice ids per section */
+    uint32_t *member0;             /* [n_sections] */
+    uint32_t *member_pos;          /* [n_choices]: position in its section's members */
 
     const dp_plugin *const *plugins; /* borrowed, n_plugins of them */
-    void **pstate;             /* [n_plugins] */
+    void **pstate;                   /* [n_plugins] */
     uint32_t n_plugins;
-    int64_t *relax;            /* [n_plugins]: 0 strict, else points per violation */
-    int64_t *p_hard;           /* [n_plugins]: current violations */
-    int64_t term[DP_N_TERMS];  /* current objective per term */
+    int64_t *relax;           /* [n_plugins]: 0 strict, else points per violation */
+    int64_t *p_hard;          /* [n_plugins]: current violations */
+    int64_t term[DP_N_TERMS]; /* current objective per term */
 
     /* The move being built. */
-    dp_grant *pend;            /* pending (choice, new section) */
+    dp_grant *pend; /* pending (choice, new section) */
     uint32_t n_pend, cap_pend;
     dp_session_change *mv_sessions;
     uint32_t n_mv_sessions, cap_mv_sessions;
     dp_child_change *mv_children;
     uint32_t n_mv_children, cap_mv_children;
-    dp_grant *mv_after;        /* grant buffer for children's after-lists */
+    dp_grant *mv_after; /* grant buffer for children's after-lists */
     uint32_t n_mv_after, cap_mv_after;
     dp_section_change *mv_sections;
     uint32_t n_mv_sections, cap_mv_sections;
-    uint32_t *child_stamp;     /* [n_children]: == stamp when listed in this move */
-    uint32_t *section_stamp;   /* [n_sections] */
-    uint32_t *section_idx;     /* [n_sections]: index in mv_sections when stamped */
+    uint32_t *child_stamp;   /* [n_children]: == stamp when listed in this move */
+    uint32_t *section_stamp; /* [n_sections] */
+    uint32_t *section_idx;   /* [n_sections]: index in mv_sections when stamped */
     uint32_t stamp;
-    dp_move mv;                /* the digest */
-    int64_t *mv_hard;          /* [n_plugins] deltas of the last evaluation */
+    dp_move mv;       /* the digest */
+    int64_t *mv_hard; /* [n_plugins] deltas of the last evaluation */
     int64_t mv_term[DP_N_TERMS];
     bool mv_digested;
 } dp_engine;

@@ -20,24 +20,24 @@ typedef struct dp_search {
     dp_engine e;
     const dp_model *m;
     const dp_solve_options *o;
-    uint64_t rng;              /* xorshift state */
-    dp_option *opts;           /* all options, grouped by child */
-    uint32_t *opt0;            /* [n_children + 1]: child c's options are [opt0[c], opt0[c+1]) */
-    uint32_t *sec_opt;         /* option indices grouped by section */
-    uint32_t *sec_opt0;        /* [n_sections + 1]: section s's are [sec_opt0[s], sec_opt0[s+1]) */
-    dp_id *active;             /* children with at least one option */
+    uint64_t rng;       /* xorshift state */
+    dp_option *opts;    /* all options, grouped by child */
+    uint32_t *opt0;     /* [n_children + 1]: child c's options are [opt0[c], opt0[c+1]) */
+    uint32_t *sec_opt;  /* option indices grouped by section */
+    uint32_t *sec_opt0; /* [n_sections + 1]: section s's are [sec_opt0[s], sec_opt0[s+1]) */
+    dp_id *active;      /* children with at least one option */
     uint32_t n_active;
-    dp_id *cand_sessions;      /* sessions with more than one slot */
+    dp_id *cand_sessions; /* sessions with more than one slot */
     uint32_t n_cand_sessions;
-    dp_id *fill_sections;      /* sections with min_size > 1 or candidates */
+    dp_id *fill_sections; /* sections with min_size > 1 or candidates */
     uint32_t n_fill_sections;
-    uint32_t min_size_plugin;  /* index of min_size among the plugins, or UINT32_MAX */
+    uint32_t min_size_plugin; /* index of min_size among the plugins, or UINT32_MAX */
     /* Best schedule found with every constraint kept. */
     int64_t best;
-    dp_id *best_choice;        /* [n_choices] */
-    uint32_t *best_slot;       /* [n_sessions] */
+    dp_id *best_choice;  /* [n_choices] */
+    uint32_t *best_slot; /* [n_sessions] */
     int64_t bound;
-    int64_t construction;      /* objective after construction and repair */
+    int64_t construction; /* objective after construction and repair */
     uint64_t moves, accepted;
     struct timespec t0;
     dp_stop stop;

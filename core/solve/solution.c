@@ -24,8 +24,7 @@ dp_status dp__solution_build(dp_search *s, dp_solution **out, dp_error *err);
 
 /* Reasons for one unassigned choice: each plugin's objection to each section,
  * without repeats. Returns how many were added to list (at most max). */
-static uint32_t explain_choice(dp_search *s, dp_arena *a, dp_id ch, const char **list,
-                               uint32_t max)
+static uint32_t explain_choice(dp_search *s, dp_arena *a, dp_id ch, const char **list, uint32_t max)
 {
     const dp_model *m = s->m;
     const dp_activity *act = &m->activities[m->choices[ch].activity];
@@ -116,8 +115,8 @@ dp_status dp__solution_build(dp_search *s, dp_solution **out, dp_error *err)
     sol->score.total = dp__engine_objective(&s->e);
     for (uint32_t i = 0; i < s->e.n_plugins; i++)
         sol->score.hard_violations += s->e.p_hard[i];
-    sol->stats = (dp_solve_stats){s->stop, s->moves, s->accepted, s->construction, s->bound,
-                                  dp__search_seconds(s)};
+    sol->stats = (dp_solve_stats){s->stop,         s->moves, s->accepted,
+                                  s->construction, s->bound, dp__search_seconds(s)};
     if (build_reasons(s, sol) != DP_OK)
         goto oom;
     *out = sol;

@@ -145,7 +145,8 @@ dp_status dp__search_restore_best(dp_search *s, dp_error *err)
             }
         }
     if (!dp__mv_eval(e, &dv))
-        return DP_FAIL(err, DP_EINTERNAL, NULL, "the best schedule no longer evaluates as feasible");
+        return DP_FAIL(err, DP_EINTERNAL, NULL,
+                       "the best schedule no longer evaluates as feasible");
     dp__mv_commit(e);
     return DP_OK;
 }
@@ -186,8 +187,7 @@ static dp_status run_phases(dp_search *s, dp_error *err)
 
 dp_status dp__solution_build(dp_search *s, dp_solution **out, dp_error *err);
 
-dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out,
-                   dp_error *err)
+dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err)
 {
     dp_search s;
     dp_status rc;

@@ -18,16 +18,16 @@
 #include <stdio.h>
 
 typedef enum dp_status {
-    DP_OK = 0,      /* success */
-    DP_EINPUT = 1,  /* the planner's data is wrong (file:line:column says where) */
-    DP_ERULE = 2,   /* a centre.lua script failed or a rule is invalid */
-    DP_ENOMEM = 3,  /* an allocation failed */
-    DP_EIO = 4,     /* a file or directory could not be read or written */
-    DP_ESTORE = 5,  /* the SQLite store failed */
-    DP_EUSAGE = 6,  /* wrong command-line usage */
-    DP_ELIMIT = 7,  /* a size, time or instruction limit was exceeded */
-    DP_ESTATE = 8,  /* the requested object does not exist or is in the wrong state */
-    DP_EINTR = 9,   /* interrupted (Ctrl-C) */
+    DP_OK = 0,        /* success */
+    DP_EINPUT = 1,    /* the planner's data is wrong (file:line:column says where) */
+    DP_ERULE = 2,     /* a centre.lua script failed or a rule is invalid */
+    DP_ENOMEM = 3,    /* an allocation failed */
+    DP_EIO = 4,       /* a file or directory could not be read or written */
+    DP_ESTORE = 5,    /* the SQLite store failed */
+    DP_EUSAGE = 6,    /* wrong command-line usage */
+    DP_ELIMIT = 7,    /* a size, time or instruction limit was exceeded */
+    DP_ESTATE = 8,    /* the requested object does not exist or is in the wrong state */
+    DP_EINTR = 9,     /* interrupted (Ctrl-C) */
     DP_EINTERNAL = 10 /* a bug: an invariant of ours did not hold */
 } dp_status;
 

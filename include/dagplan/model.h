@@ -42,12 +42,12 @@ typedef enum dp_role {
 
 /* A time window of a child on one day (availability.csv). */
 typedef struct dp_window {
-    dp_id child;      /* the child */
-    uint8_t day;      /* 0 = mon .. 6 = sun */
-    bool care;        /* contracted childcare in this window */
+    dp_id child;       /* the child */
+    uint8_t day;       /* 0 = mon .. 6 = sun */
+    bool care;         /* contracted childcare in this window */
     uint16_t from_min; /* start, minutes since midnight */
     uint16_t to_min;   /* end, exclusive */
-    uint32_t line;    /* line in availability.csv */
+    uint32_t line;     /* line in availability.csv */
 } dp_window;
 
 typedef struct dp_child {
@@ -100,15 +100,15 @@ typedef struct dp_activity {
 } dp_activity;
 
 typedef struct dp_section {
-    const char *id;     /* planner's id */
-    dp_id activity;     /* the activity */
-    dp_id location;     /* where it meets */
-    dp_id staff;        /* who leads it, DP_NONE when not given */
-    uint16_t min_size;  /* effective minimum (section override or activity's) */
-    uint16_t max_size;  /* effective maximum */
-    uint32_t session0;  /* first of its sessions in sessions[] */
+    const char *id;      /* planner's id */
+    dp_id activity;      /* the activity */
+    dp_id location;      /* where it meets */
+    dp_id staff;         /* who leads it, DP_NONE when not given */
+    uint16_t min_size;   /* effective minimum (section override or activity's) */
+    uint16_t max_size;   /* effective maximum */
+    uint32_t session0;   /* first of its sessions in sessions[] */
     uint32_t n_sessions; /* number of weekly meetings */
-    uint32_t line;      /* line in sections.csv */
+    uint32_t line;       /* line in sections.csv */
 } dp_section;
 
 /* One possible time of a session. */
@@ -138,13 +138,13 @@ typedef struct dp_staff {
 
 /* When a professional works (rota.csv). */
 typedef struct dp_rota {
-    dp_id staff;        /* the professional */
-    uint8_t day;        /* 0 = mon .. 6 = sun */
-    uint16_t from_min;  /* start */
-    uint16_t to_min;    /* end, exclusive */
-    dp_id location;     /* where (default the home location) */
-    dp_id care_group;   /* index in care_groups[], DP_NONE: any group there */
-    uint32_t line;      /* line in rota.csv */
+    dp_id staff;       /* the professional */
+    uint8_t day;       /* 0 = mon .. 6 = sun */
+    uint16_t from_min; /* start */
+    uint16_t to_min;   /* end, exclusive */
+    dp_id location;    /* where (default the home location) */
+    dp_id care_group;  /* index in care_groups[], DP_NONE: any group there */
+    uint32_t line;     /* line in rota.csv */
 } dp_rota;
 
 typedef struct dp_choice {
@@ -162,46 +162,46 @@ typedef struct dp_names {
 
 /* The settings of centre.lua's centre{} table. */
 typedef struct dp_centre {
-    const char *id;         /* centre id */
-    const char *name;       /* display name */
-    const char *timezone;   /* IANA name, e.g. "Europe/Amsterdam" */
-    const char *country;    /* "NL" or "BE-VL" */
+    const char *id;          /* centre id */
+    const char *name;        /* display name */
+    const char *timezone;    /* IANA name, e.g. "Europe/Amsterdam" */
+    const char *country;     /* "NL" or "BE-VL" */
     const char *ratio_rules; /* "2024" (default) or "2019" */
-    const char *base_url;   /* feed base URL, "" when not given */
-    dp_id home;             /* the centre's own building */
-    int max_activities;     /* per child per week (default 2) */
-    const char *dir;        /* the centre directory as given */
+    const char *base_url;    /* feed base URL, "" when not given */
+    dp_id home;              /* the centre's own building */
+    int max_activities;      /* per child per week (default 2) */
+    const char *dir;         /* the centre directory as given */
 } dp_centre;
 
 typedef struct dp_model {
-    dp_centre centre;                   /* settings */
-    dp_child *children;                 /* children, in file order */
+    dp_centre centre;   /* settings */
+    dp_child *children; /* children, in file order */
     uint32_t n_children;
-    dp_window *windows;                 /* all windows, grouped by child */
+    dp_window *windows; /* all windows, grouped by child */
     uint32_t n_windows;
     dp_school_day school[DP_MAX_GROUP + 1][DP_N_DAYS]; /* by group, day */
     dp_location *locations;
     uint32_t n_locations;
-    int16_t *travel_min;                /* [from * n_locations + to], -1 = unreachable */
+    int16_t *travel_min; /* [from * n_locations + to], -1 = unreachable */
     dp_activity *activities;
     uint32_t n_activities;
-    dp_section *sections;               /* grouped by activity */
+    dp_section *sections; /* grouped by activity */
     uint32_t n_sections;
-    dp_session *sessions;               /* grouped by section */
+    dp_session *sessions; /* grouped by section */
     uint32_t n_sessions;
-    dp_slot *slots;                     /* session time options */
+    dp_slot *slots; /* session time options */
     uint32_t n_slots;
     dp_staff *staff;
     uint32_t n_staff;
-    dp_rota *rota;                      /* empty when there is no rota.csv */
+    dp_rota *rota; /* empty when there is no rota.csv */
     uint32_t n_rota;
-    bool has_rota;                      /* rota.csv exists */
-    dp_choice *choices;                 /* grouped by child, by rank */
+    bool has_rota;      /* rota.csv exists */
+    dp_choice *choices; /* grouped by child, by rank */
     uint32_t n_choices;
-    dp_names themes;                    /* activity themes */
-    dp_names families;                  /* family ids */
-    dp_names neighbourhoods;            /* neighbourhood names */
-    dp_names care_groups;               /* care group ids */
+    dp_names themes;         /* activity themes */
+    dp_names families;       /* family ids */
+    dp_names neighbourhoods; /* neighbourhood names */
+    dp_names care_groups;    /* care group ids */
 } dp_model;
 
 typedef enum dp_kind {

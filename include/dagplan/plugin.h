@@ -41,14 +41,14 @@ typedef struct dp_grant {
 /* The current schedule, read-only for plugins. Arrays are indexed by the
  * model's dense ids and stay valid while the solve runs. */
 typedef struct dp_state_view {
-    const dp_model *m;                  /* the model being solved */
-    const dp_id *choice_section;        /* [n_choices]: granted section or DP_NONE */
-    const uint32_t *section_count;      /* [n_sections]: children in the section */
-    const uint32_t *session_slot;       /* [n_sessions]: chosen option, an index in m->slots */
+    const dp_model *m;                   /* the model being solved */
+    const dp_id *choice_section;         /* [n_choices]: granted section or DP_NONE */
+    const uint32_t *section_count;       /* [n_sections]: children in the section */
+    const uint32_t *session_slot;        /* [n_sessions]: chosen option, an index in m->slots */
     const dp_grant *const *child_grants; /* [n_children]: the child's grants */
-    const uint8_t *child_n_grants;      /* [n_children]: how many */
-    const dp_id *section_members;       /* children of section s start at member0[s] */
-    const uint32_t *member0;            /* [n_sections]: first member slot of s (choice ids) */
+    const uint8_t *child_n_grants;       /* [n_children]: how many */
+    const dp_id *section_members;        /* children of section s start at member0[s] */
+    const uint32_t *member0;             /* [n_sections]: first member slot of s (choice ids) */
 } dp_state_view;
 
 /* The grants of one child before and after a move. */
@@ -56,7 +56,7 @@ typedef struct dp_child_change {
     dp_id child;            /* the child */
     const dp_grant *before; /* its grants before the move */
     uint8_t n_before;
-    const dp_grant *after;  /* its grants after the move */
+    const dp_grant *after; /* its grants after the move */
     uint8_t n_after;
 } dp_child_change;
 
@@ -69,14 +69,14 @@ typedef struct dp_section_change {
 
 /* A session whose chosen time changes. */
 typedef struct dp_session_change {
-    dp_id session;       /* the session */
+    dp_id session;        /* the session */
     uint32_t slot_before; /* index in m->slots before */
     uint32_t slot_after;  /* index in m->slots after */
 } dp_session_change;
 
 /* A digested move. Every array is borrowed for the duration of one call. */
 typedef struct dp_move {
-    const dp_child_change *children;   /* children whose grants change or must be re-checked */
+    const dp_child_change *children; /* children whose grants change or must be re-checked */
     uint32_t n_children;
     const dp_section_change *sections; /* sections whose size changes or whose sessions move */
     uint32_t n_sections;
@@ -101,9 +101,9 @@ typedef enum dp_term {
 } dp_term;
 
 typedef struct dp_plugin {
-    int abi;            /* DP_PLUGIN_ABI */
-    const char *name;   /* short name, e.g. "capacity" */
-    dp_term term;       /* which objective term score deltas belong to */
+    int abi;          /* DP_PLUGIN_ABI */
+    const char *name; /* short name, e.g. "capacity" */
+    dp_term term;     /* which objective term score deltas belong to */
 
     /* Creates the plugin's state for a solve of v->m (the schedule is empty:
      * no grants, every session at its first option). May be NULL when the

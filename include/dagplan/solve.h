@@ -31,20 +31,20 @@ typedef enum dp_stop {
 
 /* Progress, reported about ten times a second of work. */
 typedef struct dp_progress {
-    uint64_t moves;     /* moves evaluated so far */
-    int64_t best;       /* best objective found */
-    int64_t bound;      /* upper bound of the objective */
-    double seconds;     /* wall time so far */
+    uint64_t moves; /* moves evaluated so far */
+    int64_t best;   /* best objective found */
+    int64_t bound;  /* upper bound of the objective */
+    double seconds; /* wall time so far */
 } dp_progress;
 
 typedef void (*dp_progress_fn)(void *ud, const dp_progress *p);
 
 typedef struct dp_solve_options {
-    uint64_t seed;                   /* random seed (same seed, same schedule) */
-    double time_limit_s;             /* safety cap in seconds; 0: construction only */
-    uint64_t max_moves;              /* move budget, 0: automatic (size-dependent) */
-    uint64_t idle_moves;             /* stop after this many moves without improvement, 0: automatic */
-    uint32_t verify_every;           /* check incremental == full every N moves, 0: never */
+    uint64_t seed;         /* random seed (same seed, same schedule) */
+    double time_limit_s;   /* safety cap in seconds; 0: construction only */
+    uint64_t max_moves;    /* move budget, 0: automatic (size-dependent) */
+    uint64_t idle_moves;   /* stop after this many moves without improvement, 0: automatic */
+    uint32_t verify_every; /* check incremental == full every N moves, 0: never */
     const dp_plugin *const *plugins; /* NULL-terminated; NULL: dp_builtin_plugins */
     dp_progress_fn progress;         /* may be NULL */
     void *progress_ud;               /* passed to progress */
@@ -55,8 +55,8 @@ typedef struct dp_solve_options {
 void dp_solve_options_init(dp_solve_options *o);
 
 typedef struct dp_score {
-    int64_t total;           /* coverage + breadth + rank + rules + stability */
-    int64_t coverage;        /* FORMAT.md section 2 */
+    int64_t total;    /* coverage + breadth + rank + rules + stability */
+    int64_t coverage; /* FORMAT.md section 2 */
     int64_t breadth;
     int64_t rank;
     int64_t rules;
@@ -71,8 +71,7 @@ typedef struct dp_solution dp_solution;
  * DP_STOP_INTERRUPTED, and the caller decides whether to keep it. Errors:
  * DP_ENOMEM, DP_EINTERNAL (a plugin's bookkeeping disagreed with a full
  * evaluation under verify_every). */
-dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out,
-                   dp_error *err);
+dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err);
 
 void dp_solution_free(dp_solution *sol); /* NULL: no-op */
 
@@ -97,12 +96,12 @@ const char *const *dp_solution_reasons(const dp_solution *sol, dp_id choice, uin
 
 /* How the search ran. */
 typedef struct dp_solve_stats {
-    dp_stop stop;          /* why it stopped */
-    uint64_t moves;        /* moves evaluated */
-    uint64_t accepted;     /* moves committed */
-    int64_t construction;  /* objective after construction */
-    int64_t bound;         /* upper bound of the objective (each child's best) */
-    double seconds;        /* wall time */
+    dp_stop stop;         /* why it stopped */
+    uint64_t moves;       /* moves evaluated */
+    uint64_t accepted;    /* moves committed */
+    int64_t construction; /* objective after construction */
+    int64_t bound;        /* upper bound of the objective (each child's best) */
+    double seconds;       /* wall time */
 } dp_solve_stats;
 
 void dp_solution_stats(const dp_solution *sol, dp_solve_stats *out);

@@ -12,9 +12,9 @@
 
 typedef enum misfit {
     FITS = 0,
-    NO_ROUTE,     /* the location cannot be reached from home */
-    NO_WINDOW,    /* no window holds session + walks */
-    SCHOOL_HOURS  /* it overlaps the group's school hours */
+    NO_ROUTE,    /* the location cannot be reached from home */
+    NO_WINDOW,   /* no window holds session + walks */
+    SCHOOL_HOURS /* it overlaps the group's school hours */
 } misfit;
 
 static misfit session_misfit(const dp_model *m, dp_id child, dp_id session, uint32_t slot)
@@ -101,8 +101,8 @@ static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id sect
                      m->locations[s->location].id, m->locations[m->centre.home].id);
             return 1;
         case SCHOOL_HOURS:
-            snprintf(buf, len, "%s meets %s %02d:%02d, during school hours of group %d", s->id,
-                     dn, start / 60, start % 60, group);
+            snprintf(buf, len, "%s meets %s %02d:%02d, during school hours of group %d", s->id, dn,
+                     start / 60, start % 60, group);
             return 1;
         case NO_WINDOW:
             snprintf(buf, len,

@@ -70,8 +70,8 @@ static void full_min(void *state, const dp_state_view *v, dp_delta *out)
     full_with(under_min, v, out);
 }
 
-static int explain_max(void *state, const dp_state_view *v, dp_id choice, dp_id section,
-                       char *buf, size_t len)
+static int explain_max(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,
+                       size_t len)
 {
     const dp_model *m = v->m;
     const dp_section *s = &m->sections[section];
@@ -89,13 +89,13 @@ static int explain_max(void *state, const dp_state_view *v, dp_id choice, dp_id 
         if (m->choices[ch].rank > worst_rank)
             worst_rank = m->choices[ch].rank;
     }
-    snprintf(buf, len, "%s is full (%u of %u); the lowest-ranked wish in it has rank %d", s->id,
-             n, (unsigned) s->max_size, worst_rank);
+    snprintf(buf, len, "%s is full (%u of %u); the lowest-ranked wish in it has rank %d", s->id, n,
+             (unsigned) s->max_size, worst_rank);
     return 1;
 }
 
-static int explain_min(void *state, const dp_state_view *v, dp_id choice, dp_id section,
-                       char *buf, size_t len)
+static int explain_min(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,
+                       size_t len)
 {
     const dp_section *s = &v->m->sections[section];
 

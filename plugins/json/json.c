@@ -8,8 +8,8 @@
 #include "dagplan/export.h"
 #include "dagplan/time.h"
 
-static void write_session(dp_buf *b, const dp_model *m, const dp_solution *sol,
-                          const dp_week *wk, dp_id k, bool first)
+static void write_session(dp_buf *b, const dp_model *m, const dp_solution *sol, const dp_week *wk,
+                          dp_id k, bool first)
 {
     const dp_session *ks = &m->sessions[k];
     const dp_section *s = &m->sections[ks->section];
@@ -107,11 +107,12 @@ void dp_export_json(const dp_solution *sol, const dp_week *week, dp_buf *b)
     dp_buf_printf(b,
                   "  \"search\": {\"stopped\": \"%s\", \"cut_short\": %s, \"moves\": %llu, "
                   "\"upper_bound\": %lld}\n}\n",
-                  st.stop == DP_STOP_BOUND ? "optimal"
-                  : st.stop == DP_STOP_TIME ? "time_limit"
-                  : st.stop == DP_STOP_INTERRUPTED ? "interrupted"
+                  st.stop == DP_STOP_BOUND          ? "optimal"
+                  : st.stop == DP_STOP_TIME         ? "time_limit"
+                  : st.stop == DP_STOP_INTERRUPTED  ? "interrupted"
                   : st.stop == DP_STOP_CONSTRUCTION ? "construction_only"
-                  : st.stop == DP_STOP_MOVES ? "move_budget" : "converged",
+                  : st.stop == DP_STOP_MOVES        ? "move_budget"
+                                                    : "converged",
                   st.stop == DP_STOP_TIME || st.stop == DP_STOP_INTERRUPTED ? "true" : "false",
                   (unsigned long long) st.moves, (long long) st.bound);
 }

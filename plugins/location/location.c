@@ -74,8 +74,9 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     dp_usage_collect(u, v, mv);
     for (uint32_t i = 0; i < u->n_touched; i++) {
         uint32_t iv = u->touched[i];
-        out->hard += excess(v->m, ls->tl, iv, u->run[iv] + u->d_run[iv], u->kids[iv] + u->d_kids[iv]) -
-                     excess(v->m, ls->tl, iv, u->run[iv], u->kids[iv]);
+        out->hard +=
+            excess(v->m, ls->tl, iv, u->run[iv] + u->d_run[iv], u->kids[iv] + u->d_kids[iv]) -
+            excess(v->m, ls->tl, iv, u->run[iv], u->kids[iv]);
     }
     dp_usage_clear(u);
 }

@@ -63,24 +63,23 @@ static void full_with(term_fn f, const dp_state_view *v, dp_delta *out)
         out->score += f(v->m, c, v->child_grants[c], v->child_n_grants[c]);
 }
 
-#define DP_OBJECTIVE_PLUGIN(NAME, TERM, FN)                                                    \
-    static void delta_##NAME(void *st, const dp_state_view *v, const dp_move *mv,            \
-                             dp_delta *out)                                                 \
-    {                                                                                       \
-        (void) st;                                                                          \
-        delta_with(FN, v, mv, out);                                                         \
-    }                                                                                       \
-    static void full_##NAME(void *st, const dp_state_view *v, dp_delta *out)                \
-    {                                                                                       \
-        (void) st;                                                                          \
-        full_with(FN, v, out);                                                              \
-    }                                                                                       \
-    const dp_plugin dp_plugin_##NAME = {                                                    \
-        .abi = DP_PLUGIN_ABI,                                                               \
-        .name = #NAME,                                                                      \
-        .term = TERM,                                                                       \
-        .delta = delta_##NAME,                                                              \
-        .full = full_##NAME,                                                                \
+#define DP_OBJECTIVE_PLUGIN(NAME, TERM, FN)                                                      \
+    static void delta_##NAME(void *st, const dp_state_view *v, const dp_move *mv, dp_delta *out) \
+    {                                                                                            \
+        (void) st;                                                                               \
+        delta_with(FN, v, mv, out);                                                              \
+    }                                                                                            \
+    static void full_##NAME(void *st, const dp_state_view *v, dp_delta *out)                     \
+    {                                                                                            \
+        (void) st;                                                                               \
+        full_with(FN, v, out);                                                                   \
+    }                                                                                            \
+    const dp_plugin dp_plugin_##NAME = {                                                         \
+        .abi = DP_PLUGIN_ABI,                                                                    \
+        .name = #NAME,                                                                           \
+        .term = TERM,                                                                            \
+        .delta = delta_##NAME,                                                                   \
+        .full = full_##NAME,                                                                     \
     }
 
 DP_OBJECTIVE_PLUGIN(coverage, DP_TERM_COVERAGE, coverage_of);

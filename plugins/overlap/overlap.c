@@ -61,8 +61,8 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     out->score = 0;
     for (uint32_t i = 0; i < mv->n_children; i++) {
         const dp_child_change *cc = &mv->children[i];
-        out->hard += count(v, mv, 1, cc->after, cc->n_after) -
-                     count(v, mv, 0, cc->before, cc->n_before);
+        out->hard +=
+            count(v, mv, 1, cc->after, cc->n_after) - count(v, mv, 0, cc->before, cc->n_before);
     }
 }
 

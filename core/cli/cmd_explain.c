@@ -1,0 +1,140 @@
+/* core/cli/cmd_explain.c - `dagplan explain DIR --child ID`: the child's week
+ * and, for every wish, what it got or why not.
+ *
+ * The explanation is asked from the plugins against the schedule, so it is
+ * recomputed: the centre is solved again with the seed of the stored current
+ * version (solves are deterministic), and when the result differs from the
+ * stored schedule (the data changed since) the command says so. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "commands.h"
+#include "common.h"
+#include "dagplan/solve.h"
+#include "dagplan/time.h"
+
+static const char help[] =
+    "Usage: dagplan explain DIR --child ID [--week YYYY-Www] [--db FILE]\n\n"
+    "Shows the child's week: its available time, school hours, and for every wish\n"
+    "(by rank) the section it got or the reasons it did not get it, as of the\n"
+    "current stored schedule of that week (or of the weekly template).\n";
+
+static void print_week(const dp_model *m, const dp_child *c)
+{
+    char a[8], b[8];
+
+    printf("  available:");
+    for (uint32_t w = c->window0; w < c->window0 + c->n_windows; w++) {
+        dp_time_format(m->windows[w].from_min, a);
+        dp_time_format(m->windows[w].to_min, b);
+        printf(" %s %s-%s%s", dp_day_name(m->windows[w].day), a, b,
+               m->windows[w].care ? " (childcare)" : "");
+    }
+    printf("\n");
+}
+
+static void print_grant(const dp_model *m, const dp_solution *sol, dp_id sec)
+{
+    const dp_section *s = &m->sections[sec];
+    const uint32_t *slot = dp_solution_session_slots(sol);
+    char a[8], b[8];
+
+    printf("granted: %s at %s,", s->id, m->locations[s->location].name);
+    for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
+        const dp_slot *sl = &m->slots[slot[k]];
+        dp_time_format(sl->start_min, a);
+        dp_time_format(sl->start_min + m->sessions[k].minutes, b);
+        printf(" %s %s-%s", dp_day_name(sl->day), a, b);
+    }
+    printf("\n");
+}
+
+static void print_child(const dp_model *m, const dp_solution *sol, dp_id cid)
+{
+    const dp_child *c = &m->children[cid];
+    const dp_id *cs = dp_solution_choice_sections(sol);
+
+    printf("%s %s (group %d, priority %d)\n", c->id, c->first_name, c->group, c->priority);
+    print_week(m, c);
+    if (c->n_choices == 0)
+        printf("  no wishes in choices.csv\n");
+    for (uint32_t i = c->choice0; i < c->choice0 + c->n_choices; i++) {
+        const dp_choice *ch = &m->choices[i];
+        printf("  wish %d, %s (%s): ", ch->rank, m->activities[ch->activity].name,
+               m->activities[ch->activity].id);
+        if (cs[i] != DP_NONE) {
+            print_grant(m, sol, cs[i]);
+            continue;
+        }
+        uint32_t n;
+        const char *const *r = dp_solution_reasons(sol, i, &n);
+        printf("not granted\n");
+        for (uint32_t j = 0; j < n; j++)
+            printf("      - %s\n", r[j]);
+    }
+}
+
+int dp__cmd_explain(int argc, char **argv)
+{
+    dp_opt opts[] = {DP_OPT("child", true), DP_OPT("week", true), DP_OPT("db", true)};
+    size_t n_opts = sizeof opts / sizeof *opts;
+    dp_args args;
+    dp_model *m = NULL;
+    dp_store *store = NULL;
+    dp_solution *sol = NULL;
+    dp_store_version info;
+    dp_error err = {0};
+    int status = 1;
+
+    if (dp__args_parse(argc, argv, opts, n_opts, &args) != 0)
+        return 2;
+    if (args.help) {
+        fputs(help, stdout);
+        return 0;
+    }
+    const char *child = dp__args_get(opts, n_opts, "child")->value;
+    const char *week = dp__args_get(opts, n_opts, "week")->value;
+    int y, w;
+    if (args.n_positional != 1 || !child ||
+        (week && dp_isoweek_parse(week, strlen(week), &y, &w) != 0)) {
+        fputs(help, stderr);
+        return 2;
+    }
+    if (dp__cli_load("explain", args.positional[0], &m) != 0)
+        return 1;
+    dp_id cid = dp_model_find(m, DP_KIND_CHILD, child, strlen(child));
+    if (cid == DP_NONE) {
+        fprintf(stderr, "dagplan explain: no child '%s' in %s/children.csv\n", child,
+                args.positional[0]);
+        goto done;
+    }
+    if (dp__cli_open_store("explain", args.positional[0], dp__args_get(opts, n_opts, "db")->value,
+                           &store) != 0)
+        goto done;
+    if (dp_store_get_version(store, week ? week : "", 0, &info, NULL, &err) != DP_OK) {
+        fprintf(stderr, "dagplan explain: %s; run 'dagplan solve' first\n", err.msg);
+        goto done;
+    }
+    dp_solve_options o;
+    dp_solve_options_init(&o);
+    o.seed = info.seed;
+    if (dp_solve(m, &o, &sol, &err) != DP_OK) {
+        dp_error_print(&err, stderr, false);
+        goto done;
+    }
+    dp_score sc;
+    dp_solution_score(sol, &sc);
+    if (sc.total != info.score_total)
+        printf("note: the centre's data changed since version %u was stored (score %lld now, "
+               "%lld then); this explains a fresh solve\n",
+               info.number, (long long) sc.total, (long long) info.score_total);
+    print_child(m, sol, cid);
+    status = 0;
+done:
+    dp_solution_free(sol);
+    dp_store_close(store);
+    dp_model_free(m);
+    return status;
+}
