@@ -12,35 +12,34 @@
 static int harness_passed, harness_failed, harness_case_failed;
 static const char *harness_case;
 
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            fprintf(stderr, "%s:%d: %s: CHECK failed: %s\n", __FILE__, __LINE__,       \
-                    harness_case, #cond);                                              \
-            harness_case_failed = 1;                                                   \
-        }                                                                              \
+#define CHECK(cond)                                                                            \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
+            fprintf(stderr, "%s:%d: %s: CHECK failed: %s\n", __FILE__, __LINE__, harness_case, \
+                    #cond);                                                                    \
+            harness_case_failed = 1;                                                           \
+        }                                                                                      \
     } while (0)
 
-#define CHECK_STR(a, b)                                                                \
-    do {                                                                               \
-        const char *ha_ = (a), *hb_ = (b);                                             \
-        if (!ha_ || !hb_ || strcmp(ha_, hb_) != 0) {                                   \
-            fprintf(stderr, "%s:%d: %s: CHECK_STR failed:\n  got:      %s\n  expected: %s\n", \
-                    __FILE__, __LINE__, harness_case, ha_ ? ha_ : "(null)",            \
-                    hb_ ? hb_ : "(null)");                                             \
-            harness_case_failed = 1;                                                   \
-        }                                                                              \
+#define CHECK_STR(a, b)                                                                            \
+    do {                                                                                           \
+        const char *ha_ = (a), *hb_ = (b);                                                         \
+        if (!ha_ || !hb_ || strcmp(ha_, hb_) != 0) {                                               \
+            fprintf(stderr, "%s:%d: %s: CHECK_STR failed:\n  got:      %s\n  expected: %s\n",      \
+                    __FILE__, __LINE__, harness_case, ha_ ? ha_ : "(null)", hb_ ? hb_ : "(null)"); \
+            harness_case_failed = 1;                                                               \
+        }                                                                                          \
     } while (0)
 
-#define RUN(fn)                                                                        \
-    do {                                                                               \
-        harness_case = #fn;                                                            \
-        harness_case_failed = 0;                                                       \
-        fn();                                                                          \
-        if (harness_case_failed)                                                       \
-            harness_failed++;                                                          \
-        else                                                                           \
-            harness_passed++;                                                          \
+#define RUN(fn)                  \
+    do {                         \
+        harness_case = #fn;      \
+        harness_case_failed = 0; \
+        fn();                    \
+        if (harness_case_failed) \
+            harness_failed++;    \
+        else                     \
+            harness_passed++;    \
     } while (0)
 
 static inline int harness_report(void)
