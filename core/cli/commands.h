@@ -13,5 +13,6 @@ int dp__cmd_init(int argc, char **argv);
 int dp__cmd_solve(int argc, char **argv);
 int dp__cmd_explain(int argc, char **argv);
 int dp__cmd_ratio(int argc, char **argv);
+int dp__cmd_export(int argc, char **argv);
 
 #endif
