@@ -1,0 +1,78 @@
+/* tests/fuzz/fuzz_load.c - bytes into the whole centre loader, in memory.
+ *
+ * The input is split at 0xFF bytes (never part of UTF-8 text) into the
+ * centre's CSV files, in the order of names[] below; the settings come as a
+ * fixed centre conf (home "ikc"), so no disk and no Lua are involved. Every
+ * diagnostic must carry a file name; a load that succeeds must give a model
+ * whose grouped runs stay inside their arrays. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dagplan/load.h"
+#include "load/load_impl.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const names[] = {"locations.csv",  "travel.csv",       "staff.csv",
+                                    "activities.csv", "sections.csv",     "sessions.csv",
+                                    "children.csv",   "availability.csv", "school.csv",
+                                    "choices.csv",    "rota.csv"};
+#define N_FILES (sizeof names / sizeof names[0])
+
+static void check_model(const dp_model *m)
+{
+    for (uint32_t a = 0; a < m->n_activities; a++)
+        if (m->activities[a].section0 + m->activities[a].n_sections > m->n_sections)
+            abort();
+    for (uint32_t s = 0; s < m->n_sections; s++)
+        if (m->sections[s].session0 + m->sections[s].n_sessions > m->n_sessions)
+            abort();
+    for (uint32_t s = 0; s < m->n_sessions; s++)
+        if (m->sessions[s].slot0 + m->sessions[s].n_slots > m->n_slots)
+            abort();
+    for (uint32_t c = 0; c < m->n_children; c++)
+        if (m->children[c].window0 + m->children[c].n_windows > m->n_windows ||
+            m->children[c].choice0 + m->children[c].n_choices > m->n_choices)
+            abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    dp__load_file files[N_FILES];
+    size_t n = 0, start = 0;
+    char id[] = "fuzz", name[] = "Fuzz", tz[] = "UTC", home[] = "ikc";
+    dp_centre_conf conf = {.id = {id, 1},
+                           .name = {name, 1},
+                           .timezone = {tz, 1},
+                           .home = {home, 1},
+                           .max_activities = 2,
+                           .centre_line = 1};
+
+    for (size_t i = 0; i <= size && n < N_FILES; i++) {
+        if (i == size || data[i] == 0xFF) {
+            files[n].name = names[n];
+            files[n].data = (const char *) data + start;
+            files[n].len = i - start;
+            n++;
+            start = i + 1;
+        }
+    }
+    dp__load_src src = {"fuzz", files, n, &conf};
+    dp_diags *diags = dp_diags_new();
+    dp_model *m = NULL;
+    if (!diags)
+        return 0;
+    dp_status rc = dp__load_centre_src(&src, diags, &m, NULL);
+    dp_diags_sort(diags);
+    for (size_t i = 0; i < dp_diags_n_kept(diags); i++)
+        if (!dp_diags_get(diags, i)->file[0])
+            abort();
+    if (rc == DP_OK)
+        check_model(m);
+    else if (m)
+        abort();
+    dp_model_free(m);
+    dp_diags_free(diags);
+    return 0;
+}
