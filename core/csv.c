@@ -276,8 +276,8 @@ dp_status dp__csv_next(dp__csv *r, dp_error *err)
     for (;;) {
         dp__csv_field *f = NULL;
         dp_status rc = push_field(r, &f, err);
-        if (rc != DP_OK)
-            return rc;
+        if (rc != DP_OK || !f)
+            return rc != DP_OK ? rc : DP_EINTERNAL; /* !f only to reassure the compiler */
         rc = f->quoted ? read_quoted(r, f, err) : read_unquoted(r, f, err);
         if (rc != DP_OK)
             return rc;
