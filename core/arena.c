@@ -91,7 +91,12 @@ void *dp__arena_array(dp_arena *arena, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
         return NULL;
-    return dp__arena_alloc(arena, n * size, size >= 8 ? 8 : (size >= 4 ? 4 : 1));
+    /* Align to the element size's largest power of two, at most 8: enough
+     * for every scalar and struct the model stores. */
+    size_t align = 1;
+    while (align < 8 && size % (align * 2) == 0)
+        align *= 2;
+    return dp__arena_alloc(arena, n * size, align);
 }
 
 char *dp__arena_strndup(dp_arena *arena, const char *s, size_t len)
