@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# tests/cli/test_solve.sh - `dagplan solve` end to end: schedules of generated
+# centres (ikc, summer, candidate times) checked by the independent checker
+# tests/tools/check_schedule.py (hard constraints from the raw files, score
+# recomputed), determinism (same seed, byte-identical JSON), usage errors,
+# construction only, a broken centre (exit 1, nothing stored) and an
+# infeasible one (still solved, every choice explained). Also `dagplan export
+# --lp` (refused on candidate times, and written for fixed times).
+set -u
+: "${DAGPLAN:?DAGPLAN must point to the dagplan binary}"
+: "${DP_SOURCE_DIR:?}" "${DP_GEN_INSTANCE:?}" "${DP_WORK:?}"
+CHECK="$DP_SOURCE_DIR/tests/tools/check_schedule.py"
+fails=0
+passes=0
+rm -rf "$DP_WORK"
+mkdir -p "$DP_WORK"
+
+fail() {
+    echo "FAIL $*"
+    fails=$((fails + 1))
+}
+
+pass() {
+    passes=$((passes + 1))
+}
+
+gen() { # gen NAME [gen-instance options...]
+    local name=$1
+    shift
+    python3 "$DP_GEN_INSTANCE" --out "$DP_WORK/$name" "$@" >/dev/null ||
+        fail "gen-instance $name $*"
+}
+
+json_score() { # json_score FILE KEY
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"][sys.argv[2]])' "$1" "$2"
+}
+
+versions() { # versions DB: stored schedule versions (0 when there is no db)
+    if [[ -f $1 ]]; then sqlite3 "$1" "SELECT count(*) FROM versions"; else echo 0; fi
+}
+
+# solve_and_check NAME [solve options...]: solve, check, compare scores.
+solve_and_check() {
+    local name=$1
+    shift
+    local dir="$DP_WORK/$name" json="$DP_WORK/$name.json" out
+    "$DAGPLAN" solve "$dir" --json "$json" --db "$DP_WORK/$name.db" --quiet "$@"
+    local status=$?
+    if [[ $status -ne 0 ]]; then
+        fail "$name: solve $* exited $status"
+        return
+    fi
+    if ! out=$(python3 "$CHECK" "$dir" "$json"); then
+        fail "$name: the checker found violations:"
+        echo "$out" | head -20
+        return
+    fi
+    local score=${out#ok score=}
+    local total hard
+    total=$(json_score "$json" total)
+    hard=$(json_score "$json" hard_violations)
+    if [[ $score != "$total" || $hard != 0 ]]; then
+        fail "$name: JSON total $total, checker $score, hard_violations $hard"
+    else
+        pass
+    fi
+}
+
+# --- valid schedules on generated centres -----------------------------------
+for seed in 1 2; do
+    gen "ikc$seed" --children 300 --seed "$seed"
+    solve_and_check "ikc$seed" --seed "$seed"
+done
+gen cand1 --children 300 --seed 1 --candidates
+solve_and_check cand1
+gen summer3 --children 300 --seed 3 --shape summer
+solve_and_check summer3
+fixed=$(json_score "$DP_WORK/ikc1.json" total)
+cand=$(json_score "$DP_WORK/cand1.json" total)
+echo "info: seed 1 fixed times $fixed, candidate times $cand"
+
+# --- determinism: same seed, byte-identical JSON ----------------------------
+"$DAGPLAN" solve "$DP_WORK/ikc1" --json "$DP_WORK/ikc1-again.json" --db "$DP_WORK/again.db" \
+    --seed 1 --quiet || fail "determinism: second solve failed"
+if cmp -s "$DP_WORK/ikc1.json" "$DP_WORK/ikc1-again.json"; then pass; else
+    fail "determinism: seed 1 twice gave different JSON"
+fi
+"$DAGPLAN" solve "$DP_WORK/cand1" --json "$DP_WORK/cand1-again.json" --db "$DP_WORK/again.db" \
+    --quiet || fail "determinism: candidate solve failed"
+if cmp -s "$DP_WORK/cand1.json" "$DP_WORK/cand1-again.json"; then pass; else
+    fail "determinism: candidate instance twice gave different JSON"
+fi
+
+# --- usage errors: exit 2, nothing stored -----------------------------------
+for bad in "--time-limit -1" "--time-limit abc" "--time-limit 1e999" "--seed x" "--seed -3"; do
+    # shellcheck disable=SC2086
+    "$DAGPLAN" solve "$DP_WORK/ikc1" --db "$DP_WORK/usage.db" --quiet $bad 2>"$DP_WORK/usage.err"
+    status=$?
+    if [[ $status -ne 2 ]]; then
+        fail "usage '$bad': exit $status, want 2"
+    elif [[ $(versions "$DP_WORK/usage.db") != 0 ]]; then
+        fail "usage '$bad': a version was stored"
+    else
+        pass
+    fi
+done
+"$DAGPLAN" solve 2>/dev/null
+[[ $? -eq 2 ]] && pass || fail "solve without DIR: want exit 2"
+
+# --- --time-limit 0: construction only, still valid -------------------------
+solve_and_check ikc2 --time-limit 0
+if grep -q '"stopped": "construction_only"' "$DP_WORK/ikc2.json"; then pass; else
+    fail "time limit 0: the JSON does not say construction_only"
+fi
+
+# --- a broken centre: exit 1, file:line:column, nothing stored --------------
+cp -r "$DP_WORK/ikc1" "$DP_WORK/broken"
+before=$(versions "$DP_WORK/ikc1.db")
+sed -i '3s/,[0-9][0-9]:[0-9][0-9],/,25:99,/' "$DP_WORK/broken/sessions.csv"
+"$DAGPLAN" solve "$DP_WORK/broken" --db "$DP_WORK/ikc1.db" --json "$DP_WORK/broken.json" \
+    --quiet 2>"$DP_WORK/broken.err"
+status=$?
+if [[ $status -ne 1 ]]; then
+    fail "broken centre: exit $status, want 1"
+elif ! grep -qE 'sessions\.csv:3:[0-9]+' "$DP_WORK/broken.err"; then
+    fail "broken centre: no sessions.csv:3:COLUMN in: $(cat "$DP_WORK/broken.err")"
+elif [[ $(versions "$DP_WORK/ikc1.db") != "$before" || -e $DP_WORK/broken.json ]]; then
+    fail "broken centre: something was stored or written"
+else
+    pass
+fi
+
+# --- an infeasible centre: every session outside every window ---------------
+cp -r "$DP_WORK/ikc1" "$DP_WORK/never"
+python3 - "$DP_WORK/never/sessions.csv" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
+with open(sys.argv[1], "w", newline="", encoding="utf-8") as f:
+    w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+    w.writeheader()
+    for r in rows:
+        r["day"], r["start"] = "sun", "05:00"
+        w.writerow(r)
+EOF
+solve_and_check never
+if [[ -f $DP_WORK/never.json ]]; then
+    python3 - "$DP_WORK/never.json" <<'EOF' && pass || fail "infeasible centre: see above"
+import json, sys
+s = json.load(open(sys.argv[1]))
+bad = [u for u in s["unassigned"] if not u["reasons"]]
+assert not s["assignments"], "children were assigned"
+assert s["unassigned"], "no unassigned choices listed"
+assert not bad, "choices without reasons: %r" % bad[:3]
+assert all(x["cancelled"] for x in s["sessions"]), "a session is not cancelled"
+assert s["score"]["total"] == 0, "score %r" % s["score"]
+EOF
+fi
+
+# --- dagplan export --lp -----------------------------------------------------
+"$DAGPLAN" export "$DP_WORK/cand1" --lp "$DP_WORK/cand1.lp" 2>"$DP_WORK/lp.err" >/dev/null
+status=$?
+if [[ $status -ne 1 || -e $DP_WORK/cand1.lp ]] || ! grep -qE 'sessions\.csv:[0-9]+.*candidate' "$DP_WORK/lp.err"; then
+    fail "export --lp on candidate times: exit $status, stderr $(cat "$DP_WORK/lp.err")"
+else
+    pass
+fi
+if "$DAGPLAN" export "$DP_WORK/ikc1" --lp "$DP_WORK/ikc1.lp" >/dev/null &&
+    grep -q '^Maximize' "$DP_WORK/ikc1.lp" && grep -q '^End' "$DP_WORK/ikc1.lp"; then
+    pass
+else
+    fail "export --lp on a fixed-time centre"
+fi
+"$DAGPLAN" export "$DP_WORK/ikc1" 2>/dev/null
+[[ $? -eq 2 ]] && pass || fail "export without a format: want exit 2"
+
+echo "test_solve: $passes passed, $fails failed"
+[[ $fails -eq 0 ]]
