@@ -111,9 +111,7 @@ void dp__load_travel(dp__loader *ld)
 
     size_t cells = n > 0 ? n * n : 1;
 
-    /* Not dp__arena_array: it aligns 2-byte elements to 1 byte only. cells is
-     * at most DP__MAX_LOCATIONS squared, so the product cannot overflow. */
-    m->travel_min = dp__arena_alloc(ld->mm->arena, cells * sizeof(int16_t), _Alignof(int16_t));
+    m->travel_min = dp__arena_array(ld->mm->arena, cells, sizeof(int16_t));
     ld->loc_line = calloc(cells, sizeof *ld->loc_line);
     if (!m->travel_min || !ld->loc_line) {
         dp__oom(ld);
