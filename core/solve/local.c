@@ -1,6 +1,7 @@
 /* core/solve/local.c - the local search loop: pick a move kind, build a move,
  * accept it by late acceptance, keep the best feasible schedule, stop on work
  * measured in moves (time and Ctrl-C are only safety stops). */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "search.h"
@@ -115,9 +116,66 @@ static bool move_slot(dp_search *s, int64_t *dv)
     return dp__mv_eval(e, dv);
 }
 
+/* Covers a child without any activity: tries its options, and in a full
+ * section every member as the one to give up its seat (moved to a sibling
+ * section when it can be), keeping the best variant. Coverage weighs most in
+ * the objective, and random ejection rarely finds the one member who loses
+ * least. */
+static bool move_cover(dp_search *s, int64_t *dv)
+{
+    dp_engine *e = &s->e;
+    dp_id c = DP_NONE;
+
+    for (int t = 0; t < 16 && c == DP_NONE; t++) {
+        dp_id x = s->active[dp__rand(s, s->n_active)];
+        if (e->child_n[x] == 0)
+            c = x;
+    }
+    if (c == DP_NONE)
+        return false;
+    dp_option o = s->opts[s->opt0[c] + dp__rand(s, s->opt0[c + 1] - s->opt0[c])];
+    uint32_t n = e->section_count[o.section];
+    if (n < s->m->sections[o.section].max_size)
+        return dp__try_grant(s, o, dv, false);
+    int64_t best = INT64_MIN, v;
+    dp_id best_victim = DP_NONE;
+    for (uint32_t i = 0; i < n && i < 32; i++) {
+        dp_id victim = e->members[e->member0[o.section] + i];
+        dp__mv_begin(e);
+        dp__mv_assign(e, o.choice, o.section);
+        dp__mv_assign(e, victim, DP_NONE);
+        if (dp__mv_eval(e, &v) && v > best) {
+            best = v;
+            best_victim = victim;
+        }
+    }
+    if (best_victim == DP_NONE)
+        return false;
+    dp__mv_begin(e);
+    dp__mv_assign(e, o.choice, o.section);
+    dp__mv_assign(e, best_victim, DP_NONE);
+    /* The victim may find a seat in another section or another wish. */
+    dp_id vc = s->m->choices[best_victim].child;
+    for (uint32_t j = s->opt0[vc]; j < s->opt0[vc + 1]; j++) {
+        dp_option alt = s->opts[j];
+        if (alt.section == o.section || e->choice_section[alt.choice] != DP_NONE ||
+            e->section_count[alt.section] >= s->m->sections[alt.section].max_size ||
+            (alt.choice != best_victim && e->child_n[vc] >= s->m->centre.max_activities))
+            continue;
+        dp__mv_assign(e, alt.choice, alt.section);
+        if (dp__mv_eval(e, &v) && v > best)
+            return *dv = v, true;
+        dp__mv_assign(e, alt.choice, e->choice_section[alt.choice]);
+    }
+    return dp__mv_eval(e, dv);
+}
+
 static bool propose(dp_search *s, int64_t *dv)
 {
     uint32_t r = dp__rand(s, 100);
+
+    if (r >= 90)
+        return move_cover(s, dv);
 
     if (r < 8 && s->n_cand_sessions)
         return move_slot(s, dv);
@@ -164,13 +222,44 @@ static void report_progress(dp_search *s)
     s->o->progress(s->o->progress_ud, &p);
 }
 
+/* Ruin and recreate (Schrimpf et al.): when late acceptance stagnates, take
+ * every grant from a few random children and the members of one random
+ * section, then grant greedily again, those children first and then every
+ * child without an activity. The result may be worse; the search goes on
+ * from it and keeps its best. */
+static void ruin_recreate(dp_search *s)
+{
+    dp_engine *e = &s->e;
+    dp_id ruined[64];
+    uint32_t n = 0, k = s->n_active / 50 + 4;
+    int64_t dv;
+
+    if (k > 48)
+        k = 48;
+    dp__mv_begin(e);
+    for (uint32_t i = 0; i < k; i++) {
+        dp_id c = s->active[dp__rand(s, s->n_active)];
+        for (uint8_t j = 0; j < e->child_n[c]; j++)
+            dp__mv_assign(e, e->child_grants[c][j].choice, DP_NONE);
+        ruined[n++] = c;
+    }
+    if (dp__mv_eval(e, &dv))
+        dp__mv_commit(e);
+    for (uint32_t i = 0; i < n; i++)
+        dp__greedy_child(s, ruined[(i * 7 + 3) % n]);
+    for (uint32_t i = 0; i < s->n_active; i++)
+        if (e->child_n[s->active[i]] == 0)
+            dp__greedy_child(s, s->active[i]);
+}
+
 void dp__local_search(dp_search *s)
 {
     int64_t hist[LAHC_LENGTH];
     uint64_t n_opts = s->opt0[s->m->n_children];
     uint64_t max_moves = s->o->max_moves ? s->o->max_moves : 400 * n_opts + 200000;
     uint64_t max_idle = s->o->idle_moves ? s->o->idle_moves : 40 * n_opts + 50000;
-    uint64_t idle = 0;
+    uint64_t idle = 0, stagnant = 0;
+    uint64_t stagnation = max_idle / 8 > 5000 ? max_idle / 8 : 5000;
     int64_t cur = dp__engine_value(&s->e);
 
     if (s->n_active == 0)
@@ -189,10 +278,19 @@ void dp__local_search(dp_search *s)
             if (cur > s->best) {
                 dp__search_note_best(s);
                 idle = 0;
+                stagnant = 0;
             }
         }
         if (cur > hist[slot])
             hist[slot] = cur;
+        if (++stagnant >= stagnation) {
+            ruin_recreate(s);
+            cur = dp__engine_value(&s->e);
+            for (int i = 0; i < LAHC_LENGTH; i++)
+                hist[i] = cur;
+            stagnant = 0;
+            dp__search_note_best(s);
+        }
         if (s->o->verify_every && s->moves % s->o->verify_every == 0 &&
             dp__engine_verify(&s->e) != NULL)
             abort(); /* debug builds only: incremental bookkeeping is wrong */

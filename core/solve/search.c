@@ -48,7 +48,7 @@ void dp__search_note_best(dp_search *s)
 }
 
 /* Grants a child's options in rank order while each one raises the value. */
-static void greedy_child(dp_search *s, dp_id c)
+void dp__greedy_child(dp_search *s, dp_id c)
 {
     for (uint32_t i = s->opt0[c]; i < s->opt0[c + 1]; i++) {
         dp_option o = s->opts[i];
@@ -91,7 +91,7 @@ void dp__construct(dp_search *s)
         sort_ctx = NULL;
     }
     for (uint32_t i = 0; i < s->n_active; i++)
-        greedy_child(s, order ? order[i] : s->active[i]);
+        dp__greedy_child(s, order ? order[i] : s->active[i]);
     free(order);
 }
 
@@ -109,40 +109,79 @@ static dp_id weakest_grant(const dp_search *s, dp_id c)
     return worst;
 }
 
-/* Builds a pending move adding up to `want` children who could join section
- * sec (children at their maximum give up their weakest grant). Each child is
- * checked as it is added, with min_size relaxed, so one child who cannot come
- * does not spoil the group. True when `want` children were found; the caller
- * evaluates the whole move strictly. */
-bool dp__build_fill(dp_search *s, dp_id sec, uint32_t want)
+typedef struct fill_candidate {
+    int64_t gain; /* value change of adding this child alone */
+    dp_option o;  /* the option */
+    dp_id drop;   /* the grant it gives up, or DP_NONE */
+} fill_candidate;
+
+static int compare_candidates(const void *pa, const void *pb)
+{
+    const fill_candidate *a = pa, *b = pb;
+
+    if (a->gain != b->gain)
+        return a->gain > b->gain ? -1 : 1;
+    return (a->o.choice > b->o.choice) - (a->o.choice < b->o.choice);
+}
+
+/* The children who could join sec, each with the gain of joining alone. */
+static uint32_t fill_candidates(dp_search *s, dp_id sec, fill_candidate *out, uint32_t max)
 {
     dp_engine *e = &s->e;
-    uint32_t added = 0, n = s->sec_opt0[sec + 1] - s->sec_opt0[sec];
-    uint32_t start = dp__rand(s, n ? n : 1);
-    int64_t saved = 0, dv;
+    uint32_t n = 0;
+    int64_t dv;
 
-    if (s->min_size_plugin != UINT32_MAX) {
-        saved = e->relax[s->min_size_plugin];
-        e->relax[s->min_size_plugin] = 1;
-    }
-    dp__mv_begin(e);
-    for (uint32_t i = 0; i < n && added < want; i++) {
-        dp_option o = s->opts[s->sec_opt[s->sec_opt0[sec] + (start + i) % n]];
+    for (uint32_t i = s->sec_opt0[sec]; i < s->sec_opt0[sec + 1] && n < max; i++) {
+        dp_option o = s->opts[s->sec_opt[i]];
         dp_id c = s->m->choices[o.choice].child, drop = DP_NONE;
         if (e->choice_section[o.choice] != DP_NONE)
             continue;
+        dp__mv_begin(e);
         if (e->child_n[c] >= s->m->centre.max_activities) {
             drop = weakest_grant(s, c);
             dp__mv_assign(e, drop, DP_NONE);
         }
         dp__mv_assign(e, o.choice, sec);
-        if (dp__mv_eval(e, &dv)) {
+        if (dp__mv_eval(e, &dv))
+            out[n++] = (fill_candidate){dv, o, drop};
+    }
+    qsort(out, n, sizeof *out, compare_candidates);
+    return n;
+}
+
+/* Builds a pending move adding to section sec the children who gain most by
+ * joining it (children at their maximum give up their weakest grant): at
+ * least `want`, then more while each raises the value. Each child is checked
+ * as it is added, with min_size relaxed, so one child who cannot come does
+ * not spoil the group. True when `want` children were found; the caller
+ * evaluates the whole move strictly. */
+bool dp__build_fill(dp_search *s, dp_id sec, uint32_t want)
+{
+    dp_engine *e = &s->e;
+    fill_candidate cand[256];
+    uint32_t added = 0, room = s->m->sections[sec].max_size - e->section_count[sec];
+    int64_t saved = 0, dv, total = 0;
+
+    if (s->min_size_plugin != UINT32_MAX) {
+        saved = e->relax[s->min_size_plugin];
+        e->relax[s->min_size_plugin] = 1;
+    }
+    uint32_t n = fill_candidates(s, sec, cand, 256);
+    dp__mv_begin(e);
+    for (uint32_t i = 0; i < n && added < room; i++) {
+        if (added >= want && cand[i].gain <= 0)
+            break;
+        if (cand[i].drop != DP_NONE)
+            dp__mv_assign(e, cand[i].drop, DP_NONE);
+        dp__mv_assign(e, cand[i].o.choice, sec);
+        if (dp__mv_eval(e, &dv) && (added < want || dv > total)) {
             added++;
+            total = dv;
             continue;
         }
-        dp__mv_assign(e, o.choice, DP_NONE);
-        if (drop != DP_NONE)
-            dp__mv_assign(e, drop, e->choice_section[drop]);
+        dp__mv_assign(e, cand[i].o.choice, DP_NONE);
+        if (cand[i].drop != DP_NONE)
+            dp__mv_assign(e, cand[i].drop, e->choice_section[cand[i].drop]);
     }
     if (s->min_size_plugin != UINT32_MAX)
         e->relax[s->min_size_plugin] = saved;
@@ -183,5 +222,5 @@ void dp__repair_min_size(dp_search *s)
     s->e.relax[s->min_size_plugin] = 0;
     /* Children who lost a grant may fit elsewhere now. */
     for (uint32_t i = 0; i < s->n_active; i++)
-        greedy_child(s, s->active[i]);
+        dp__greedy_child(s, s->active[i]);
 }

@@ -73,6 +73,9 @@ bool dp__try_grant(dp_search *s, dp_option o, int64_t *dv, bool allow_eject);
 bool dp__build_fill(dp_search *s, dp_id sec, uint32_t want);
 void dp__build_cancel(dp_search *s, dp_id sec);
 
+/* Grants a child's options in rank order while each one raises the value. */
+void dp__greedy_child(dp_search *s, dp_id c);
+
 /* Upper bound of the objective: each child's best possible value, ignoring
  * the other children (bound.c). */
 int64_t dp__objective_bound(const dp_model *m, const dp_search *s);
