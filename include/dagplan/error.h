@@ -98,8 +98,11 @@ dp_status dp_diags_add(dp_diags *d, dp_severity sev, const dp_loc *at, const cha
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
-dp_status dp_diags_addv(dp_diags *d, dp_severity sev, const dp_loc *at, const char *fmt,
-                        va_list ap);
+dp_status dp_diags_addv(dp_diags *d, dp_severity sev, const dp_loc *at, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 0)))
+#endif
+    ;
 
 /* Adds an error carried by a dp_error (severity error). */
 dp_status dp_diags_add_error(dp_diags *d, const dp_error *err);
