@@ -42,8 +42,12 @@ bool dp__grow(void **p, uint32_t *cap, uint32_t need, size_t size)
     return true;
 }
 
-static void report_v(dp__loader *ld, dp_severity sev, const char *file, uint32_t line, uint32_t col,
-                     const char *fmt, va_list ap)
+#if defined(__GNUC__)
+__attribute__((format(printf, 6, 0)))
+#endif
+static void
+report_v(dp__loader *ld, dp_severity sev, const char *file, uint32_t line, uint32_t col,
+         const char *fmt, va_list ap)
 {
     dp_loc at = {file, line, col};
 
