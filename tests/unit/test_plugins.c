@@ -1,0 +1,302 @@
+/* tests/unit/test_plugins.c - every built-in plugin's delta() against full():
+ * on random move sequences (grant, revoke, move to another section, swap,
+ * compound moves, session-time changes, grants that break eligibility), the
+ * change a move's delta announces must equal full(after) - full(before), in
+ * hard violations and in score, and the running totals must equal full() at
+ * the end.
+ *
+ * Each plugin runs in an engine (core/solve/engine.h) of its own, relaxed so
+ * that it never refuses a move (its violations are then also exercised),
+ * together with the strict capacity plugin, which keeps sections within their
+ * max_size as the engine's member lists require. Models: tests/data/tiny (a
+ * hand-made centre with a rota, candidate times, a capacity and a min_size
+ * override) and a generated 300-child centre with candidate times. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dagplan/load.h"
+#include "dagplan/plugin.h"
+#include "harness.h"
+#include "solve/engine.h"
+
+#define N_MOVES 4000
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint32_t rnd(uint32_t n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return n ? (uint32_t) (rng_state % n) : 0;
+}
+
+static dp_model *load(const char *dir)
+{
+    dp_diags *d = dp_diags_new();
+    dp_model *m = NULL;
+    dp_error err = {0};
+
+    if (dp_load_centre(dir, d, &m, &err) != DP_OK) {
+        dp_diags_print(d, stderr);
+        m = NULL;
+    }
+    dp_diags_free(d);
+    return m;
+}
+
+/* A random section for choice q: usually of its activity, sometimes none,
+ * rarely any section at all (an eligibility violation). */
+static dp_id random_section(const dp_model *m, dp_id q)
+{
+    const dp_activity *a = &m->activities[m->choices[q].activity];
+    uint32_t r = rnd(100);
+
+    if (r < 20)
+        return DP_NONE;
+    if (r < 25)
+        return rnd(m->n_sections);
+    return a->section0 + rnd(a->n_sections);
+}
+
+static bool has_room(const dp_engine *e, dp_id s)
+{
+    return s == DP_NONE || e->section_count[s] < e->m->sections[s].max_size;
+}
+
+/* Swaps the sections of two granted choices of one activity, the one going
+ * into a section with room first (the engine commits in that order). */
+static void build_swap(dp_engine *e)
+{
+    const dp_model *m = e->m;
+    dp_id a = rnd(m->n_choices), b = DP_NONE;
+
+    for (uint32_t t = 0; t < 50 && b == DP_NONE; t++) {
+        dp_id c = rnd(m->n_choices);
+        if (c != a && m->choices[c].activity == m->choices[a].activity &&
+            e->choice_section[c] != e->choice_section[a])
+            b = c;
+    }
+    if (b == DP_NONE)
+        return;
+    dp_id sa = e->choice_section[a], sb = e->choice_section[b];
+    if (has_room(e, sb)) {
+        dp__mv_assign(e, a, sb);
+        dp__mv_assign(e, b, sa);
+    } else if (has_room(e, sa)) {
+        dp__mv_assign(e, b, sa);
+        dp__mv_assign(e, a, sb);
+    }
+}
+
+static void build_slot(dp_engine *e)
+{
+    const dp_model *m = e->m;
+    dp_id k = rnd(m->n_sessions);
+
+    for (uint32_t t = 0; t < 20 && m->sessions[k].n_slots < 2; t++)
+        k = rnd(m->n_sessions);
+    const dp_session *ks = &m->sessions[k];
+    dp__mv_slot(e, k, ks->slot0 + rnd(ks->n_slots), true);
+    if (rnd(2)) { /* and a grant in the same move */
+        dp_id q = rnd(m->n_choices);
+        dp__mv_assign(e, q, random_section(m, q));
+    }
+}
+
+static void build_move(dp_engine *e)
+{
+    const dp_model *m = e->m;
+    uint32_t kind = rnd(10);
+
+    dp__mv_begin(e);
+    if (kind < 5) {
+        dp_id q = rnd(m->n_choices);
+        dp__mv_assign(e, q, random_section(m, q));
+    } else if (kind < 7) {
+        build_swap(e);
+    } else if (kind < 9) {
+        build_slot(e);
+    } else { /* a compound move: several grants of one child or of anyone */
+        dp_id c = m->choices[rnd(m->n_choices)].child;
+        const dp_child *ch = &m->children[c];
+        for (uint32_t i = 0; i < ch->n_choices; i++)
+            dp__mv_assign(e, ch->choice0 + i, random_section(m, ch->choice0 + i));
+    }
+}
+
+/* Whether the engine can commit the pending grants in their order without a
+ * section going over max_size in between (dp__mv_commit moves one choice at a
+ * time; see test_swap_full_sections for the case it gets wrong). */
+static bool commit_order_safe(const dp_engine *e, int64_t *count)
+{
+    bool safe = true;
+
+    for (uint32_t j = 0; j < e->n_pend; j++) {
+        dp_id from = e->choice_section[e->pend[j].choice], to = e->pend[j].section;
+        if (from == to)
+            continue;
+        if (from != DP_NONE)
+            count[from]--;
+        if (to != DP_NONE && ++count[to] > e->m->sections[to].max_size)
+            safe = false;
+    }
+    for (uint32_t j = 0; j < e->n_pend; j++) { /* restore */
+        dp_id from = e->choice_section[e->pend[j].choice], to = e->pend[j].section;
+        if (from != DP_NONE)
+            count[from] = e->section_count[from];
+        if (to != DP_NONE)
+            count[to] = e->section_count[to];
+    }
+    return safe;
+}
+
+/* Runs N_MOVES random moves with plugin p; returns the moves checked and in
+ *changed those whose delta was not zero. */
+static unsigned exercise(const dp_model *m, const dp_plugin *p, unsigned *changed)
+{
+    const dp_plugin *list[3] = {p, &dp_plugin_capacity, NULL};
+    int64_t *count = calloc((size_t) m->n_sections + 1, sizeof *count);
+    dp_engine e;
+    dp_error err = {0};
+    unsigned checked = 0;
+
+    if (p == &dp_plugin_capacity)
+        list[1] = NULL;
+    CHECK(dp__engine_init(&e, m, list, &err) == DP_OK);
+    e.relax[0] = 1;
+    for (unsigned i = 0; i < N_MOVES; i++) {
+        dp_delta before, after, d;
+        int64_t value;
+        build_move(&e);
+        p->full(e.pstate[0], &e.view, &before);
+        if (!commit_order_safe(&e, count) || !dp__mv_eval(&e, &value))
+            continue; /* over a section's max_size: not committed */
+        p->delta(e.pstate[0], &e.view, &e.mv, &d);
+        CHECK(d.hard == e.mv_hard[0]);
+        dp__mv_commit(&e);
+        p->full(e.pstate[0], &e.view, &after);
+        if (after.hard - before.hard != d.hard || after.score - before.score != d.score) {
+            fprintf(stderr,
+                    "%s: move %u: delta (%lld, %lld), full went (%lld, %lld) -> (%lld, %lld)\n",
+                    p->name, i, (long long) d.hard, (long long) d.score, (long long) before.hard,
+                    (long long) before.score, (long long) after.hard, (long long) after.score);
+            CHECK(!"delta == full(after) - full(before)");
+            break;
+        }
+        checked++;
+        *changed += d.hard != 0 || d.score != 0;
+    }
+    CHECK(dp__engine_verify(&e) == NULL);
+    dp__engine_release(&e);
+    free(count);
+    return checked;
+}
+
+static void exercise_all(const dp_model *m, const char *what)
+{
+    for (size_t i = 0; dp_builtin_plugins[i]; i++) {
+        unsigned changed = 0, n = exercise(m, dp_builtin_plugins[i], &changed);
+        printf("  %-16s %s: %u moves checked, %u of them changed its totals\n",
+               dp_builtin_plugins[i]->name, what, n, changed);
+        CHECK(n > N_MOVES / 4);
+        if (strcmp(what, "generated") == 0) /* tiny is too small for some */
+            CHECK(changed > 0);
+    }
+}
+
+static void test_tiny(void)
+{
+    dp_model *m = load(DP_TEST_DATA "/tiny");
+
+    CHECK(m != NULL);
+    if (m)
+        exercise_all(m, "tiny");
+    dp_model_free(m);
+}
+
+static char gen_dir[256]; /* the generated centre, "" when generation failed */
+
+static void generate(void)
+{
+    char cmd[1024];
+
+    snprintf(gen_dir, sizeof gen_dir, "/tmp/dp_test_plugins_%ld", (long) getpid());
+    snprintf(cmd, sizeof cmd,
+             "python3 %s/../shared/tools/gen-instance --out %s --children 300 --seed 7 "
+             "--candidates >/dev/null",
+             DP_SOURCE_DIR, gen_dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "cannot generate a centre: %s\n", cmd);
+        gen_dir[0] = 0;
+    }
+}
+
+static void test_generated(void)
+{
+    dp_model *m = gen_dir[0] ? load(gen_dir) : NULL;
+
+    CHECK(m != NULL);
+    if (m)
+        exercise_all(m, "generated");
+    dp_model_free(m);
+}
+
+/* The engine's member lists after swapping two children between two full
+ * sections in one move: each section's members must be exactly the choices
+ * granted in it (the sections after them full too, so that a write past a
+ * section's end would show). */
+static void test_swap_full_sections(void)
+{
+    dp_model *m = gen_dir[0] ? load(gen_dir) : NULL;
+    const dp_plugin *none[] = {NULL};
+    dp_engine e;
+    dp_error err = {0};
+    int64_t v;
+    dp_id q = 0;
+
+    CHECK(m != NULL && m->n_sections >= 3);
+    if (!m || m->n_sections < 3)
+        goto done;
+    CHECK(dp__engine_init(&e, m, none, &err) == DP_OK);
+    for (dp_id s = 0; s < 3; s++) /* fill sections 0, 1, 2 (no plugin objects) */
+        for (uint32_t i = 0; i < m->sections[s].max_size && q < m->n_choices; i++) {
+            dp__mv_begin(&e);
+            dp__mv_assign(&e, q++, s);
+            CHECK(dp__mv_eval(&e, &v));
+            dp__mv_commit(&e);
+        }
+    dp_id a = e.members[e.member0[0]], b = e.members[e.member0[1]];
+    dp__mv_begin(&e);
+    dp__mv_assign(&e, a, 1);
+    dp__mv_assign(&e, b, 0);
+    CHECK(dp__mv_eval(&e, &v));
+    dp__mv_commit(&e);
+    for (dp_id s = 0; s < m->n_sections; s++)
+        for (uint32_t i = 0; i < e.section_count[s]; i++)
+            CHECK(e.choice_section[e.members[e.member0[s] + i]] == s);
+    dp__engine_release(&e);
+done:
+    dp_model_free(m);
+}
+
+int main(void)
+{
+    char cmd[300];
+    int status;
+
+    generate();
+    RUN(test_tiny);
+    RUN(test_generated);
+    RUN(test_swap_full_sections);
+    status = harness_report();
+    if (gen_dir[0]) {
+        snprintf(cmd, sizeof cmd, "rm -rf %s", gen_dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", gen_dir);
+    }
+    return status;
+}
