@@ -153,6 +153,7 @@ int dp__mv_assign(dp_engine *e, dp_id choice, dp_id section)
     for (uint32_t i = 0; i < e->n_pend; i++)
         if (e->pend[i].choice == choice) {
             e->pend[i].section = section;
+            e->mv_digested = false; /* the digest no longer describes the move */
             return 0;
         }
     if (GROW(e->pend, e->n_pend, e->cap_pend, 1) != 0)
