@@ -84,7 +84,9 @@ static void draw(inst *in)
         for (int w = 0; w < k->n_win; w++) {
             k->win_day[w] = w;
             k->win_from[w] = 14 * 60;
-            k->win_to[w] = 15 * 60 + 30 * rnd(6);
+            k->win_to[w] =
+                15 * 60 +
+                30 * (2 + rnd(4)); /* the loader refuses a session longer than every window */
         }
         int used[N_ACT] = {0};
         k->n_ch = rnd(MAX_CH + 1);
