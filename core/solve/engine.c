@@ -318,12 +318,17 @@ void dp__mv_commit(dp_engine *e)
     }
     for (int t = 0; t < DP_N_TERMS; t++)
         e->term[t] += e->mv_term[t];
+    /* All removals before any addition: a swap between two full sections
+     * would otherwise add to a section whose member list has no room yet. */
+    for (uint32_t j = 0; j < e->n_pend; j++) {
+        dp_id ch = e->pend[j].choice, from = e->choice_section[ch];
+        if (from != e->pend[j].section && from != DP_NONE)
+            remove_member(e, from, ch);
+    }
     for (uint32_t j = 0; j < e->n_pend; j++) {
         dp_id ch = e->pend[j].choice, from = e->choice_section[ch], to = e->pend[j].section;
         if (from == to)
             continue;
-        if (from != DP_NONE)
-            remove_member(e, from, ch);
         if (to != DP_NONE)
             add_member(e, to, ch);
         e->choice_section[ch] = to;
