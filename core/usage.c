@@ -108,3 +108,81 @@ void dp_usage_recount(const dp_usage *u, const dp_state_view *v, int32_t *run, i
         }
     }
 }
+
+void dp_usage_plugin_free(void *state)
+{
+    dp_usage_plugin *up = state;
+
+    if (!up)
+        return;
+    dp_usage_release(&up->u);
+    dp_timeline_free(up->tl);
+    free(up);
+}
+
+dp_status dp_usage_plugin_new(const dp_state_view *v, uint32_t n_resources,
+                              const dp_id *session_resource, dp_excess_fn excess, void **state,
+                              dp_error *err)
+{
+    dp_usage_plugin *up = calloc(1, sizeof *up);
+    dp_status rc;
+
+    if (!up)
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
+    up->excess = excess;
+    rc = dp_timeline_new(v->m, n_resources, session_resource, &up->tl, err);
+    if (rc == DP_OK)
+        rc = dp_usage_init(&up->u, up->tl, err);
+    if (rc != DP_OK) {
+        dp_usage_plugin_free(up);
+        return rc;
+    }
+    dp_usage_recount(&up->u, v, up->u.run, up->u.kids);
+    *state = up;
+    return DP_OK;
+}
+
+void dp_usage_plugin_delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
+{
+    dp_usage_plugin *up = state;
+    dp_usage *u = &up->u;
+
+    out->hard = 0;
+    out->score = 0;
+    dp_usage_collect(u, v, mv);
+    for (uint32_t i = 0; i < u->n_touched; i++) {
+        uint32_t iv = u->touched[i];
+        out->hard +=
+            up->excess(v->m, up->tl, iv, u->run[iv] + u->d_run[iv], u->kids[iv] + u->d_kids[iv]) -
+            up->excess(v->m, up->tl, iv, u->run[iv], u->kids[iv]);
+    }
+    dp_usage_clear(u);
+}
+
+void dp_usage_plugin_apply(void *state, const dp_state_view *v, const dp_move *mv)
+{
+    dp_usage_plugin *up = state;
+
+    dp_usage_collect(&up->u, v, mv);
+    dp_usage_commit(&up->u);
+}
+
+void dp_usage_plugin_full(void *state, const dp_state_view *v, dp_delta *out)
+{
+    dp_usage_plugin *up = state;
+    uint32_t n = dp_timeline_size(up->tl);
+    int32_t *run = calloc((size_t) n + 1, sizeof *run);
+    int32_t *kids = calloc((size_t) n + 1, sizeof *kids);
+
+    out->hard = 0;
+    out->score = 0;
+    if (!run || !kids) {
+        out->hard = -1; /* cannot verify: reported as a mismatch */
+    } else {
+        dp_usage_recount(&up->u, v, run, kids);
+        for (uint32_t iv = 0; iv < n; iv++)
+            out->hard += up->excess(v->m, up->tl, iv, run[iv], kids[iv]);
+    }
+    free(run);
+    free(kids);
+}

@@ -46,4 +46,30 @@ void dp_usage_clear(dp_usage *u);
  * given arrays (n_iv each, zeroed by the caller). */
 void dp_usage_recount(const dp_usage *u, const dp_state_view *v, int32_t *run, int32_t *kids);
 
+/* Violations in interval iv with `run` running sessions and `kids` children. */
+typedef int64_t (*dp_excess_fn)(const dp_model *m, const dp_timeline *tl, uint32_t iv, int32_t run,
+                                int32_t kids);
+
+/* The whole state of a plugin that counts usage of one kind of resource over
+ * time (locations, staff): its timeline, counters and violation function. The
+ * dp_usage_plugin_* functions have the shapes of dp_plugin's free, delta,
+ * apply and full, so such a plugin only says what a session uses, what a
+ * violation is, and how to explain one. */
+typedef struct dp_usage_plugin {
+    dp_timeline *tl;     /* owned */
+    dp_usage u;          /* counters for tl */
+    dp_excess_fn excess; /* violations of one interval */
+} dp_usage_plugin;
+
+/* Builds the state for v's (empty or not) schedule; session_resource[k] is the
+ * resource session k uses (DP_NONE: none) and is borrowed for this call only.
+ * On success *state is a dp_usage_plugin. */
+dp_status dp_usage_plugin_new(const dp_state_view *v, uint32_t n_resources,
+                              const dp_id *session_resource, dp_excess_fn excess, void **state,
+                              dp_error *err);
+void dp_usage_plugin_free(void *state); /* NULL: no-op */
+void dp_usage_plugin_delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out);
+void dp_usage_plugin_apply(void *state, const dp_state_view *v, const dp_move *mv);
+void dp_usage_plugin_full(void *state, const dp_state_view *v, dp_delta *out);
+
 #endif

@@ -10,11 +10,6 @@
 
 #include "dagplan/usage.h"
 
-typedef struct location_state {
-    dp_timeline *tl;
-    dp_usage u;
-} location_state;
-
 static int64_t excess(const dp_model *m, const dp_timeline *tl, uint32_t iv, int32_t run,
                       int32_t kids)
 {
@@ -26,93 +21,25 @@ static int64_t excess(const dp_model *m, const dp_timeline *tl, uint32_t iv, int
     return bad;
 }
 
-static void free_state(void *state)
-{
-    location_state *ls = state;
-
-    if (!ls)
-        return;
-    dp_usage_release(&ls->u);
-    dp_timeline_free(ls->tl);
-    free(ls);
-}
-
+/* Counts usage per resource: the one each session uses. */
 static dp_status init(void **state, const dp_state_view *v, dp_error *err)
 {
     const dp_model *m = v->m;
-    location_state *ls = calloc(1, sizeof *ls);
     dp_id *res = malloc(((size_t) m->n_sessions + 1) * sizeof *res);
-    dp_status rc = DP_ENOMEM;
 
-    if (!ls || !res) {
-        rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
-        goto done;
-    }
+    if (!res)
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
     for (dp_id k = 0; k < m->n_sessions; k++)
         res[k] = m->sections[m->sessions[k].section].location;
-    rc = dp_timeline_new(m, m->n_locations, res, &ls->tl, err);
-    if (rc == DP_OK)
-        rc = dp_usage_init(&ls->u, ls->tl, err);
-    if (rc == DP_OK) {
-        dp_usage_recount(&ls->u, v, ls->u.run, ls->u.kids);
-        *state = ls;
-        ls = NULL;
-    }
-done:
+    dp_status rc = dp_usage_plugin_new(v, m->n_locations, res, excess, state, err);
     free(res);
-    free_state(ls);
     return rc;
-}
-
-static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
-{
-    location_state *ls = state;
-    dp_usage *u = &ls->u;
-
-    out->hard = 0;
-    out->score = 0;
-    dp_usage_collect(u, v, mv);
-    for (uint32_t i = 0; i < u->n_touched; i++) {
-        uint32_t iv = u->touched[i];
-        out->hard +=
-            excess(v->m, ls->tl, iv, u->run[iv] + u->d_run[iv], u->kids[iv] + u->d_kids[iv]) -
-            excess(v->m, ls->tl, iv, u->run[iv], u->kids[iv]);
-    }
-    dp_usage_clear(u);
-}
-
-static void apply(void *state, const dp_state_view *v, const dp_move *mv)
-{
-    location_state *ls = state;
-
-    dp_usage_collect(&ls->u, v, mv);
-    dp_usage_commit(&ls->u);
-}
-
-static void full(void *state, const dp_state_view *v, dp_delta *out)
-{
-    location_state *ls = state;
-    uint32_t n = dp_timeline_size(ls->tl);
-    int32_t *run = calloc((size_t) n + 1, sizeof *run);
-    int32_t *kids = calloc((size_t) n + 1, sizeof *kids);
-
-    out->hard = 0;
-    out->score = 0;
-    if (!run || !kids) {
-        out->hard = -1; /* cannot verify: reported as a mismatch */
-    } else {
-        dp_usage_recount(&ls->u, v, run, kids);
-        for (uint32_t iv = 0; iv < n; iv++)
-            out->hard += excess(v->m, ls->tl, iv, run[iv], kids[iv]);
-    }
-    free(run);
-    free(kids);
 }
 
 static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,
                    size_t len)
 {
-    location_state *ls = state;
+    dp_usage_plugin *ls = state;
     const dp_model *m = v->m;
     const dp_section *s = &m->sections[section];
     const dp_location *l = &m->locations[s->location];
@@ -142,9 +69,9 @@ const dp_plugin dp_plugin_location = {
     .name = "location",
     .term = DP_TERM_NONE,
     .init = init,
-    .free = free_state,
-    .delta = delta,
-    .apply = apply,
-    .full = full,
+    .free = dp_usage_plugin_free,
+    .delta = dp_usage_plugin_delta,
+    .apply = dp_usage_plugin_apply,
+    .full = dp_usage_plugin_full,
     .explain = explain,
 };

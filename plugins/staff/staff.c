@@ -10,101 +10,35 @@
 
 #include "dagplan/usage.h"
 
-typedef struct staff_state {
-    dp_timeline *tl;
-    dp_usage u;
-} staff_state;
-
-static int64_t excess(int32_t run)
+static int64_t excess(const dp_model *m, const dp_timeline *tl, uint32_t iv, int32_t run,
+                      int32_t kids)
 {
+    (void) m;
+    (void) tl;
+    (void) iv;
+    (void) kids;
     return run > 1 ? run - 1 : 0;
 }
 
-static void free_state(void *state)
-{
-    staff_state *ss = state;
-
-    if (!ss)
-        return;
-    dp_usage_release(&ss->u);
-    dp_timeline_free(ss->tl);
-    free(ss);
-}
-
+/* Counts usage per resource: the one each session uses. */
 static dp_status init(void **state, const dp_state_view *v, dp_error *err)
 {
     const dp_model *m = v->m;
-    staff_state *ss = calloc(1, sizeof *ss);
     dp_id *res = malloc(((size_t) m->n_sessions + 1) * sizeof *res);
-    dp_status rc;
 
-    if (!ss || !res) {
-        rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
-        goto done;
-    }
+    if (!res)
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
     for (dp_id k = 0; k < m->n_sessions; k++)
         res[k] = m->sections[m->sessions[k].section].staff;
-    rc = dp_timeline_new(m, m->n_staff, res, &ss->tl, err);
-    if (rc == DP_OK)
-        rc = dp_usage_init(&ss->u, ss->tl, err);
-    if (rc == DP_OK) {
-        dp_usage_recount(&ss->u, v, ss->u.run, ss->u.kids);
-        *state = ss;
-        ss = NULL;
-    }
-done:
+    dp_status rc = dp_usage_plugin_new(v, m->n_staff, res, excess, state, err);
     free(res);
-    free_state(ss);
     return rc;
-}
-
-static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
-{
-    staff_state *ss = state;
-    dp_usage *u = &ss->u;
-
-    out->hard = 0;
-    out->score = 0;
-    dp_usage_collect(u, v, mv);
-    for (uint32_t i = 0; i < u->n_touched; i++) {
-        uint32_t iv = u->touched[i];
-        out->hard += excess(u->run[iv] + u->d_run[iv]) - excess(u->run[iv]);
-    }
-    dp_usage_clear(u);
-}
-
-static void apply(void *state, const dp_state_view *v, const dp_move *mv)
-{
-    staff_state *ss = state;
-
-    dp_usage_collect(&ss->u, v, mv);
-    dp_usage_commit(&ss->u);
-}
-
-static void full(void *state, const dp_state_view *v, dp_delta *out)
-{
-    staff_state *ss = state;
-    uint32_t n = dp_timeline_size(ss->tl);
-    int32_t *run = calloc((size_t) n + 1, sizeof *run);
-    int32_t *kids = calloc((size_t) n + 1, sizeof *kids);
-
-    out->hard = 0;
-    out->score = 0;
-    if (!run || !kids) {
-        out->hard = -1; /* cannot verify: reported as a mismatch */
-    } else {
-        dp_usage_recount(&ss->u, v, run, kids);
-        for (uint32_t iv = 0; iv < n; iv++)
-            out->hard += excess(run[iv]);
-    }
-    free(run);
-    free(kids);
 }
 
 static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,
                    size_t len)
 {
-    staff_state *ss = state;
+    dp_usage_plugin *ss = state;
     const dp_model *m = v->m;
     const dp_section *s = &m->sections[section];
 
@@ -129,9 +63,9 @@ const dp_plugin dp_plugin_staff = {
     .name = "staff",
     .term = DP_TERM_NONE,
     .init = init,
-    .free = free_state,
-    .delta = delta,
-    .apply = apply,
-    .full = full,
+    .free = dp_usage_plugin_free,
+    .delta = dp_usage_plugin_delta,
+    .apply = dp_usage_plugin_apply,
+    .full = dp_usage_plugin_full,
     .explain = explain,
 };
