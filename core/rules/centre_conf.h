@@ -31,6 +31,7 @@ typedef struct dp_centre_conf {
     int max_activities;           /* default 2 */
     unsigned max_activities_line; /* 0 when absent */
     unsigned centre_line;         /* line of the centre{} call, 0 when never called */
+    struct dp_sandbox *sandbox;   /* the script's state with its recorded rules (rules.h) */
 } dp_centre_conf;
 
 /* Runs the centre.lua at path in a fresh sandbox and fills *conf. Every

@@ -202,6 +202,7 @@ typedef struct dp_model {
     dp_names families;       /* family ids */
     dp_names neighbourhoods; /* neighbourhood names */
     dp_names care_groups;    /* care group ids */
+    struct dp_rules *rules;  /* centre.lua's local rules (dagplan/rules.h), NULL: none */
 } dp_model;
 
 typedef enum dp_kind {
