@@ -123,7 +123,8 @@ int dp__cmd_explain(int argc, char **argv)
     o.seed = info.seed;
     dp__cli_rules_date(m, week != NULL, y, w);
     if (dp_solve(m, &o, &sol, &err) != DP_OK) {
-        dp_error_print(&err, stderr, false);
+        if (!dp__cli_rules_failed("explain", m))
+            dp_error_print(&err, stderr, false);
         goto done;
     }
     if (dp__cli_rules_check("explain", m, sol) != 0)

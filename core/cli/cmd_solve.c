@@ -239,7 +239,9 @@ int dp__cmd_solve(int argc, char **argv)
     dp_status rc = dp_solve(m, &a.o, &sol, &err);
     if (a.o.progress)
         fprintf(stderr, "\r%70s\r", "");
-    if (rc != DP_OK) {
+    if (dp__cli_rules_failed("solve", m)) {
+        status = 1;
+    } else if (rc != DP_OK) {
         fprintf(stderr, "dagplan solve: ");
         dp_error_print(&err, stderr, false);
         status = 1;

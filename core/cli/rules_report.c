@@ -14,6 +14,18 @@ void dp__cli_rules_date(const dp_model *m, bool is_set, int year, int week)
         dp_rules_set_date(m, dp_isoweek_monday(year, week));
 }
 
+int dp__cli_rules_failed(const char *cmd, const dp_model *m)
+{
+    dp_error err = {0};
+
+    if (dp_rules_status(m, &err) == DP_OK)
+        return 0;
+    fprintf(stderr, "dagplan %s: ", cmd);
+    dp_error_print(&err, stderr, false);
+    fprintf(stderr, "dagplan %s: nothing was stored\n", cmd);
+    return 1;
+}
+
 int dp__cli_rules_check(const char *cmd, const dp_model *m, const dp_solution *sol)
 {
     uint32_t n = dp_rules_count(m);
@@ -21,12 +33,8 @@ int dp__cli_rules_check(const char *cmd, const dp_model *m, const dp_solution *s
     dp_error err = {0};
     int status = 0;
 
-    if (dp_rules_status(m, &err) != DP_OK) {
-        fprintf(stderr, "dagplan %s: ", cmd);
-        dp_error_print(&err, stderr, false);
-        fprintf(stderr, "dagplan %s: nothing was stored\n", cmd);
+    if (dp__cli_rules_failed(cmd, m))
         return 1;
-    }
     if (n == 0)
         return 0;
     units = calloc(n, sizeof *units);

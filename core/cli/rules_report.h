@@ -14,7 +14,11 @@
  * is_set, else today. */
 void dp__cli_rules_date(const dp_model *m, bool is_set, int year, int week);
 
-/* After dp_solve: 0 when the rules are fine, 1 (with the message printed as
+/* After dp_solve (whether it succeeded or not): 1, with the message printed,
+ * when a custom rule failed during the solve; else 0. */
+int dp__cli_rules_failed(const char *cmd, const dp_model *m);
+
+/* After a successful dp_solve: 0 when the rules are fine, 1 (with the message printed as
  * "dagplan CMD: centre.lua:LINE: error: ...") when a custom rule failed or a
  * hard rule is broken in the schedule. */
 int dp__cli_rules_check(const char *cmd, const dp_model *m, const dp_solution *sol);

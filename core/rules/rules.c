@@ -918,8 +918,8 @@ static void select_children(dp_rules *rs, dp_rule *r)
         return;
     for (dp_id c = 0; c < m->n_children; c++) {
         const dp_child *ch = &m->children[c];
-        bool sel = (r->group_mask >> ch->group) & 1u;
-        sel = sel && ((r->prio_mask >> ch->priority) & 1u);
+        bool sel = ch->group >= 0 && ((unsigned) r->group_mask >> (unsigned) ch->group) & 1u;
+        sel = sel && (((unsigned) r->prio_mask >> (unsigned) ch->priority) & 1u);
         if (sel && r->age_mask) {
             int age =
                 ch->birth_days == DP_NO_BIRTH_DATE ? -1 : age_on(ch->birth_days, rs->ref_days);
