@@ -85,7 +85,7 @@ echo "info: seed 1 fixed times $fixed, candidate times $cand"
 if cmp -s "$DP_WORK/ikc1.json" "$DP_WORK/ikc1-again.json"; then pass; else
     fail "determinism: seed 1 twice gave different JSON"
 fi
-"$DAGPLAN" solve "$DP_WORK/cand1" --json "$DP_WORK/cand1-again.json" --db "$DP_WORK/again.db" \
+"$DAGPLAN" solve "$DP_WORK/cand1" --json "$DP_WORK/cand1-again.json" --db "$DP_WORK/again-cand.db" \
     --quiet || fail "determinism: candidate solve failed"
 if cmp -s "$DP_WORK/cand1.json" "$DP_WORK/cand1-again.json"; then pass; else
     fail "determinism: candidate instance twice gave different JSON"
