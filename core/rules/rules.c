@@ -770,7 +770,7 @@ static void compile_custom(compile_ctx *cc, lua_State *L)
 static void compile_rule(compile_ctx *cc, lua_State *L)
 {
     dp_rule *r = cc->r;
-    int kind = r->kind;
+    dp_rule_kind kind = r->kind;
 
     read_common(cc, L);
     r->child = r->section = r->activity = DP_NONE;
@@ -828,6 +828,8 @@ static void compile_rule(compile_ctx *cc, lua_State *L)
     case DP_RULE_CUSTOM:
         check_keys(cc, L, keys_custom);
         compile_custom(cc, L);
+        break;
+    case DP_N_RULE_KINDS:
         break;
     }
 }
