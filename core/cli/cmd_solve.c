@@ -229,6 +229,8 @@ int dp__cmd_solve(int argc, char **argv)
         return status;
     if (dp__cli_load("solve", a.dir, &m) != 0)
         return 1;
+    if (a.week.is_set) /* children's ages for the childcare ratio */
+        m->centre.week_monday = dp_isoweek_monday(a.week.year, a.week.week);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     a.o.interrupt = &interrupted;

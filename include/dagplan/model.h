@@ -170,6 +170,10 @@ typedef struct dp_centre {
     const char *base_url;    /* feed base URL, "" when not given */
     dp_id home;              /* the centre's own building */
     int max_activities;      /* per child per week (default 2) */
+    int escort_ratio;        /* children per escorting professional (default 8) */
+    int32_t week_monday;     /* Monday (days since 1970-01-01) of the planned week, for
+                                children's ages in the childcare ratio; 0: not set (the
+                                ratio then uses the current week); set by the caller */
     const char *dir;         /* the centre directory as given */
 } dp_centre;
 
