@@ -67,8 +67,7 @@ static dp_status build_units(dp_care *c)
         if (!child_in_care_ever(m, ch))
             continue;
         if (kind == DP_RATIO_BSO && loc_bso)
-            c->child_unit[ch] =
-                unit_for(c, &slots[0], "out-of-school care (whole location)", kind, true);
+            c->child_unit[ch] = unit_for(c, &slots[0], "bso (whole location)", kind, true);
         else if (g == DP_NONE)
             c->child_unit[ch] =
                 unit_for(c, &slots[2 + kind],
