@@ -394,6 +394,31 @@ static uint32_t worst_interval(const ratio_state *st)
     return best;
 }
 
+/* Whether every session of the section, walks included, lies in one of the
+ * child's windows: otherwise availability explains the refusal, not us. */
+static bool fits_windows(const ratio_state *st, dp_id child, dp_id section, const dp_state_view *v)
+{
+    const dp_model *m = v->m;
+    const dp_section *sec = &m->sections[section];
+    const dp_child *k = &m->children[child];
+
+    for (uint32_t x = sec->session0; x < sec->session0 + sec->n_sessions; x++) {
+        uint32_t sl = v->session_slot[x];
+        uint32_t a = st->c.away0[sl], b = st->c.away1[sl];
+        bool in = false;
+        if (a == b)
+            continue;
+        for (uint32_t w = k->window0; w < k->window0 + k->n_windows && !in; w++) {
+            const dp_window *win = &m->windows[w];
+            in = win->day == st->c.iv_day[a] && win->from_min <= st->c.iv_from[a] &&
+                 st->c.iv_to[b - 1] <= win->to_min;
+        }
+        if (!in)
+            return false;
+    }
+    return true;
+}
+
 static int ratio_explain(void *state, const dp_state_view *v, dp_id choice, dp_id section,
                          char *buf, size_t len)
 {
@@ -414,7 +439,7 @@ static int ratio_explain(void *state, const dp_state_view *v, dp_id choice, dp_i
         }
         after[n++] = g;
     }
-    if (old == section)
+    if (old == section || !fits_windows(st, child, section, v))
         return 0;
     after[n++] = (dp_grant){choice, section};
     dp_child_change cc = {child, v->child_grants[child], v->child_n_grants[child], after, n};
@@ -439,27 +464,22 @@ static int ratio_explain(void *state, const dp_state_view *v, dp_id choice, dp_i
         rostered += c->dedicated[(size_t) u * c->n_iv + iv];
     char at[8];
     dp_time_format(c->iv_from[iv], at);
-    const char *home = m->locations[c->home].id;
+    const char *home = m->locations[c->home].id, *sec = m->sections[section].id;
     if (s1.n_bad > 0) {
         snprintf(buf, len,
-                 "childcare ratio: at %s on %s the children remaining in care at %s would form a "
-                 "group the ratio rules do not allow",
-                 at, dp_day_name(c->iv_day[iv]), home);
+                 "%s would break the childcare ratio: at %s on %s the children remaining in care "
+                 "at %s would form a group the ratio rules do not allow",
+                 sec, at, dp_day_name(c->iv_day[iv]), home);
         return 1;
     }
-    uint32_t kids = children_after(st, iv);
+    char escorts[48] = "";
     if (esc > 0)
-        snprintf(buf, len,
-                 "childcare ratio: at %s on %s the %u children remaining in care at %s need %d "
-                 "professional%s and %d escort%s; %u %s rostered",
-                 at, dp_day_name(c->iv_day[iv]), kids, home, s1.req, s1.req == 1 ? "" : "s", esc,
-                 esc == 1 ? "" : "s", rostered, rostered == 1 ? "is" : "are");
-    else
-        snprintf(buf, len,
-                 "childcare ratio: at %s on %s the %u children remaining in care at %s need %d "
-                 "professional%s; %u %s rostered",
-                 at, dp_day_name(c->iv_day[iv]), kids, home, s1.req, s1.req == 1 ? "" : "s",
-                 rostered, rostered == 1 ? "is" : "are");
+        snprintf(escorts, sizeof escorts, " plus %d escort%s", esc, esc == 1 ? "" : "s");
+    snprintf(buf, len,
+             "%s would break the childcare ratio: at %s on %s the %u children remaining in care "
+             "at %s need %d professional%s%s; %u %s rostered",
+             sec, at, dp_day_name(c->iv_day[iv]), children_after(st, iv), home, s1.req,
+             s1.req == 1 ? "" : "s", escorts, rostered, rostered == 1 ? "is" : "are");
     return 1;
 }
 

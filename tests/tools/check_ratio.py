@@ -69,6 +69,8 @@ def baby_formula(n):
 @lru_cache(maxsize=None)
 def daycare(n):
     """Required professionals for class counts n (a tuple), or None."""
+    if sum(n) == 0:
+        return 0
     t = tabel1(n)
     if t is None:
         return None
@@ -295,7 +297,7 @@ class Ratio:
                     flo[mi] += 1
                 else:
                     ded.setdefault(u, [0] * 1440)[mi] += 1
-        below, bad = [], []
+        below, bad, needs = [], [], [0] * 1440
         for mi in range(1440):
             deficit = surplus = req = 0
             not_allowed = False
@@ -313,13 +315,20 @@ class Ratio:
             e = escorts[mi]
             short = max(0, deficit + max(0, e - surplus) - flo[mi])
             need = req + e
+            needs[mi] = need
             if short > 0:
                 below.append((mi, need, need - short + (flo[mi] and 0)))
             if not_allowed:
                 bad.append((mi, "a group the ratio rules do not allow"))
             elif need > 0 and need - short < (need + 1) // 2:
                 bad.append((mi, "fewer than half of the %d professionals needed" % need))
-        return below, bad
+        return below, bad, needs
+
+    def needs(self, running, counts, granted):
+        """(day, minute) -> professionals needed (units + escorts)."""
+        self.need_map = {}
+        self.check(running, counts, granted)
+        return self.need_map
 
     def check(self, running, counts, granted):
         problems = []
@@ -348,7 +357,11 @@ class Ratio:
                         hi = min(1440, end + self.walk(sec["location"], self.home))
                         for mi in range(lo, hi):
                             escorts[mi] += -(-n // self.escort_ratio)
-            below, bad = self.day_problems(day, away, escorts)
+            below, bad, needs = self.day_problems(day, away, escorts)
+            if hasattr(self, "need_map"):
+                for mi, n in enumerate(needs):
+                    if n:
+                        self.need_map[(day, mi)] = n
             budget = self.budget(day)
             if len(below) > budget:
                 problems.append("ratio: %s: %d minutes below the childcare ratio at %s (first at "
@@ -362,3 +375,32 @@ class Ratio:
 
 def check(centre_dir, running, counts, granted, week):
     return Ratio(centre_dir, week).check(running, counts, granted)
+
+
+def check_staffing(centre_dir, running, counts, granted, week, staffing):
+    """Compares the schedule JSON's "staffing" steps with the professionals
+    needed, recomputed minute by minute: every 15-minute step in which anyone
+    is needed is listed, with the most any of its minutes needs."""
+    problems = []
+    need = Ratio(centre_dir, week).needs(running, counts, granted)
+    want = {}
+    for (day, mi), n in need.items():
+        key = (day, mi // 15 * 15)
+        want[key] = max(want.get(key, 0), n)
+    got = {}
+    for st in staffing.get("steps", []):
+        got[(st["day"], hm(st["start"]))] = st["required"]
+    for key in sorted(set(want) | set(got), key=lambda k: (DAYS.index(k[0]), k[1])):
+        w, g = want.get(key, 0), got.get(key, 0)
+        if w != g:
+            problems.append("staffing: %s %s: the JSON says %s professionals needed, "
+                            "recomputed %d" % (key[0], fmt(key[1]), g, w))
+    peak = max(want.values(), default=0)
+    if staffing.get("peak", {}).get("professionals") != peak:
+        problems.append("staffing: peak is %r, recomputed %d" %
+                        (staffing.get("peak", {}).get("professionals"), peak))
+    minutes_total = sum(want.values()) * 15
+    if staffing.get("professional_minutes") != minutes_total:
+        problems.append("staffing: professional_minutes is %r, recomputed %d" %
+                        (staffing.get("professional_minutes"), minutes_total))
+    return problems
