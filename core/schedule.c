@@ -8,6 +8,8 @@
 
 #include "arena.h"
 #include "dagplan/schedule.h"
+#include "dagplan/time.h"
+#include "model_impl.h"
 
 #define MAX_DEPTH 64
 
@@ -484,4 +486,45 @@ void dp_schedule_free(dp_schedule *s)
     struct sched_impl *impl = (struct sched_impl *) s;
     dp__arena_free(impl->arena);
     free(impl);
+}
+
+dp_status dp_model_set_baseline(dp_model *m, int year, int week, const dp_schedule *baseline,
+                                dp_error *err)
+{
+    dp__model *mm = dp__model_of(m);
+
+    m->week_monday = week ? dp_isoweek_monday(year, week) : 0;
+    memset(&m->baseline, 0, sizeof m->baseline);
+    if (!baseline)
+        return DP_OK;
+    dp_id *section = dp__arena_array(mm->arena, (size_t) m->n_choices + 1, sizeof *section);
+    bool *locked = dp__arena_array(mm->arena, (size_t) m->n_activities + 1, sizeof *locked);
+    if (!section || !locked)
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the baseline");
+    for (dp_id c = 0; c < m->n_choices; c++)
+        section[c] = DP_NONE;
+    for (uint32_t i = 0; i < baseline->n_assignments; i++) {
+        const dp_sched_assignment *a = &baseline->assignments[i];
+        dp_id child = dp_model_find(m, DP_KIND_CHILD, a->child, strlen(a->child));
+        dp_id act = dp_model_find(m, DP_KIND_ACTIVITY, a->activity, strlen(a->activity));
+        dp_id sec = dp_model_find(m, DP_KIND_SECTION, a->section, strlen(a->section));
+        dp_id ch = child != DP_NONE && act != DP_NONE ? dp_model_choice_of(m, child, act) : DP_NONE;
+        if (ch == DP_NONE || sec == DP_NONE || m->sections[sec].activity != act) {
+            m->baseline.n_dropped++;
+            continue;
+        }
+        section[ch] = sec;
+        m->baseline.n_mapped++;
+    }
+    bool any_locked = false;
+    for (dp_id a = 0; a < m->n_activities; a++) {
+        const dp_activity *act = &m->activities[a];
+        int32_t k = (m->week_monday - act->series_start) / 7;
+        locked[a] = act->series_weeks && m->week_monday && m->week_monday > act->series_start &&
+                    k < (int32_t) act->series_weeks;
+        any_locked |= locked[a];
+    }
+    m->baseline.section = section;
+    m->baseline.locked = any_locked ? locked : NULL;
+    return DP_OK;
 }

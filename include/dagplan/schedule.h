@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "dagplan/error.h"
+#include "dagplan/model.h"
 
 typedef struct dp_sched_assignment {
     const char *child;    /* child id */
@@ -51,5 +52,15 @@ const dp_sched_assignment *dp_schedule_find(const dp_schedule *s, const char *ch
                                             const char *activity);
 
 void dp_schedule_free(dp_schedule *s); /* NULL: no-op */
+
+/* Sets the week m is planned for (ISO year and week; week 0: the weekly
+ * template) and its baseline (m->baseline, m->week_monday): the schedule the
+ * solve starts from and whose changes cost the stability penalty (NULL: none).
+ * Assignments whose child, choice or section m lacks are dropped and counted
+ * in m->baseline.n_dropped. A series activity is locked (its participants
+ * kept) when there is a baseline and the planned week is after the series'
+ * first week and within it. The arrays live in m's arena. DP_ENOMEM. */
+dp_status dp_model_set_baseline(dp_model *m, int year, int week, const dp_schedule *baseline,
+                                dp_error *err);
 
 #endif

@@ -9,7 +9,7 @@
  * escort_ratio) professionals from home for the walk there, the session and
  * the walk back. docs/ratio.md ("The ratio in the solve") gives the rules.
  *
- * Ages are whole years on each day of the week m->centre.week_monday starts
+ * Ages are whole years on each day of the week m->week_monday starts
  * (the current week when it is 0). Computing a plan is one pass over the
  * children's windows and the schedule's sessions; it allocates its result. */
 #ifndef DAGPLAN_STAFFING_H
