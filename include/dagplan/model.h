@@ -194,6 +194,7 @@ typedef struct dp_centre {
     const char *base_url;    /* feed base URL, "" when not given */
     dp_id home;              /* the centre's own building */
     int max_activities;      /* per child per week (default 2) */
+    int escort_ratio;        /* children per escorting professional (default 8) */
     int stability;           /* points per changed assignment vs the baseline (default 20) */
     const char *dir;         /* the centre directory as given */
 } dp_centre;

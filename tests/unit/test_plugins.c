@@ -10,7 +10,8 @@
  * together with the strict capacity plugin, which keeps sections within their
  * max_size as the engine's member lists require. Models: tests/data/tiny (a
  * hand-made centre with a rota, candidate times, a capacity and a min_size
- * override) and a generated 300-child centre with candidate times. */
+ * override) and a generated 300-child centre with candidate times and a tight
+ * rota (the childcare ratio plugin). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,7 +295,7 @@ static void generate(void)
     snprintf(gen_dir, sizeof gen_dir, "/tmp/dp_test_plugins_%ld", (long) getpid());
     snprintf(cmd, sizeof cmd,
              "python3 %s/../shared/tools/gen-instance --out %s --children 300 --seed 7 "
-             "--candidates >/dev/null",
+             "--candidates --rota tight >/dev/null",
              DP_SOURCE_DIR, gen_dir);
     if (system(cmd) != 0) {
         fprintf(stderr, "cannot generate a centre: %s\n", cmd);
