@@ -165,6 +165,12 @@ static void test_breach_report(void)
                                    "half the professionals needed"));
     CHECK(b.data && strstr(b.data, "thu 08:00-09:00 at ikc: the 13 children in care form a "
                                    "group the ratio rules do not allow"));
+    /* pm1 alone with children: mon 15:00-18:00 (pm2 left at 15:00; v1 is a
+     * volunteer) and wed 08:00-12:00. */
+    dp_buf_release(&b);
+    dp_buf_init(&b);
+    CHECK(dp_staffing_write_alone(st, &b) == 2);
+    CHECK_STR(b.data, "mon 15:00-18:00, wed 08:00-12:00");
     dp_buf_release(&b);
     dp_staffing_free(st);
 }
