@@ -33,7 +33,27 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
         res[k] = m->sections[m->sessions[k].section].location;
     dp_status rc = dp_usage_plugin_new(v, m->n_locations, res, excess, state, err);
     free(res);
-    return rc;
+    if (rc != DP_OK)
+        return rc;
+    /* Sizes matter only at a location whose sections together could exceed
+     * its capacity; elsewhere only rooms (running or not) count. */
+    dp_usage *u = &((dp_usage_plugin *) *state)->u;
+    int64_t *most = calloc((size_t) m->n_locations + 1, sizeof *most);
+    u->size_blind = malloc((size_t) m->n_sections + 1);
+    if (most && u->size_blind) {
+        for (dp_id s = 0; s < m->n_sections; s++)
+            most[m->sections[s].location] += m->sections[s].max_size;
+        for (dp_id s = 0; s < m->n_sections; s++) {
+            const dp_location *l = &m->locations[m->sections[s].location];
+            u->size_blind[s] =
+                l->capacity == DP_UNLIMITED || most[m->sections[s].location] <= l->capacity;
+        }
+    } else {
+        free(u->size_blind);
+        u->size_blind = NULL;
+    }
+    free(most);
+    return DP_OK;
 }
 
 static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,
