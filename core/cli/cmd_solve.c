@@ -16,11 +16,13 @@
 #include "common.h"
 #include "dagplan/export.h"
 #include "dagplan/solve.h"
+#include "dagplan/staffing.h"
 #include "dagplan/time.h"
 
 static const char help[] =
     "Usage: dagplan solve DIR [--week YYYY-Www] [--seed N] [--time-limit SEC]\n"
-    "                         [--json FILE] [--db FILE] [--max-moves N] [--quiet]\n\n"
+    "                         [--json FILE] [--db FILE] [--max-moves N] [--quiet]\n"
+    "                         [--from-scratch]\n\n"
     "Plans the week of the centre in DIR: assigns children to sections of the\n"
     "activities they chose and picks times for sessions with candidate times, so\n"
     "that every hard rule holds and the objective is as high as possible. The\n"
@@ -33,7 +35,12 @@ static const char help[] =
     "  --json FILE       also write the schedule JSON (FORMAT.md section 5) to FILE\n"
     "  --db FILE         the store (default DIR/dagplan.db)\n"
     "  --max-moves N     move budget of the local search (default: by size)\n"
-    "  --quiet           print no summary\n\n"
+    "  --quiet           print no summary\n"
+    "  --from-scratch    ignore stored schedules: no baseline, no stability term,\n"
+    "                    no warm start, series not held (see docs/weeks.md)\n\n"
+    "The solve starts from the current version of the week (or of the latest\n"
+    "week before it) and repairs it locally; every assignment of it that changes\n"
+    "costs the stability penalty of centre.lua. pins.csv pins and forbids hold.\n\n"
     "Exit status: 0 solved and stored, 1 the data or the solve failed (nothing is\n"
     "stored), 2 wrong usage.\n";
 
@@ -57,14 +64,16 @@ typedef struct solve_args {
     dp_week week;
     char week_text[16];
     dp_solve_options o;
-    bool quiet;
+    bool quiet, from_scratch;
+    char baseline[160]; /* description of the baseline */
 } solve_args;
 
 static int parse(int argc, char **argv, solve_args *a)
 {
-    dp_opt opts[] = {DP_OPT("week", true),  DP_OPT("seed", true), DP_OPT("time-limit", true),
-                     DP_OPT("json", true),  DP_OPT("db", true),   DP_OPT("max-moves", true),
-                     DP_OPT("quiet", false)};
+    dp_opt opts[] = {DP_OPT("week", true),       DP_OPT("seed", true),
+                     DP_OPT("time-limit", true), DP_OPT("json", true),
+                     DP_OPT("db", true),         DP_OPT("max-moves", true),
+                     DP_OPT("quiet", false),     DP_OPT("from-scratch", false)};
     size_t n = sizeof opts / sizeof *opts;
     dp_args args;
     unsigned long long v;
@@ -85,6 +94,7 @@ static int parse(int argc, char **argv, solve_args *a)
     a->json = dp__args_get(opts, n, "json")->value;
     a->db = dp__args_get(opts, n, "db")->value;
     a->quiet = dp__args_get(opts, n, "quiet")->given;
+    a->from_scratch = dp__args_get(opts, n, "from-scratch")->given;
     const char *w = dp__args_get(opts, n, "week")->value;
     if (w) {
         if (dp_isoweek_parse(w, strlen(w), &a->week.year, &a->week.week) != 0) {
@@ -124,6 +134,89 @@ static int parse(int argc, char **argv, solve_args *a)
         a->o.time_limit_s = t;
     }
     return 0;
+}
+
+/* With rota.csv, a schedule that breaks the childcare ratio is never stored:
+ * when the search found none that keeps it, say when and where the rota falls
+ * short (in the best schedule found, often the one with nobody away). */
+static int report_thin_rota(const dp_model *m, const dp_solution *sol)
+{
+    dp_staffing *st = NULL;
+    dp_error err = {0};
+    dp_score sc;
+    dp_buf b;
+
+    dp_solution_score(sol, &sc);
+    if (!m->has_rota || sc.hard_violations == 0)
+        return 0;
+    if (dp_staffing_new(m, dp_solution_choice_sections(sol), dp_solution_session_slots(sol), &st,
+                        &err) != DP_OK) {
+        fprintf(stderr, "dagplan solve: ");
+        dp_error_print(&err, stderr, false);
+        return 1;
+    }
+    bool anyone = false;
+    for (dp_id ch = 0; ch < m->n_choices && !anyone; ch++)
+        anyone = dp_solution_choice_sections(sol)[ch] != DP_NONE;
+    dp_buf_init(&b);
+    dp_staffing_write_breaches(st, &b);
+    fprintf(stderr,
+            "dagplan solve: %s/rota.csv: the rota is too thin for the childcare ratio: no "
+            "schedule found keeps it (FORMAT.md 3.8; docs/ratio.md). Where it falls short %s "
+            "(children in care up to, professionals needed up to, rostered at least):\n%.*s"
+            "Nothing was stored.\n",
+            m->centre.dir,
+            anyone ? "in the best schedule found" : "with every child staying in care", (int) b.len,
+            b.data ? b.data : "");
+    dp_buf_release(&b);
+    dp_staffing_free(st);
+    return 1;
+}
+
+/* The staffing plan (without a rota) or one line on the ratio (with one). */
+static void print_staffing(const dp_model *m, const dp_solution *sol)
+{
+    dp_staffing *st = NULL;
+    dp_staffing_totals t;
+    dp_error err = {0};
+    dp_buf b;
+
+    if (dp_staffing_new(m, dp_solution_choice_sections(sol), dp_solution_session_slots(sol), &st,
+                        &err) != DP_OK)
+        return;
+    dp_staffing_get_totals(st, &t);
+    dp_buf_init(&b);
+    if (m->has_rota) {
+        char at[8];
+        dp_time_format(t.peak_start_min, at);
+        dp_buf_printf(&b,
+                      "  childcare ratio: kept at every minute with the rota (peak need %u "
+                      "professionals, %s %s)\n",
+                      t.peak, t.peak_day >= 0 ? dp_day_name(t.peak_day) : "-", at);
+    } else {
+        dp_staffing_write_table(st, &b);
+    }
+    fwrite(b.data ? b.data : "", 1, b.len, stdout);
+    dp_buf_release(&b);
+    dp_staffing_free(st);
+}
+
+/* The baseline and how many of its assignments changed (issue 7). */
+static void print_changes(const dp_model *m, const dp_solution *sol, const solve_args *a)
+{
+    const dp_id *cs = dp_solution_choice_sections(sol);
+    unsigned changed = 0, added = 0;
+
+    printf("  baseline: %s\n", a->baseline);
+    if (!m->baseline.section)
+        return;
+    for (dp_id ch = 0; ch < m->n_choices; ch++) {
+        dp_id b = m->baseline.section[ch];
+        changed += b != DP_NONE && cs[ch] != b;
+        added += b == DP_NONE && cs[ch] != DP_NONE;
+    }
+    printf("  changes: %u of %u baseline assignments changed (+%u no longer apply), %u new\n",
+           changed, m->baseline.n_mapped, m->baseline.n_dropped, added);
 }
 
 static void print_summary(const dp_model *m, const dp_solution *sol, const solve_args *a)
@@ -174,6 +267,8 @@ static void print_summary(const dp_model *m, const dp_solution *sol, const solve
         (long long) sc.total, (long long) sc.coverage, (long long) sc.breadth, (long long) sc.rank,
         (long long) sc.rules, (long long) sc.stability);
     printf("  hard violations: %lld\n", (long long) sc.hard_violations);
+    print_changes(m, sol, a);
+    print_staffing(m, sol);
     printf("  search: %s after %llu moves in %.2f s (upper bound %lld, %.2f%%)\n",
            dp_stop_describe(st.stop), (unsigned long long) st.moves, st.seconds,
            (long long) st.bound, st.bound ? 100.0 * (double) sc.total / (double) st.bound : 100.0);
@@ -229,6 +324,13 @@ int dp__cmd_solve(int argc, char **argv)
         return status;
     if (dp__cli_load("solve", a.dir, &m) != 0)
         return 1;
+    if (dp__cli_baseline("solve", a.dir, a.db, a.week.is_set ? a.week_text : "", a.week.year,
+                         a.week.is_set ? a.week.week : 0, a.from_scratch, m, a.baseline,
+                         sizeof a.baseline) != 0) {
+        dp_model_free(m);
+        return 1;
+    }
+    a.o.warm_start = m->baseline.section;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     a.o.interrupt = &interrupted;
@@ -237,7 +339,9 @@ int dp__cmd_solve(int argc, char **argv)
     dp_status rc = dp_solve(m, &a.o, &sol, &err);
     if (a.o.progress)
         fprintf(stderr, "\r%70s\r", "");
-    if (rc != DP_OK) {
+    if (rc == DP_OK && !interrupted && report_thin_rota(m, sol) != 0) {
+        status = 1;
+    } else if (rc != DP_OK) {
         fprintf(stderr, "dagplan solve: ");
         dp_error_print(&err, stderr, false);
         status = 1;

@@ -123,6 +123,8 @@ static bool apply_conf(dp__loader *ld, const dp_centre_conf *c)
     ce->ratio_rules = copy_or(ld, &c->ratio_rules, "2024");
     ce->base_url = copy_or(ld, &c->base_url, "");
     ce->max_activities = c->max_activities;
+    ce->escort_ratio = c->escort_ratio;
+    ce->stability = c->stability;
     return ok;
 }
 

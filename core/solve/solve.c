@@ -193,6 +193,7 @@ static dp_status run_phases(dp_search *s, dp_error *err)
 }
 
 dp_status dp__solution_build(dp_search *s, dp_solution **out, dp_error *err);
+dp_status dp__warm_start(dp_search *s, dp_error *err);
 
 dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err)
 {
@@ -209,6 +210,9 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     rc = dp__engine_init(&s.e, m, o->plugins ? o->plugins : dp_builtin_plugins, err);
     if (rc != DP_OK)
         goto done;
+    /* Plugins that may start broken (the childcare ratio) are relaxed. */
+    for (uint32_t i = 0; i < s.e.n_plugins; i++)
+        s.e.relax[i] = s.e.plugins[i]->relax;
     /* Options are judged one child at a time: a section's minimum cannot
      * hold then, so min_size is relaxed while they are built. */
     if (build_lists(&s) != DP_OK) {
@@ -224,7 +228,9 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     s.bound = dp__objective_bound(m, &s);
     if (s.min_size_plugin != UINT32_MAX)
         s.e.relax[s.min_size_plugin] = 0;
-    rc = run_phases(&s, err);
+    rc = dp__warm_start(&s, err); /* warm.c: pins, series, warm start (issue 7) */
+    if (rc == DP_OK)
+        rc = run_phases(&s, err);
     if (rc == DP_OK)
         rc = dp__solution_build(&s, out, err);
 done:

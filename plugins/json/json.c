@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "dagplan/export.h"
+#include "dagplan/staffing.h"
 #include "dagplan/time.h"
 
 static void write_session(dp_buf *b, const dp_model *m, const dp_solution *sol, const dp_week *wk,
@@ -72,6 +73,22 @@ static void write_choices(dp_buf *b, const dp_model *m, const dp_solution *sol, 
     dp_buf_puts(b, first ? "]" : "\n  ]");
 }
 
+/* The staffing plan of the childcare ratio (docs/ratio.md): an added key. */
+static void write_staffing(dp_buf *b, const dp_solution *sol)
+{
+    dp_staffing *st = NULL;
+    dp_error err = {0};
+
+    dp_buf_puts(b, ",\n  \"staffing\": ");
+    if (dp_staffing_new(dp_solution_model(sol), dp_solution_choice_sections(sol),
+                        dp_solution_session_slots(sol), &st, &err) != DP_OK) {
+        dp_buf_puts(b, "null");
+        return;
+    }
+    dp_staffing_write_json(st, b);
+    dp_staffing_free(st);
+}
+
 void dp_export_json(const dp_solution *sol, const dp_week *week, dp_buf *b)
 {
     const dp_model *m = dp_solution_model(sol);
@@ -97,6 +114,7 @@ void dp_export_json(const dp_solution *sol, const dp_week *week, dp_buf *b)
     write_choices(b, m, sol, true);
     dp_buf_puts(b, ",\n  \"unassigned\": [");
     write_choices(b, m, sol, false);
+    write_staffing(b, sol);
     dp_buf_printf(b,
                   ",\n  \"score\": {\"total\": %lld, \"coverage\": %lld, \"breadth\": %lld, "
                   "\"rank\": %lld, \"rules\": %lld, \"stability\": %lld, \"hard_violations\": "

@@ -19,6 +19,9 @@ section 5) and verifies, without any of dagplan's code:
     no two sessions of a child overlapping or too close for the walk between
     them; section max and min sizes; location rooms and capacity over time;
     a staff member at one running session at a time;
+  * with rota.csv, item 8: the childcare ratio recomputed minute by minute
+    (check_ratio.py, next to this file); the "staffing" plan (professionals
+    needed per 15 minutes, peak, professional-minutes) when the JSON has one;
   * the score: coverage, breadth and rank recomputed (FORMAT.md section 2),
     rules and stability 0 (this checker knows no Lua rules or history), the
     total, and hard_violations 0.
@@ -31,6 +34,7 @@ import csv
 import datetime
 import io
 import json
+import os
 import re
 import sys
 
@@ -420,6 +424,14 @@ def check(centre_dir, schedule_path):
     check_resources(c, running, counts, p)
     want = score(c, granted)
     check_score(sched, want, p)
+    import check_ratio  # item 8, recomputed minute by minute
+    if os.path.exists(centre_dir + "/rota.csv"):
+        for msg in check_ratio.check(centre_dir, running, counts, granted, week):
+            p.add(msg)
+    if sched.get("staffing") is not None:
+        for msg in check_ratio.check_staffing(centre_dir, running, counts, granted, week,
+                                              sched["staffing"]):
+            p.add(msg)
     return p.items, want["total"]
 
 

@@ -133,7 +133,8 @@ static void test_centre_conf_reports_missing_and_wrong_keys(void)
                  "centre.lua:1: error: centre{...}: 1 value without a name; write each setting as "
                  "name = value\n"
                  "centre.lua:1: warning: centre{...}: unknown setting 'colour' is ignored (known: "
-                 "id, name, timezone, country, home, max_activities, ratio_rules, base_url)\n"
+                 "id, name, timezone, country, home, max_activities, ratio_rules, escort_ratio, "
+                 "base_url, stability)\n"
                  "centre.lua:1: error: centre{...} has no 'id'; expected an id of 1 to 64 "
                  "letters, digits, '_', '.' or '-', such as id = \"vlinder\"\n");
     expect_error("centre { id = 'a b', name = 'X', timezone = 'Europe/Amsterdam', home = 'ikc' }",
