@@ -71,6 +71,7 @@ void dp__search_note_best(dp_search *s);
 dp_status dp__search_restore_best(dp_search *s, dp_error *err);
 
 /* Phases (search.c, construct.c). */
+void dp__initial_timetable(dp_search *s); /* timetable.c */
 void dp__construct(dp_search *s);
 void dp__repair_min_size(dp_search *s);
 void dp__local_search(dp_search *s);

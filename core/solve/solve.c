@@ -228,6 +228,7 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     s.bound = dp__objective_bound(m, &s);
     if (s.min_size_plugin != UINT32_MAX)
         s.e.relax[s.min_size_plugin] = 0;
+    dp__initial_timetable(&s);
     rc = dp__warm_start(&s, err); /* warm.c: pins, series, warm start (issue 7) */
     if (rc == DP_OK)
         rc = run_phases(&s, err);

@@ -35,24 +35,14 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
     free(res);
     if (rc != DP_OK)
         return rc;
-    /* Sizes matter only at a location whose sections together could exceed
-     * its capacity; elsewhere only rooms (running or not) count. */
+    /* Sizes matter only at a location with a capacity; elsewhere only rooms
+     * (running or not) count. (Children are then not counted there at all,
+     * so a capacity check must never read those counters.) */
     dp_usage *u = &((dp_usage_plugin *) *state)->u;
-    int64_t *most = calloc((size_t) m->n_locations + 1, sizeof *most);
     u->size_blind = malloc((size_t) m->n_sections + 1);
-    if (most && u->size_blind) {
+    if (u->size_blind)
         for (dp_id s = 0; s < m->n_sections; s++)
-            most[m->sections[s].location] += m->sections[s].max_size;
-        for (dp_id s = 0; s < m->n_sections; s++) {
-            const dp_location *l = &m->locations[m->sections[s].location];
-            u->size_blind[s] =
-                l->capacity == DP_UNLIMITED || most[m->sections[s].location] <= l->capacity;
-        }
-    } else {
-        free(u->size_blind);
-        u->size_blind = NULL;
-    }
-    free(most);
+            u->size_blind[s] = m->locations[m->sections[s].location].capacity == DP_UNLIMITED;
     return DP_OK;
 }
 
