@@ -18,6 +18,7 @@
 #include "dagplan/solve.h"
 #include "dagplan/staffing.h"
 #include "dagplan/time.h"
+#include "rules_report.h"
 
 static const char help[] =
     "Usage: dagplan solve DIR [--week YYYY-Www] [--seed N] [--time-limit SEC]\n"
@@ -349,10 +350,13 @@ int dp__cmd_solve(int argc, char **argv)
     a.o.interrupt = &interrupted;
     if (isatty(STDERR_FILENO) && !a.quiet)
         a.o.progress = print_progress;
+    dp__cli_rules_date(m, a.week.is_set, a.week.year, a.week.week);
     dp_status rc = dp_solve(m, &a.o, &sol, &err);
     if (a.o.progress)
         fprintf(stderr, "\r%70s\r", "");
-    if (rc == DP_OK && !interrupted && report_thin_rota(m, sol) != 0) {
+    if (dp__cli_rules_failed("solve", m)) {
+        status = 1;
+    } else if (rc == DP_OK && !interrupted && report_thin_rota(m, sol) != 0) {
         status = 1;
     } else if (rc != DP_OK) {
         fprintf(stderr, "dagplan solve: ");
@@ -361,10 +365,13 @@ int dp__cmd_solve(int argc, char **argv)
     } else if (interrupted) {
         fprintf(stderr, "dagplan solve: interrupted; nothing was stored\n");
         status = 1;
+    } else if (dp__cli_rules_check("solve", m, sol) != 0) {
+        status = 1;
     } else {
         status = store_and_write(&a, sol, &version);
         if (status == 0 && !a.quiet) {
             print_summary(m, sol, &a);
+            dp__cli_rules_summary(m, sol);
             printf("  stored as version %u of %s\n", version,
                    a.week.is_set ? a.week_text : "the weekly template");
         }

@@ -169,6 +169,8 @@ void dp__load_conf(dp__loader *ld)
                             CONF_FILE);
     } else if (rc == DP_OK) {
         ld->centre_ok = apply_conf(ld, &conf);
+        ld->rules_sb = conf.sandbox; /* its rules are compiled by dp__load_rules */
+        conf.sandbox = NULL;
     } else if (dp_diags_n_errors(ld->diags) == before) {
         /* The script failed without a diagnostic of its own: report err. */
         if (dp_diags_add_error(ld->diags, &e) != DP_OK)

@@ -23,6 +23,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "rules/rules.h"
 #include "rules/sandbox.h"
 
 #define MAX_VALUE_BYTES 1024 /* longest accepted string setting */
@@ -352,6 +353,12 @@ static int lua_centre(lua_State *L)
     return 0;
 }
 
+/* centre{...} after the script has run (from a rule function). */
+static int lua_centre_closed(lua_State *L)
+{
+    return luaL_error(L, "centre{...} can only be called while centre.lua is read");
+}
+
 static void print_as_warning(void *ud, unsigned line, const char *text, size_t len)
 {
     conf_ctx *ctx = ud;
@@ -396,6 +403,7 @@ void dp__centre_conf_release(dp_centre_conf *conf)
         return;
     for (size_t i = 0; i < N_STR_KEYS; i++)
         free(((dp_conf_str *) (void *) ((char *) conf + str_keys[i].offset))->value);
+    dp__sandbox_free(conf->sandbox);
     init_conf(conf);
 }
 
@@ -417,16 +425,32 @@ static dp_status run_script(conf_ctx *ctx, const char *src, size_t len, dp_error
     rc = dp__sandbox_register(sb, "centre", lua_centre, ctx, err);
     if (rc != DP_OK)
         goto done;
+    rc = dp__rules_register(sb, err);
+    if (rc != DP_OK)
+        goto done;
     rc = dp__sandbox_run(sb, src, len, &e);
     if (rc == DP_ENOMEM) {
         if (err)
             *err = e;
         goto done;
     }
-    if (rc != DP_OK)
+    if (rc != DP_OK) {
         report_error(ctx, &e);
-    else if (!ctx->conf->centre_line)
-        problem(ctx, DP_SEV_ERROR, 0, "the script never calls centre{...}");
+    } else {
+        if (!ctx->conf->centre_line)
+            problem(ctx, DP_SEV_ERROR, 0, "the script never calls centre{...}");
+        /* Keep the state: it holds the recorded rules, compiled once the
+         * data files are loaded; rule functions must not set globals. */
+        dp__sandbox_seal(sb);
+        /* ctx lives only while the script runs: later calls from rule
+         * functions must not reach it. */
+        dp__sandbox_set_print(sb, NULL, NULL);
+        rc = dp__sandbox_register(sb, "centre", lua_centre_closed, NULL, err);
+        if (rc != DP_OK)
+            goto done;
+        ctx->conf->sandbox = sb;
+        sb = NULL;
+    }
     rc = DP_OK;
 
 done:

@@ -35,6 +35,7 @@ typedef struct dp_centre_conf {
     int stability;                /* points per changed assignment, default 20 (issue 7) */
     unsigned stability_line;      /* 0 when absent */
     unsigned centre_line;         /* line of the centre{} call, 0 when never called */
+    struct dp_sandbox *sandbox;   /* the script's state with its recorded rules (rules.h) */
 } dp_centre_conf;
 
 /* Runs the centre.lua at path in a fresh sandbox and fills *conf. Every

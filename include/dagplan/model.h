@@ -230,8 +230,9 @@ typedef struct dp_model {
     dp_names care_groups;    /* care group ids */
     dp_pin *pins;            /* pins.csv rows, in file order (empty without the file) */
     uint32_t n_pins;
-    int32_t week_monday;  /* Monday of the planned week (days since 1970-01-01), 0: template */
-    dp_baseline baseline; /* all zero: none */
+    int32_t week_monday;    /* Monday of the planned week (days since 1970-01-01), 0: template */
+    dp_baseline baseline;   /* all zero: none */
+    struct dp_rules *rules; /* centre.lua's local rules (dagplan/rules.h), NULL: none */
 } dp_model;
 
 typedef enum dp_kind {

@@ -4,8 +4,10 @@
  * sessions by section and session, assignments and unassigned choices by child
  * and rank. No wall-clock value is written. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "dagplan/export.h"
+#include "dagplan/rules.h"
 #include "dagplan/staffing.h"
 #include "dagplan/time.h"
 
@@ -73,6 +75,35 @@ static void write_choices(dp_buf *b, const dp_model *m, const dp_solution *sol, 
     dp_buf_puts(b, first ? "]" : "\n  ]");
 }
 
+/* "rule_results": each rule of centre.lua with its violations and penalty
+ * (only when the centre has rules). */
+static void write_rules(dp_buf *b, const dp_solution *sol)
+{
+    const dp_model *m = dp_solution_model(sol);
+    uint32_t n = dp_rules_count(m);
+    int64_t *units = n ? calloc(n, sizeof *units) : NULL;
+    dp_error err = {0};
+
+    if (!units || dp_rules_evaluate(sol, units, &err) != DP_OK) {
+        free(units);
+        return;
+    }
+    dp_buf_puts(b, "  \"rule_results\": [");
+    for (uint32_t i = 0; i < n; i++) {
+        dp_rule_info r;
+        dp_rules_info(m, i, &r);
+        dp_buf_puts(b, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+        dp_buf_json_string(b, r.name);
+        dp_buf_printf(b,
+                      ", \"kind\": \"%s\", \"line\": %u, \"hard\": %s, \"weight\": %lld, "
+                      "\"violations\": %lld, \"penalty\": %lld}",
+                      r.kind, r.line, r.hard ? "true" : "false", (long long) r.weight,
+                      (long long) units[i], (long long) (r.weight * units[i]));
+    }
+    dp_buf_puts(b, "\n  ],\n");
+    free(units);
+}
+
 /* The staffing plan of the childcare ratio (docs/ratio.md): an added key. */
 static void write_staffing(dp_buf *b, const dp_solution *sol)
 {
@@ -122,6 +153,7 @@ void dp_export_json(const dp_solution *sol, const dp_week *week, dp_buf *b)
                   (long long) sc.total, (long long) sc.coverage, (long long) sc.breadth,
                   (long long) sc.rank, (long long) sc.rules, (long long) sc.stability,
                   (long long) sc.hard_violations);
+    write_rules(b, sol);
     dp_buf_printf(b,
                   "  \"search\": {\"stopped\": \"%s\", \"cut_short\": %s, \"moves\": %llu, "
                   "\"upper_bound\": %lld}\n}\n",
