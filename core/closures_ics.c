@@ -66,6 +66,54 @@ static void problem(dp_diags *diags, const char *file, unsigned line, const char
     va_end(ap);
 }
 
+/* Checks that BEGIN:x and END:x lines pair up (libical would only print a
+ * warning to stderr); reports the first line that does not. */
+static bool balanced(const char *text, size_t len, const char *file_name, dp_diags *diags)
+{
+    char stack[16][32];
+    int depth = 0;
+    unsigned line = 1;
+
+    for (size_t i = 0; i < len;) {
+        size_t end = i;
+        while (end < len && text[end] != '\n')
+            end++;
+        size_t n = end - i;
+        if (n && text[i + n - 1] == '\r')
+            n--;
+        bool begin = n > 6 && strncasecmp(text + i, "BEGIN:", 6) == 0;
+        bool stop = n > 4 && strncasecmp(text + i, "END:", 4) == 0;
+        if (begin || stop) {
+            const char *name = text + i + (begin ? 6 : 4);
+            size_t nl = n - (begin ? 6 : 4);
+            if (nl >= sizeof stack[0])
+                nl = sizeof stack[0] - 1;
+            if (begin && depth < 16) {
+                memcpy(stack[depth], name, nl);
+                stack[depth++][nl] = '\0';
+            } else if (begin) {
+                problem(diags, file_name, line, "expected at most 16 nested components");
+                return false;
+            } else if (depth == 0 || strlen(stack[depth - 1]) != nl ||
+                       strncasecmp(stack[depth - 1], name, nl) != 0) {
+                problem(diags, file_name, line, "expected END:%s, got END:%.*s",
+                        depth ? stack[depth - 1] : "(nothing open)", (int) nl, name);
+                return false;
+            } else {
+                depth--;
+            }
+        }
+        line++;
+        i = end + 1;
+    }
+    if (depth) {
+        problem(diags, file_name, line, "expected END:%s before the end of the file",
+                stack[depth - 1]);
+        return false;
+    }
+    return true;
+}
+
 dp_status dp_closures_read_ics(const char *text, size_t len, const char *file_name,
                                dp_closure_kind kind, bool kind_forced, dp_ics_closure **out,
                                size_t *n, dp_diags *diags, dp_error *err)
@@ -78,7 +126,14 @@ dp_status dp_closures_read_ics(const char *text, size_t len, const char *file_na
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory reading %s", file_name);
     memcpy(copy, text, len);
     copy[len] = '\0';
-    icalcomponent *root = strlen(copy) == len ? icalparser_parse_string(copy) : NULL;
+    if (strlen(copy) != len || !balanced(text, len, file_name, diags)) {
+        free(copy);
+        if (dp_diags_n_errors(diags) == errors)
+            problem(diags, file_name, 1, "expected an iCalendar file (text without NUL bytes)");
+        return DP_FAIL(err, DP_EINPUT, NULL, "%s is not an iCalendar file", file_name);
+    }
+    icalerror_set_errors_are_fatal(0); /* report, never abort */
+    icalcomponent *root = icalparser_parse_string(copy);
     free(copy);
     if (!root) {
         problem(diags, file_name, 1, "expected an iCalendar file (BEGIN:VCALENDAR)");
@@ -126,6 +181,11 @@ dp_status dp_closures_read_ics(const char *text, size_t len, const char *file_na
             c->to_day = c->from_day;
         } else {
             c->to_day = days_of(e);
+            if (c->to_day == INT32_MIN) {
+                problem(diags, file_name, c->line,
+                        "event '%s' has a DTEND that is not a date: expected YYYYMMDD", c->name);
+                continue;
+            }
             /* An all-day DTEND, or a midnight one, is the first day after. */
             if (e.is_date || (e.hour == 0 && e.minute == 0 && e.second == 0))
                 c->to_day--;
