@@ -14,6 +14,7 @@
 #include "common.h"
 #include "dagplan/solve.h"
 #include "dagplan/time.h"
+#include "rules_report.h"
 
 static const char help[] =
     "Usage: dagplan explain DIR --child ID [--week YYYY-Www] [--db FILE]\n\n"
@@ -130,10 +131,14 @@ int dp__cmd_explain(int argc, char **argv)
     o.seed = info.seed;
     o.warm_start = m->baseline.section;
     o.time_limit_s = 0; /* construction only: from the stored schedule */
+    dp__cli_rules_date(m, week != NULL, y, w);
     if (dp_solve(m, &o, &sol, &err) != DP_OK) {
-        dp_error_print(&err, stderr, false);
+        if (!dp__cli_rules_failed("explain", m))
+            dp_error_print(&err, stderr, false);
         goto done;
     }
+    if (dp__cli_rules_check("explain", m, sol) != 0)
+        goto done;
     const dp_id *cs = dp_solution_choice_sections(sol);
     uint32_t differ = m->baseline.n_dropped;
     for (dp_id ch = 0; m->baseline.section && ch < m->n_choices; ch++)

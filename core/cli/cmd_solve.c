@@ -16,7 +16,9 @@
 #include "common.h"
 #include "dagplan/export.h"
 #include "dagplan/solve.h"
+#include "dagplan/staffing.h"
 #include "dagplan/time.h"
+#include "rules_report.h"
 
 static const char help[] =
     "Usage: dagplan solve DIR [--week YYYY-Www] [--seed N] [--time-limit SEC]\n"
@@ -136,6 +138,71 @@ static int parse(int argc, char **argv, solve_args *a)
     return 0;
 }
 
+/* With rota.csv, a schedule that breaks the childcare ratio is never stored:
+ * when the search found none that keeps it, say when and where the rota falls
+ * short (in the best schedule found, often the one with nobody away). */
+static int report_thin_rota(const dp_model *m, const dp_solution *sol)
+{
+    dp_staffing *st = NULL;
+    dp_error err = {0};
+    dp_score sc;
+    dp_buf b;
+
+    dp_solution_score(sol, &sc);
+    if (!m->has_rota || sc.hard_violations == 0)
+        return 0;
+    if (dp_staffing_new(m, dp_solution_choice_sections(sol), dp_solution_session_slots(sol), &st,
+                        &err) != DP_OK) {
+        fprintf(stderr, "dagplan solve: ");
+        dp_error_print(&err, stderr, false);
+        return 1;
+    }
+    bool anyone = false;
+    for (dp_id ch = 0; ch < m->n_choices && !anyone; ch++)
+        anyone = dp_solution_choice_sections(sol)[ch] != DP_NONE;
+    dp_buf_init(&b);
+    dp_staffing_write_breaches(st, &b);
+    fprintf(stderr,
+            "dagplan solve: %s/rota.csv: the rota is too thin for the childcare ratio: no "
+            "schedule found keeps it (FORMAT.md 3.8; docs/ratio.md). Where it falls short %s "
+            "(children in care up to, professionals needed up to, rostered at least):\n%.*s"
+            "Nothing was stored.\n",
+            m->centre.dir,
+            anyone ? "in the best schedule found" : "with every child staying in care", (int) b.len,
+            b.data ? b.data : "");
+    dp_buf_release(&b);
+    dp_staffing_free(st);
+    return 1;
+}
+
+/* The staffing plan (without a rota) or one line on the ratio (with one). */
+static void print_staffing(const dp_model *m, const dp_solution *sol)
+{
+    dp_staffing *st = NULL;
+    dp_staffing_totals t;
+    dp_error err = {0};
+    dp_buf b;
+
+    if (dp_staffing_new(m, dp_solution_choice_sections(sol), dp_solution_session_slots(sol), &st,
+                        &err) != DP_OK)
+        return;
+    dp_staffing_get_totals(st, &t);
+    dp_buf_init(&b);
+    if (m->has_rota) {
+        char at[8];
+        dp_time_format(t.peak_start_min, at);
+        dp_buf_printf(&b,
+                      "  childcare ratio: kept at every minute with the rota (peak need %u "
+                      "professionals, %s %s)\n",
+                      t.peak, t.peak_day >= 0 ? dp_day_name(t.peak_day) : "-", at);
+    } else {
+        dp_staffing_write_table(st, &b);
+    }
+    fwrite(b.data ? b.data : "", 1, b.len, stdout);
+    dp_buf_release(&b);
+    dp_staffing_free(st);
+}
+
 /* The baseline and how many of its assignments changed (issue 7). */
 static void print_changes(const dp_model *m, const dp_solution *sol, const solve_args *a)
 {
@@ -214,6 +281,7 @@ static void print_summary(const dp_model *m, const dp_solution *sol, const solve
         (long long) sc.rules, (long long) sc.stability);
     printf("  hard violations: %lld\n", (long long) sc.hard_violations);
     print_changes(m, sol, a);
+    print_staffing(m, sol);
     printf("  search: %s after %llu moves in %.2f s (upper bound %lld, %.2f%%)\n",
            dp_stop_describe(st.stop), (unsigned long long) st.moves, st.seconds,
            (long long) st.bound, st.bound ? 100.0 * (double) sc.total / (double) st.bound : 100.0);
@@ -287,20 +355,28 @@ int dp__cmd_solve(int argc, char **argv)
     a.o.interrupt = &interrupted;
     if (isatty(STDERR_FILENO) && !a.quiet)
         a.o.progress = print_progress;
+    dp__cli_rules_date(m, a.week.is_set, a.week.year, a.week.week);
     dp_status rc = dp_solve(m, &a.o, &sol, &err);
     if (a.o.progress)
         fprintf(stderr, "\r%70s\r", "");
-    if (rc != DP_OK) {
+    if (dp__cli_rules_failed("solve", m)) {
+        status = 1;
+    } else if (rc == DP_OK && !interrupted && report_thin_rota(m, sol) != 0) {
+        status = 1;
+    } else if (rc != DP_OK) {
         fprintf(stderr, "dagplan solve: ");
         dp_error_print(&err, stderr, false);
         status = 1;
     } else if (interrupted) {
         fprintf(stderr, "dagplan solve: interrupted; nothing was stored\n");
         status = 1;
+    } else if (dp__cli_rules_check("solve", m, sol) != 0) {
+        status = 1;
     } else {
         status = store_and_write(&a, sol, &version);
         if (status == 0 && !a.quiet) {
             print_summary(m, sol, &a);
+            dp__cli_rules_summary(m, sol);
             printf("  stored as version %u of %s\n", version,
                    a.week.is_set ? a.week_text : "the weekly template");
         }

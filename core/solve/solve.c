@@ -203,6 +203,9 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     rc = dp__engine_init(&s.e, m, o->plugins ? o->plugins : dp_builtin_plugins, err);
     if (rc != DP_OK)
         goto done;
+    /* Plugins that may start broken (the childcare ratio) are relaxed. */
+    for (uint32_t i = 0; i < s.e.n_plugins; i++)
+        s.e.relax[i] = s.e.plugins[i]->relax;
     /* Options are judged one child at a time: a section's minimum cannot
      * hold then, so min_size is relaxed while they are built. */
     if (build_lists(&s) != DP_OK) {
