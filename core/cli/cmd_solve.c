@@ -23,7 +23,7 @@
 static const char help[] =
     "Usage: dagplan solve DIR [--week YYYY-Www] [--seed N] [--time-limit SEC]\n"
     "                         [--json FILE] [--db FILE] [--max-moves N] [--quiet]\n"
-    "                         [--from-scratch]\n\n"
+    "                         [--from-scratch] [--verify-every N]\n\n"
     "Plans the week of the centre in DIR: assigns children to sections of the\n"
     "activities they chose and picks times for sessions with candidate times, so\n"
     "that every hard rule holds and the objective is as high as possible. The\n"
@@ -38,7 +38,10 @@ static const char help[] =
     "  --max-moves N     move budget of the local search (default: by size)\n"
     "  --quiet           print no summary\n"
     "  --from-scratch    ignore stored schedules: no baseline, no stability term,\n"
-    "                    no warm start, series not held (see docs/weeks.md)\n\n"
+    "                    no warm start, series not held (see docs/weeks.md)\n"
+    "  --verify-every N  debugging: every N moves compare every plugin's\n"
+    "                    incremental score with a full evaluation; a difference\n"
+    "                    fails the solve\n\n"
     "The solve starts from the current version of the week (or of the latest\n"
     "week before it) and repairs it locally; every assignment of it that changes\n"
     "costs the stability penalty of centre.lua. pins.csv pins and forbids hold.\n\n"
@@ -72,10 +75,11 @@ typedef struct solve_args {
 
 static int parse(int argc, char **argv, solve_args *a)
 {
-    dp_opt opts[] = {DP_OPT("week", true),       DP_OPT("seed", true),
-                     DP_OPT("time-limit", true), DP_OPT("json", true),
-                     DP_OPT("db", true),         DP_OPT("max-moves", true),
-                     DP_OPT("quiet", false),     DP_OPT("from-scratch", false)};
+    dp_opt opts[] = {DP_OPT("week", true),        DP_OPT("seed", true),
+                     DP_OPT("time-limit", true),  DP_OPT("json", true),
+                     DP_OPT("db", true),          DP_OPT("max-moves", true),
+                     DP_OPT("quiet", false),      DP_OPT("from-scratch", false),
+                     DP_OPT("verify-every", true)};
     size_t n = sizeof opts / sizeof *opts;
     dp_args args;
     unsigned long long v;
@@ -124,6 +128,15 @@ static int parse(int argc, char **argv, solve_args *a)
             return 2;
         }
         a->o.max_moves = v;
+    }
+    const char *ve = dp__args_get(opts, n, "verify-every")->value;
+    if (ve) {
+        if (dp__args_uint(ve, &v) != 0 || v == 0 || v > UINT32_MAX) {
+            fprintf(stderr, "dagplan solve: --verify-every expects a positive integer, got '%s'\n",
+                    ve);
+            return 2;
+        }
+        a->o.verify_every = (uint32_t) v;
     }
     const char *tl = dp__args_get(opts, n, "time-limit")->value;
     if (tl) {

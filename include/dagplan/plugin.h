@@ -154,6 +154,15 @@ static inline uint32_t dp_move_slot(const dp_state_view *v, const dp_move *mv, d
     return v->session_slot[session];
 }
 
+/* Whether grant g (same choice, same section) is in list[0..n). */
+static inline int dp_grant_in(dp_grant g, const dp_grant *list, uint8_t n)
+{
+    for (uint8_t i = 0; i < n; i++)
+        if (list[i].choice == g.choice && list[i].section == g.section)
+            return 1;
+    return 0;
+}
+
 /* The size of a section after the move (after != 0) or before it. */
 static inline uint32_t dp_move_count(const dp_state_view *v, const dp_move *mv, dp_id section,
                                      int after)
