@@ -208,6 +208,12 @@ static void print_staffing(const dp_model *m, const dp_solution *sol)
                       "  childcare ratio: kept at every minute with the rota (peak need %u "
                       "professionals, %s %s)\n",
                       t.peak, t.peak_day >= 0 ? dp_day_name(t.peak_day) : "-", at);
+        if (t.alone_min) {
+            dp_buf_puts(&b, "  one professional alone with children (a back-up adult must be "
+                            "reachable): ");
+            dp_staffing_write_alone(st, &b);
+            dp_buf_puts(&b, "\n");
+        }
     } else {
         dp_staffing_write_table(st, &b);
     }
