@@ -1267,6 +1267,8 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
     if (!v->m->rules || v->m->rules->n == 0)
         return DP_OK;
     v->m->rules->failed = false; /* a new solve */
+    if (v->m->rules->sb)
+        dp__sandbox_reseed(v->m->rules->sb, 1); /* math.random: the same for every solve */
     if (v->m->week_monday && v->m->rules->ref_days != v->m->week_monday)
         dp_rules_set_date(v->m, v->m->week_monday); /* the planned week's Monday */
     rc = state_new(v->m, &st, err);
