@@ -17,5 +17,6 @@ int dp__cmd_export(int argc, char **argv);
 int dp__cmd_history(int argc, char **argv);
 int dp__cmd_rollback(int argc, char **argv);
 int dp__cmd_diff(int argc, char **argv);
+int dp__cmd_import_closures(int argc, char **argv);
 
 #endif
