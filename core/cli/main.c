@@ -19,7 +19,7 @@ static const command commands[] = {
     {"solve", dp__cmd_solve, "plan the week: assign children, time sessions, store"},
     {"explain", dp__cmd_explain, "a child's week and why each wish was or was not granted"},
     {"ratio", dp__cmd_ratio, "professionals a group of children needs (NL, BE-VL ratios)"},
-    {"export", dp__cmd_export, "write the centre out: the exact MIP in LP format (--lp)"},
+    {"export", dp__cmd_export, "write the centre out: LP model (--lp), calendar feeds (--ics)"},
 };
 
 static void print_help(FILE *f)
