@@ -37,7 +37,7 @@ void dp__feeds_this_week(const dp_model *m, int *year, int *week)
 
 /* Loads the schedule of week text wk (or the template when it has none). */
 static dp_status load_week(const dp_model *m, dp_store *store, const char *wk, int32_t monday,
-                           dp_schedule **out, int64_t *stamp, dp_error *err)
+                           dp_timetable **out, int64_t *stamp, dp_error *err)
 {
     dp_store_version info;
     char *json = NULL;
@@ -53,7 +53,7 @@ static dp_status load_week(const dp_model *m, dp_store *store, const char *wk, i
         return rc;
     snprintf(name, sizeof name, "version %u of %s", info.number,
              info.week[0] ? info.week : "the weekly template");
-    rc = dp_schedule_parse(m, json, strlen(json), monday, name, out, err);
+    rc = dp_timetable_parse(m, json, strlen(json), monday, name, out, err);
     dp_store_free(json);
     *stamp = info.created_s;
     return rc;
@@ -63,7 +63,7 @@ dp_status dp__feeds_generate(const dp_model *m, dp_store *store, const dp_feed_w
                              const char *outdir, dp_ical_stats *stats, size_t *n_skipped,
                              dp_error *err)
 {
-    dp_schedule *scheds[MAX_WEEKS] = {0};
+    dp_timetable *scheds[MAX_WEEKS] = {0};
     dp_ical_week weeks[MAX_WEEKS] = {{0}};
     dp_ical_options o = {0};
     dp_status rc = DP_OK;
@@ -95,7 +95,7 @@ dp_status dp__feeds_generate(const dp_model *m, dp_store *store, const dp_feed_w
     if (rc == DP_OK && n_skipped)
         *n_skipped = skipped;
     for (unsigned i = 0; i < w->n_weeks; i++)
-        dp_schedule_free(scheds[i]);
+        dp_timetable_free(scheds[i]);
     return rc;
 }
 

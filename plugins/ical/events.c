@@ -169,7 +169,7 @@ static dp_status add(builder *b, ical_feed *f, const char *identity, int32_t dat
 }
 
 /* The first names of the children of section in schedule s, comma separated. */
-static char *first_names(const dp_model *m, const dp_schedule *s, const uint32_t *by_section0,
+static char *first_names(const dp_model *m, const dp_timetable *s, const uint32_t *by_section0,
                          const dp_id *by_section, dp_id section)
 {
     size_t n = 1;
@@ -197,7 +197,7 @@ static char *first_names(const dp_model *m, const dp_schedule *s, const uint32_t
 
 /* Events of one meeting: each child's family feed, the leader's, the
  * location's and the activity's. */
-static dp_status meeting_events(builder *b, const dp_schedule *s, const dp_meeting *mt,
+static dp_status meeting_events(builder *b, const dp_timetable *s, const dp_meeting *mt,
                                 int32_t monday, int64_t stamp, const uint32_t *by_section0,
                                 const dp_id *by_section)
 {
@@ -324,7 +324,7 @@ static dp_status rota_events(builder *b, int32_t monday, int64_t stamp)
 }
 
 /* The events of one week's schedule. */
-static dp_status week_events(builder *b, const dp_schedule *s, int32_t monday, int64_t stamp)
+static dp_status week_events(builder *b, const dp_timetable *s, int32_t monday, int64_t stamp)
 {
     const dp_model *m = b->m;
     uint32_t *by_section0 = calloc((size_t) m->n_sections + 2, sizeof *by_section0);

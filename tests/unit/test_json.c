@@ -1,9 +1,9 @@
 /* tests/unit/test_json.c - the JSON reader (core/json.c) and reading stored
- * schedules against a model (core/schedule.c). */
+ * schedules against a model (core/timetable.c). */
 #include <string.h>
 
 #include "dagplan/load.h"
-#include "dagplan/schedule.h"
+#include "dagplan/timetable.h"
 #include "harness.h"
 #include "json.h"
 
@@ -49,11 +49,11 @@ static void test_json_rejects_with_location(void)
     CHECK(strstr(err.msg, "nested") != NULL);
 }
 
-static void test_schedule_reads_and_skips_unknown_ids(void)
+static void test_timetable_reads_and_skips_unknown_ids(void)
 {
     dp_diags *d = dp_diags_new();
     dp_model *m = NULL;
-    dp_schedule *s = NULL;
+    dp_timetable *s = NULL;
     dp_error err = {0};
     const char *json =
         "{\"format\": \"dagplan-schedule/1\", \"week\": null, \"sessions\": ["
@@ -66,16 +66,16 @@ static void test_schedule_reads_and_skips_unknown_ids(void)
         "\"section\": \"judo-a\"}, {\"child\": \"nobody\", \"section\": \"judo-a\"}]}";
 
     CHECK(dp_load_centre(DP_TEST_DATA "/tiny", d, &m, &err) == DP_OK);
-    CHECK(dp_schedule_parse(m, json, strlen(json), 1000, "v1", &s, &err) == DP_OK);
+    CHECK(dp_timetable_parse(m, json, strlen(json), 1000, "v1", &s, &err) == DP_OK);
     CHECK(s->n_meetings == 1 && s->n_assignments == 2 && s->n_skipped == 2);
     CHECK_STR(s->first_skipped, "gone");
     CHECK(s->meetings[0].date == 1001 && s->meetings[0].start_min == 930);
     CHECK(s->meetings[0].n_children == 2 && !s->meetings[0].cancelled);
     CHECK(s->assignments[0].child < s->assignments[1].child);
-    dp_schedule_free(s);
-    CHECK(dp_schedule_parse(m, "{\"format\": 2}", 13, 0, "v2", &s, &err) == DP_EINPUT);
+    dp_timetable_free(s);
+    CHECK(dp_timetable_parse(m, "{\"format\": 2}", 13, 0, "v2", &s, &err) == DP_EINPUT);
     CHECK(strstr(err.msg, "v2: not a dagplan schedule") != NULL);
-    CHECK(dp_schedule_parse(m, "{", 1, 0, "v3", &s, &err) == DP_EINPUT);
+    CHECK(dp_timetable_parse(m, "{", 1, 0, "v3", &s, &err) == DP_EINPUT);
     CHECK(strstr(err.msg, "v3: not valid JSON at line 1") != NULL);
     dp_model_free(m);
     dp_diags_free(d);
@@ -85,6 +85,6 @@ int main(void)
 {
     RUN(test_json_values_and_escapes);
     RUN(test_json_rejects_with_location);
-    RUN(test_schedule_reads_and_skips_unknown_ids);
+    RUN(test_timetable_reads_and_skips_unknown_ids);
     return harness_report();
 }

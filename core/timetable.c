@@ -1,11 +1,11 @@
-/* core/schedule.c - reading stored schedule JSON against a model (see
- * dagplan/schedule.h).
+/* core/timetable.c - reading stored schedule JSON against a model (see
+ * dagplan/timetable.h).
  *
  * Only the keys readers need are read: each session's section, day, date,
  * start, end, location, staff, cancelled and children, and each assignment's
  * child and section. Extra keys are ignored, so later additions to the JSON
  * (FORMAT.md allows them) keep older readers working. */
-#include "dagplan/schedule.h"
+#include "dagplan/timetable.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +19,7 @@ static dp_status bad(const char *name, const char *what, size_t i, dp_error *err
     return DP_FAIL(err, DP_EINPUT, NULL, "%s: not a dagplan schedule: %s %zu", name, what, i);
 }
 
-static void skip(dp_schedule *s, const char *id)
+static void skip(dp_timetable *s, const char *id)
 {
     if (s->n_skipped++ == 0)
         snprintf(s->first_skipped, sizeof s->first_skipped, "%s", id ? id : "?");
@@ -37,7 +37,7 @@ static int parse_time(const char *t, int *min)
 
 /* Reads sessions[i] into the next meeting; returns 1 when it was skipped. */
 static int read_meeting(const dp_model *m, const dp_json *o, int32_t monday, dp_meeting *out,
-                        dp_schedule *s, uint32_t *ordinal_of)
+                        dp_timetable *s, uint32_t *ordinal_of)
 {
     const char *sec = dp__json_get_str(o, "section"), *day = dp__json_get_str(o, "day");
     const char *date = dp__json_get_str(o, "date"), *loc = dp__json_get_str(o, "location");
@@ -80,7 +80,7 @@ static int cmp_assignment(const void *a, const void *b)
 }
 
 static dp_status read_all(const dp_model *m, const dp_json *root, int32_t monday, const char *name,
-                          dp_schedule *s, dp_error *err)
+                          dp_timetable *s, dp_error *err)
 {
     const dp_json *ses = dp__json_get(root, "sessions"), *as = dp__json_get(root, "assignments");
     const char *fmt = dp__json_get_str(root, "format"), *week = dp__json_get_str(root, "week");
@@ -127,11 +127,11 @@ static dp_status read_all(const dp_model *m, const dp_json *root, int32_t monday
     return DP_OK;
 }
 
-dp_status dp_schedule_parse(const dp_model *m, const char *json, size_t len, int32_t monday,
-                            const char *name, dp_schedule **out, dp_error *err)
+dp_status dp_timetable_parse(const dp_model *m, const char *json, size_t len, int32_t monday,
+                            const char *name, dp_timetable **out, dp_error *err)
 {
     dp_json_doc *doc = NULL;
-    dp_schedule *s = NULL;
+    dp_timetable *s = NULL;
     dp_status rc = dp__json_parse(json, len, NULL, &doc, err);
 
     if (rc != DP_OK) {
@@ -151,14 +151,14 @@ dp_status dp_schedule_parse(const dp_model *m, const char *json, size_t len, int
         rc = read_all(m, dp__json_root(doc), monday, name, s, err);
     dp__json_free(doc);
     if (rc != DP_OK) {
-        dp_schedule_free(s);
+        dp_timetable_free(s);
         return rc;
     }
     *out = s;
     return DP_OK;
 }
 
-void dp_schedule_free(dp_schedule *s)
+void dp_timetable_free(dp_timetable *s)
 {
     if (!s)
         return;

@@ -1,4 +1,6 @@
-/* dagplan/schedule.h - a stored schedule read back against a model.
+/* dagplan/timetable.h - a stored schedule read back against a model, as
+ * dated meetings and assignments in dense ids (dagplan/schedule.h reads the
+ * same JSON by string ids, for history and baselines).
  *
  * The store keeps schedules as the JSON of FORMAT.md section 5. Readers that
  * publish a schedule (the calendar feeds) need it as dense ids of the current
@@ -6,8 +8,8 @@
  * which section. A schedule refers to the planner's string ids, so an entity
  * that has since been removed from the centre's files cannot be resolved: such
  * meetings and assignments are skipped and counted, never guessed. */
-#ifndef DAGPLAN_SCHEDULE_H
-#define DAGPLAN_SCHEDULE_H
+#ifndef DAGPLAN_TIMETABLE_H
+#define DAGPLAN_TIMETABLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,7 +38,7 @@ typedef struct dp_assignment {
     dp_id section; /* the section */
 } dp_assignment;
 
-typedef struct dp_schedule {
+typedef struct dp_timetable {
     char week[16];              /* "2027-W03", or "" for a weekly template */
     dp_meeting *meetings;       /* in the JSON's order (by section, session) */
     size_t n_meetings;          /* number of meetings */
@@ -44,18 +46,18 @@ typedef struct dp_schedule {
     size_t n_assignments;       /* number of assignments */
     size_t n_skipped;           /* entries naming ids the model does not have */
     char first_skipped[80];     /* the first such id, for a warning ("" when none) */
-} dp_schedule;
+} dp_timetable;
 
 /* Reads the schedule JSON text (len bytes) against model m. The meetings of a
  * weekly template (dates null) are placed in the ISO week whose Monday is
  * monday (days since 1970-01-01); the dates of a dated schedule are kept as
  * they are and monday is ignored. name labels errors (e.g. "version 3 of
  * 2027-W03"). On success *out is a new schedule, to be freed with
- * dp_schedule_free(). DP_EINPUT when the text is not schedule JSON of format
+ * dp_timetable_free(). DP_EINPUT when the text is not schedule JSON of format
  * dagplan-schedule/1, DP_ENOMEM. */
-dp_status dp_schedule_parse(const dp_model *m, const char *json, size_t len, int32_t monday,
-                            const char *name, dp_schedule **out /* OUT */, dp_error *err);
+dp_status dp_timetable_parse(const dp_model *m, const char *json, size_t len, int32_t monday,
+                            const char *name, dp_timetable **out /* OUT */, dp_error *err);
 
-void dp_schedule_free(dp_schedule *s); /* NULL: no-op */
+void dp_timetable_free(dp_timetable *s); /* NULL: no-op */
 
 #endif
