@@ -20,7 +20,8 @@
 
 static const char help[] =
     "Usage: dagplan solve DIR [--week YYYY-Www] [--seed N] [--time-limit SEC]\n"
-    "                         [--json FILE] [--db FILE] [--max-moves N] [--quiet]\n\n"
+    "                         [--json FILE] [--db FILE] [--max-moves N] [--quiet]\n"
+    "                         [--from-scratch]\n\n"
     "Plans the week of the centre in DIR: assigns children to sections of the\n"
     "activities they chose and picks times for sessions with candidate times, so\n"
     "that every hard rule holds and the objective is as high as possible. The\n"
@@ -33,7 +34,12 @@ static const char help[] =
     "  --json FILE       also write the schedule JSON (FORMAT.md section 5) to FILE\n"
     "  --db FILE         the store (default DIR/dagplan.db)\n"
     "  --max-moves N     move budget of the local search (default: by size)\n"
-    "  --quiet           print no summary\n\n"
+    "  --quiet           print no summary\n"
+    "  --from-scratch    ignore stored schedules: no baseline, no stability term,\n"
+    "                    no warm start, series not held (see docs/weeks.md)\n\n"
+    "The solve starts from the current version of the week (or of the latest\n"
+    "week before it) and repairs it locally; every assignment of it that changes\n"
+    "costs the stability penalty of centre.lua. pins.csv pins and forbids hold.\n\n"
     "Exit status: 0 solved and stored, 1 the data or the solve failed (nothing is\n"
     "stored), 2 wrong usage.\n";
 
@@ -57,14 +63,16 @@ typedef struct solve_args {
     dp_week week;
     char week_text[16];
     dp_solve_options o;
-    bool quiet;
+    bool quiet, from_scratch;
+    char baseline[160]; /* description of the baseline */
 } solve_args;
 
 static int parse(int argc, char **argv, solve_args *a)
 {
-    dp_opt opts[] = {DP_OPT("week", true),  DP_OPT("seed", true), DP_OPT("time-limit", true),
-                     DP_OPT("json", true),  DP_OPT("db", true),   DP_OPT("max-moves", true),
-                     DP_OPT("quiet", false)};
+    dp_opt opts[] = {DP_OPT("week", true),       DP_OPT("seed", true),
+                     DP_OPT("time-limit", true), DP_OPT("json", true),
+                     DP_OPT("db", true),         DP_OPT("max-moves", true),
+                     DP_OPT("quiet", false),     DP_OPT("from-scratch", false)};
     size_t n = sizeof opts / sizeof *opts;
     dp_args args;
     unsigned long long v;
@@ -85,6 +93,7 @@ static int parse(int argc, char **argv, solve_args *a)
     a->json = dp__args_get(opts, n, "json")->value;
     a->db = dp__args_get(opts, n, "db")->value;
     a->quiet = dp__args_get(opts, n, "quiet")->given;
+    a->from_scratch = dp__args_get(opts, n, "from-scratch")->given;
     const char *w = dp__args_get(opts, n, "week")->value;
     if (w) {
         if (dp_isoweek_parse(w, strlen(w), &a->week.year, &a->week.week) != 0) {
@@ -124,6 +133,24 @@ static int parse(int argc, char **argv, solve_args *a)
         a->o.time_limit_s = t;
     }
     return 0;
+}
+
+/* The baseline and how many of its assignments changed (issue 7). */
+static void print_changes(const dp_model *m, const dp_solution *sol, const solve_args *a)
+{
+    const dp_id *cs = dp_solution_choice_sections(sol);
+    unsigned changed = 0, added = 0;
+
+    printf("  baseline: %s\n", a->baseline);
+    if (!m->baseline.section)
+        return;
+    for (dp_id ch = 0; ch < m->n_choices; ch++) {
+        dp_id b = m->baseline.section[ch];
+        changed += b != DP_NONE && cs[ch] != b;
+        added += b == DP_NONE && cs[ch] != DP_NONE;
+    }
+    printf("  changes: %u of %u baseline assignments changed (+%u no longer apply), %u new\n",
+           changed, m->baseline.n_mapped, m->baseline.n_dropped, added);
 }
 
 static void print_summary(const dp_model *m, const dp_solution *sol, const solve_args *a)
@@ -174,6 +201,7 @@ static void print_summary(const dp_model *m, const dp_solution *sol, const solve
         (long long) sc.total, (long long) sc.coverage, (long long) sc.breadth, (long long) sc.rank,
         (long long) sc.rules, (long long) sc.stability);
     printf("  hard violations: %lld\n", (long long) sc.hard_violations);
+    print_changes(m, sol, a);
     printf("  search: %s after %llu moves in %.2f s (upper bound %lld, %.2f%%)\n",
            dp_stop_describe(st.stop), (unsigned long long) st.moves, st.seconds,
            (long long) st.bound, st.bound ? 100.0 * (double) sc.total / (double) st.bound : 100.0);
@@ -229,6 +257,13 @@ int dp__cmd_solve(int argc, char **argv)
         return status;
     if (dp__cli_load("solve", a.dir, &m) != 0)
         return 1;
+    if (dp__cli_baseline("solve", a.dir, a.db, a.week.is_set ? a.week_text : "", a.week.year,
+                         a.week.is_set ? a.week.week : 0, a.from_scratch, m, a.baseline,
+                         sizeof a.baseline) != 0) {
+        dp_model_free(m);
+        return 1;
+    }
+    a.o.warm_start = m->baseline.section;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     a.o.interrupt = &interrupted;

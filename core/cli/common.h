@@ -16,6 +16,13 @@ int dp__cli_load(const char *cmd, const char *dir, dp_model **out);
  * 1 after printing the error. */
 int dp__cli_open_store(const char *cmd, const char *dir, const char *db_path, dp_store **out);
 
+/* Sets the baseline of a solve of week ("" for the template; year and wk its
+ * ISO numbers, wk 0 for the template) on m from the store (baseline.c):
+ * nothing with from_scratch. desc gets a one-line description. Returns 0 or 1
+ * after printing the error. */
+int dp__cli_baseline(const char *cmd, const char *dir, const char *db, const char *week, int year,
+                     int wk, bool from_scratch, dp_model *m, char *desc, size_t len);
+
 /* The files of a centre directory that make up a solve's inputs. */
 extern const char *const dp__input_files[];
 extern const unsigned dp__n_input_files;

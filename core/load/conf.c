@@ -123,6 +123,7 @@ static bool apply_conf(dp__loader *ld, const dp_centre_conf *c)
     ce->ratio_rules = copy_or(ld, &c->ratio_rules, "2024");
     ce->base_url = copy_or(ld, &c->base_url, "");
     ce->max_activities = c->max_activities;
+    ce->stability = c->stability;
     return ok;
 }
 

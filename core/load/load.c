@@ -28,11 +28,12 @@ typedef void (*step_fn)(dp__loader *ld);
 
 static void run_steps(dp__loader *ld)
 {
-    static const step_fn steps[] = {
-        dp__load_locations,    dp__load_travel,   dp__load_conf,      dp__load_staff,
-        dp__load_activities,   dp__load_sections, dp__load_sessions,  dp__load_children,
-        dp__load_availability, dp__load_school,   dp__load_choices,   dp__load_rota,
-        dp__check_windows,     dp__check_choices, dp__check_sessions, dp__finish_names};
+    static const step_fn steps[] = {dp__load_locations, dp__load_travel,     dp__load_conf,
+                                    dp__load_staff,     dp__load_activities, dp__load_sections,
+                                    dp__load_sessions,  dp__load_children,   dp__load_availability,
+                                    dp__load_school,    dp__load_choices,    dp__load_rota,
+                                    dp__check_windows,  dp__check_choices,   dp__check_sessions,
+                                    dp__finish_names,   dp__load_pins};
 
     for (size_t i = 0; i < sizeof steps / sizeof *steps && ld->fatal == DP_OK; i++)
         steps[i](ld);

@@ -179,6 +179,7 @@ void dp__load_availability(dp__loader *ld);
 void dp__load_school(dp__loader *ld);
 void dp__load_choices(dp__loader *ld);
 void dp__load_rota(dp__loader *ld);
+void dp__load_pins(dp__loader *ld); /* after dp__check_choices */
 
 /* Cross-file checks and the final grouping (checks.c). */
 void dp__check_windows(dp__loader *ld);

@@ -63,12 +63,54 @@ void dp__load_staff(dp__loader *ld)
     dp__table_close(&t);
 }
 
-enum { A_ID, A_NAME, A_THEME, A_PROVIDER, A_MING, A_MAXG, A_MINS, A_MAXS, A_ESCORT, A_N };
+enum {
+    A_ID,
+    A_NAME,
+    A_THEME,
+    A_PROVIDER,
+    A_MING,
+    A_MAXG,
+    A_MINS,
+    A_MAXS,
+    A_ESCORT,
+    A_WEEKS,
+    A_STARTS,
+    A_N
+};
 
 static const dp__col activity_cols[A_N] = {
-    {"id", true},        {"name", true},      {"theme", true},
-    {"provider", false}, {"min_group", true}, {"max_group", true},
-    {"min_size", false}, {"max_size", true},  {"escort", false}};
+    {"id", true},        {"name", true},      {"theme", true},     {"provider", false},
+    {"min_group", true}, {"max_group", true}, {"min_size", false}, {"max_size", true},
+    {"escort", false},   {"weeks", false},    {"starts", false}};
+
+/* A series (issue 7): weeks (a course of N weeks) and starts (its first ISO
+ * week, YYYY-Www) come together or not at all. */
+static void series_fields(dp__table *t, dp_activity *a)
+{
+    const dp__csv_field *fw = dp__field(t, A_WEEKS), *fs = dp__field(t, A_STARTS);
+    long weeks = 0;
+    int y, w;
+    char q[64];
+
+    if (!fw->len && !fs->len)
+        return;
+    if (!dp__get_int(t, A_WEEKS, "a number of weeks", 1, 53, &weeks))
+        return;
+    if (!fw->len) {
+        dp__report(t, DP_SEV_ERROR, fw->line, fw->col,
+                   "expected the number of weeks of the series that starts in %s",
+                   dp__quote(fs, q, sizeof q));
+        return;
+    }
+    if (!fs->len || dp_isoweek_parse(fs->s, fs->len, &y, &w) != 0) {
+        dp__report(t, DP_SEV_ERROR, fs->line, fs->col,
+                   "expected the first week of the series as YYYY-Www (e.g. 2027-W03), got '%s'",
+                   dp__quote(fs, q, sizeof q));
+        return;
+    }
+    a->series_weeks = (uint16_t) weeks;
+    a->series_start = dp_isoweek_monday(y, w);
+}
 
 static void activity_row(dp__table *t, dp_activity *a)
 {
@@ -96,6 +138,7 @@ static void activity_row(dp__table *t, dp_activity *a)
     a->min_size = (uint16_t) mins;
     a->max_size = (uint16_t) maxs;
     dp__get_flag(t, A_ESCORT, &a->escort);
+    series_fields(t, a);
 }
 
 void dp__load_activities(dp__loader *ld)

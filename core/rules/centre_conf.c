@@ -223,13 +223,32 @@ static void read_max_activities(conf_ctx *ctx, lua_State *L, unsigned line)
     ctx->conf->max_activities_line = line;
 }
 
+/* Reads stability (points per changed assignment) from the top of the stack. */
+static void read_stability(conf_ctx *ctx, lua_State *L, unsigned line)
+{
+    int isint = 0;
+    lua_Integer n = 0;
+
+    if (lua_type(L, -1) == LUA_TNUMBER)
+        n = lua_tointegerx(L, -1, &isint);
+    if (!isint || n < 0 || n > 100000) {
+        problem(ctx, DP_SEV_ERROR, line,
+                "centre{...}: 'stability' must be a whole number from 0 to 100000 (points per "
+                "changed assignment), such as 20; got %s",
+                lua_type(L, -1) == LUA_TNUMBER ? "another number" : luaL_typename(L, -1));
+        return;
+    }
+    ctx->conf->stability = (int) n;
+    ctx->conf->stability_line = line;
+}
+
 static bool is_known_key(const char *key, size_t len)
 {
     for (size_t i = 0; i < N_STR_KEYS; i++) {
         if (equals(key, len, str_keys[i].key))
             return true;
     }
-    return equals(key, len, "max_activities");
+    return equals(key, len, "max_activities") || equals(key, len, "stability");
 }
 
 static int compare_names(const void *a, const void *b)
@@ -270,7 +289,7 @@ static void check_unknown_keys(conf_ctx *ctx, lua_State *L, unsigned line)
     for (i = 0; i < n_unknown; i++)
         problem(ctx, DP_SEV_WARNING, line,
                 "centre{...}: unknown setting '%.60s' is ignored (known: id, name, timezone, "
-                "country, home, max_activities, ratio_rules, base_url)",
+                "country, home, max_activities, ratio_rules, base_url, stability)",
                 names[i]);
     lua_pop(L, 1);
 }
@@ -312,6 +331,10 @@ static int lua_centre(lua_State *L)
     lua_pushliteral(L, "max_activities");
     if (lua_rawget(L, 1) != LUA_TNIL)
         read_max_activities(ctx, L, line);
+    lua_pop(L, 1);
+    lua_pushliteral(L, "stability");
+    if (lua_rawget(L, 1) != LUA_TNIL)
+        read_stability(ctx, L, line);
     lua_pop(L, 1);
     check_unknown_keys(ctx, L, line);
     return 0;
@@ -418,6 +441,8 @@ dp_status dp__centre_conf_load_mem(const char *src, size_t len, const char *disp
         ctx.nomem = true;
     if (!conf->max_activities_line)
         conf->max_activities = 2;
+    if (!conf->stability_line)
+        conf->stability = 20;
     if (ctx.nomem)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory reading %s", ctx.file);
     if (ctx.n_errors) {

@@ -30,6 +30,8 @@ typedef struct dp_centre_conf {
     dp_conf_str base_url;         /* feed base URL (optional) */
     int max_activities;           /* default 2 */
     unsigned max_activities_line; /* 0 when absent */
+    int stability;                /* points per changed assignment, default 20 (issue 7) */
+    unsigned stability_line;      /* 0 when absent */
     unsigned centre_line;         /* line of the centre{} call, 0 when never called */
 } dp_centre_conf;
 

@@ -186,6 +186,7 @@ static dp_status run_phases(dp_search *s, dp_error *err)
 }
 
 dp_status dp__solution_build(dp_search *s, dp_solution **out, dp_error *err);
+dp_status dp__warm_start(dp_search *s, dp_error *err);
 
 dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err)
 {
@@ -217,7 +218,9 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     s.bound = dp__objective_bound(m, &s);
     if (s.min_size_plugin != UINT32_MAX)
         s.e.relax[s.min_size_plugin] = 0;
-    rc = run_phases(&s, err);
+    rc = dp__warm_start(&s, err); /* warm.c: pins, series, warm start (issue 7) */
+    if (rc == DP_OK)
+        rc = run_phases(&s, err);
     if (rc == DP_OK)
         rc = dp__solution_build(&s, out, err);
 done:

@@ -85,18 +85,20 @@ typedef struct dp_location {
 } dp_location;
 
 typedef struct dp_activity {
-    const char *id;       /* planner's id */
-    const char *name;     /* display name */
-    dp_id theme;          /* index in themes[] */
-    const char *provider; /* partner organisation ("" when not given) */
-    int8_t min_group;     /* youngest eligible school group */
-    int8_t max_group;     /* oldest eligible school group */
-    uint16_t min_size;    /* a section with children holds at least this many */
-    uint16_t max_size;    /* a section holds at most this many */
-    bool escort;          /* a professional accompanies the children there and back */
-    uint32_t section0;    /* first of its sections in sections[] */
-    uint32_t n_sections;  /* number of sections */
-    uint32_t line;        /* line in activities.csv */
+    const char *id;        /* planner's id */
+    const char *name;      /* display name */
+    dp_id theme;           /* index in themes[] */
+    const char *provider;  /* partner organisation ("" when not given) */
+    int8_t min_group;      /* youngest eligible school group */
+    int8_t max_group;      /* oldest eligible school group */
+    uint16_t min_size;     /* a section with children holds at least this many */
+    uint16_t max_size;     /* a section holds at most this many */
+    bool escort;           /* a professional accompanies the children there and back */
+    uint32_t section0;     /* first of its sections in sections[] */
+    uint32_t n_sections;   /* number of sections */
+    uint32_t line;         /* line in activities.csv */
+    uint16_t series_weeks; /* a series (course) of this many weeks; 0: a weekly activity */
+    int32_t series_start;  /* Monday of its first week, days since 1970-01-01 (when series_weeks) */
 } dp_activity;
 
 typedef struct dp_section {
@@ -154,6 +156,28 @@ typedef struct dp_choice {
     uint32_t line;  /* line in choices.csv */
 } dp_choice;
 
+/* A planner's pin (pins.csv): the child must be granted the section
+ * (forbid false) or must not be (forbid true). */
+typedef struct dp_pin {
+    dp_id child;      /* the child */
+    dp_id section;    /* the section */
+    dp_id choice;     /* the child's choice of the section's activity, DP_NONE when none */
+    bool forbid;      /* forbid instead of pin */
+    const char *note; /* the planner's note ("" when not given) */
+    uint32_t line;    /* line in pins.csv */
+} dp_pin;
+
+/* The schedule a solve starts from and compares with (the current version of
+ * the same week, or of the week before); set with dp_model_set_baseline()
+ * (dagplan/schedule.h). */
+typedef struct dp_baseline {
+    const dp_id *section; /* [n_choices]: each choice's section in it, DP_NONE; NULL: no baseline */
+    const bool *locked;   /* [n_activities]: a series under way whose participants are fixed;
+                             NULL when none is */
+    uint32_t n_mapped;    /* its assignments found in this model */
+    uint32_t n_dropped;   /* its assignments whose child, choice or section is gone */
+} dp_baseline;
+
 /* A list of interned names (themes, families, neighbourhoods, care groups). */
 typedef struct dp_names {
     const char **name; /* name[i] is the string of id i */
@@ -170,6 +194,7 @@ typedef struct dp_centre {
     const char *base_url;    /* feed base URL, "" when not given */
     dp_id home;              /* the centre's own building */
     int max_activities;      /* per child per week (default 2) */
+    int stability;           /* points per changed assignment vs the baseline (default 20) */
     const char *dir;         /* the centre directory as given */
 } dp_centre;
 
@@ -202,6 +227,10 @@ typedef struct dp_model {
     dp_names families;       /* family ids */
     dp_names neighbourhoods; /* neighbourhood names */
     dp_names care_groups;    /* care group ids */
+    dp_pin *pins;            /* pins.csv rows, in file order (empty without the file) */
+    uint32_t n_pins;
+    int32_t week_monday;  /* Monday of the planned week (days since 1970-01-01), 0: template */
+    dp_baseline baseline; /* all zero: none */
 } dp_model;
 
 typedef enum dp_kind {

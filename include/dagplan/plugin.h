@@ -179,6 +179,9 @@ extern const dp_plugin dp_plugin_max_activities;
 extern const dp_plugin dp_plugin_coverage;
 extern const dp_plugin dp_plugin_breadth;
 extern const dp_plugin dp_plugin_rank;
+extern const dp_plugin dp_plugin_pins;      /* pins.csv (issue 7) */
+extern const dp_plugin dp_plugin_series;    /* series activities (issue 7) */
+extern const dp_plugin dp_plugin_stability; /* the stability term (issue 7) */
 
 /* The standard plugins in the order the solver evaluates them (cheap hard
  * constraints first, so a doomed move is rejected early); NULL-terminated. */

@@ -49,6 +49,14 @@ typedef struct dp_solve_options {
     dp_progress_fn progress;         /* may be NULL */
     void *progress_ud;               /* passed to progress */
     const volatile int *interrupt;   /* may be NULL; nonzero stops the search */
+    /* Warm start (issue 7): [n_choices], the section each choice starts in
+     * (DP_NONE: none), usually m->baseline.section; NULL: start empty. Before
+     * construction the solve places the model's pins and the fixed
+     * participants of series under way (failing with DP_EINPUT naming the
+     * pins.csv or choices.csv line when one breaks another hard rule), then
+     * every warm-start grant that still fits; construction and the search go
+     * on from there, so a small edit is repaired locally. */
+    const dp_id *warm_start;
 } dp_solve_options;
 
 /* Fills o with the defaults: seed 1, time limit 10 s, automatic budgets. */

@@ -458,6 +458,40 @@ static const variant variants[] = {
      "'_', '.' or '-', such as home = "
      "\"ikc\"",
      1},
+    /* pins.csv and series activities (issue 7). */
+    {"pins.csv", 0, "child,section,action,note\nc02,judo-a,keep,\n",
+     "pins.csv:2:12: error: expected pin or forbid, got 'keep'", 1},
+    {"pins.csv", 0, "child,section,action\nc04,judo-a,pin\n",
+     "pins.csv:2:5: error: child 'c04' did not choose 'judo': a pin needs the child's choice in "
+     "choices.csv",
+     1},
+    {"pins.csv", 0, "child,section,action\nc02,judo-z,pin\n",
+     "pins.csv:2:5: error: unknown section 'judo-z': expected an id from sections.csv", 1},
+    {"pins.csv", 0, "child,section,action\nc02,judo-a,pin\nc02,judo-b,pin\n",
+     "pins.csv:3:5: error: child 'c02' is already pinned to 'judo-a' of the same activity (line "
+     "2): a child joins one section of an activity",
+     1},
+    {"pins.csv", 0, "child,section,action\nc02,judo-a,pin\nc02,judo-a,forbid\n",
+     "pins.csv:3:12: error: child 'c02' is both pinned to and forbidden 'judo-a' (line 2)", 1},
+    {"pins.csv", 0, "child,section,action\nc03,judo-a,pin\nc03,gitaar-a,pin\nc03,techlab-a,pin\n",
+     "pins.csv:4:1: error: pin contradicts a hard rule: child 'c03' is pinned to more than "
+     "max_activities (2) activities",
+     1},
+    {"pins.csv", 0, "child,section\nc02,judo-a\n",
+     "pins.csv:1:1: error: missing required column 'action' in the header line", 1},
+    {"activities.csv", 2, "judo,Judo groep 3-8,sport,Judoclub,3,8,4,12,0,6",
+     "activities.csv:2:47: error: field 10 is beyond the header's 9 columns: expected at most 9 "
+     "fields",
+     1},
+    {"activities.csv", 0,
+     "id,name,theme,provider,min_group,max_group,min_size,max_size,escort,weeks,starts\n"
+     "judo,Judo groep 3-8,sport,Judoclub,3,8,4,12,0,6,\n"
+     "voorlezen,Voorlezen groep 1-3,lezen,DBieb,1,3,,8,1,,\n"
+     "gitaar,Gitaar groep 4-8,muziek,Muziekschool,4,8,2,6,0,,2027-W05\n"
+     "techlab,Techlab groep 5-8,techniek,IKC,5,8,3,10,0,60,2027-W05\n",
+     "activities.csv:2:49: error: expected the first week of the series as YYYY-Www (e.g. "
+     "2027-W03), got ''",
+     3},
 };
 
 static void run_variant(const variant *v, const char *tmpl)
@@ -621,6 +655,51 @@ static void test_load_from_memory(void)
         free(texts[i]);
 }
 
+/* pins.csv and series columns read into the model (issue 7). */
+static void test_load_pins_and_series(void)
+{
+    char dir[] = "/tmp/dp-test-load-pins-XXXXXX";
+    dp_diags *diags = dp_diags_new();
+    dp_model *m = NULL;
+    dp_error err = {0};
+
+    if (!mkdtemp(dir) || !diags) {
+        CHECK(!"cannot make a temporary directory");
+        dp_diags_free(diags);
+        return;
+    }
+    copy_dir(TINY, dir);
+    patch(dir, "pins.csv", 0,
+          "child,section,action,note\nc02,judo-b,pin,parents asked\nc07,judo-a,forbid,\n"
+          "c04,judo-a,forbid,\n");
+    patch(dir, "activities.csv", 1,
+          "id,name,theme,provider,min_group,max_group,min_size,max_size,escort,weeks,starts");
+    patch(dir, "activities.csv", 4,
+          "gitaar,Gitaar groep 4-8,muziek,Muziekschool,4,8,2,6,0,6,2027-W05");
+    CHECK(dp_load_centre(dir, diags, &m, &err) == DP_OK);
+    dp_diags_print(diags, stderr);
+    if (m) {
+        CHECK(m->n_pins == 3);
+        CHECK(m->pins[0].child == find(m, DP_KIND_CHILD, "c02"));
+        CHECK(m->pins[0].section == find(m, DP_KIND_SECTION, "judo-b"));
+        CHECK(!m->pins[0].forbid);
+        CHECK_STR(m->pins[0].note, "parents asked");
+        CHECK(m->pins[0].choice ==
+              dp_model_choice_of(m, m->pins[0].child, find(m, DP_KIND_ACTIVITY, "judo")));
+        CHECK(m->pins[0].line == 2);
+        CHECK(m->pins[1].forbid && m->pins[1].choice != DP_NONE);
+        CHECK(m->pins[2].forbid && m->pins[2].choice == DP_NONE); /* c04 did not choose judo */
+        const dp_activity *g = &m->activities[find(m, DP_KIND_ACTIVITY, "gitaar")];
+        CHECK(g->series_weeks == 6);
+        CHECK(g->series_start == dp_isoweek_monday(2027, 5));
+        CHECK(m->activities[find(m, DP_KIND_ACTIVITY, "judo")].series_weeks == 0);
+        CHECK(m->centre.stability == 20);
+    }
+    dp_model_free(m);
+    dp_diags_free(diags);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     RUN(test_load_tiny_entities);
@@ -631,5 +710,6 @@ int main(void)
     RUN(test_load_missing_directory);
     RUN(test_load_municipality);
     RUN(test_load_from_memory);
+    RUN(test_load_pins_and_series);
     return harness_report();
 }

@@ -19,6 +19,8 @@
 
 #include "dagplan/load.h"
 #include "dagplan/plugin.h"
+#include "dagplan/schedule.h"
+#include "dagplan/time.h"
 #include "harness.h"
 #include "solve/engine.h"
 
@@ -235,13 +237,53 @@ static void generate(void)
     }
 }
 
+/* Gives the generated model what the week plugins (pins, series, stability;
+ * issue 7) act on: a baseline (every third choice in its activity's first
+ * section), pins and forbids, and a series under way in its second week. */
+static dp_pin week_pins[8];
+
+static void add_week_state(dp_model *m)
+{
+    dp_sched_assignment *as = calloc((size_t) m->n_choices + 1, sizeof *as);
+    dp_schedule base = {.centre = m->centre.id, .week = "2027-W11"};
+    dp_error err = {0};
+    uint32_t n_pins = 0;
+
+    if (!as)
+        return;
+    for (dp_id ch = 0; ch < m->n_choices; ch++) {
+        const dp_choice *c = &m->choices[ch];
+        const dp_activity *a = &m->activities[c->activity];
+        if (a->n_sections == 0)
+            continue;
+        if (ch % 3 == 0)
+            as[base.n_assignments++] = (dp_sched_assignment){m->children[c->child].id, a->id,
+                                                             m->sections[a->section0].id, c->rank};
+        if (ch % 97 == 1 && n_pins < 8) {
+            week_pins[n_pins] =
+                (dp_pin){c->child, a->section0, ch, n_pins % 2 == 1, "", 2 + n_pins};
+            n_pins++;
+        }
+    }
+    base.assignments = as;
+    m->pins = week_pins;
+    m->n_pins = n_pins;
+    m->activities[m->choices[0].activity].series_weeks = 3;
+    m->activities[m->choices[0].activity].series_start = dp_isoweek_monday(2027, 10);
+    CHECK(dp_model_set_baseline(m, 2027, 11, &base, &err) == DP_OK);
+    CHECK(m->baseline.locked != NULL);
+    free(as);
+}
+
 static void test_generated(void)
 {
     dp_model *m = gen_dir[0] ? load(gen_dir) : NULL;
 
     CHECK(m != NULL);
-    if (m)
+    if (m) {
+        add_week_state(m);
         exercise_all(m, "generated");
+    }
     dp_model_free(m);
 }
 
