@@ -58,7 +58,9 @@ grep -q 'Fryslân' feeds/location-bieb.ics || fail "UTF-8 name"
 grep -q '^NAME:' feeds/family-f01.ics && grep -q '^REFRESH-INTERVAL;VALUE=DURATION:' feeds/family-f01.ics \
   && grep -q '^X-PUBLISHED-TTL:' feeds/family-f01.ics && grep -q '^X-WR-CALNAME:' feeds/family-f01.ics \
   || fail "calendar properties"
-! grep -q 'Sophie de Vries\|c01\|Daan de Vries' feeds/*.ics || fail "a full name or child id in a feed"
+# (UIDs are random hex and may contain "c01" by chance: they are left out.)
+! cat feeds/*.ics | grep -v '^UID:' | grep -q 'Sophie de Vries\|c01\|Daan de Vries' \
+  || fail "a full name or child id in a feed"
 ok "DST weeks, plain TZID, no forbidden properties, UTF-8, RFC 7986 names"
 
 # Negative controls: the checkers do fail on a doctored feed.
