@@ -15,6 +15,9 @@
 int dp__export_ics(const char *dir, const dp_model *m, const char *outdir, dp_opt *opts,
                    size_t n_opts);
 
+/* Days a revoked feed token keeps serving an empty calendar before 404. */
+#define DP_FEED_REVOKED_GRACE_DAYS 28
+
 /* What to publish. */
 typedef struct dp_feed_window {
     int year, week;   /* the first ISO week */
