@@ -128,7 +128,7 @@ static dp_status read_all(const dp_model *m, const dp_json *root, int32_t monday
 }
 
 dp_status dp_timetable_parse(const dp_model *m, const char *json, size_t len, int32_t monday,
-                            const char *name, dp_timetable **out, dp_error *err)
+                             const char *name, dp_timetable **out, dp_error *err)
 {
     dp_json_doc *doc = NULL;
     dp_timetable *s = NULL;

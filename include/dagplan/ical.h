@@ -34,15 +34,15 @@
 #include "dagplan/buf.h"
 #include "dagplan/error.h"
 #include "dagplan/model.h"
-#include "dagplan/timetable.h"
 #include "dagplan/store.h"
+#include "dagplan/timetable.h"
 
 #define DP_ICAL_STATE_FILE ".dagplan-feeds.state" /* in the output directory */
 
 /* The schedule of one exported week. */
 typedef struct dp_ical_week {
     const dp_timetable *schedule; /* NULL: no schedule for this week (no events) */
-    int64_t stamp_s;             /* its version's creation time, Unix seconds */
+    int64_t stamp_s;              /* its version's creation time, Unix seconds */
 } dp_ical_week;
 
 typedef struct dp_ical_options {

@@ -56,7 +56,7 @@ typedef struct dp_timetable {
  * dp_timetable_free(). DP_EINPUT when the text is not schedule JSON of format
  * dagplan-schedule/1, DP_ENOMEM. */
 dp_status dp_timetable_parse(const dp_model *m, const char *json, size_t len, int32_t monday,
-                            const char *name, dp_timetable **out /* OUT */, dp_error *err);
+                             const char *name, dp_timetable **out /* OUT */, dp_error *err);
 
 void dp_timetable_free(dp_timetable *s); /* NULL: no-op */
 

@@ -286,7 +286,8 @@ static dp_status parse_text(ical_state *st, char *text, dp_error *err)
         dp_loc at = {st->path, line + 1, 1};
         return DP_FAIL(err, DP_EINPUT, &at, "expected the feed state's header and salt");
     }
-    qsort(st->evs, st->n, sizeof *st->evs, cmp_st);
+    if (st->n)
+        qsort(st->evs, st->n, sizeof *st->evs, cmp_st);
     return DP_OK;
 }
 
@@ -352,9 +353,10 @@ static st_event *find(ical_state *st, const char *feed, const char *uid)
 {
     st_event key;
 
+    if (st->n == 0)
+        return NULL; /* bsearch's array must not be NULL, even when empty */
     memset(&key, 0, sizeof key);
     key.feed = (char *) (uintptr_t) feed;
-
     memcpy(key.ev.uid, uid, ICAL_UID_HEX);
     return bsearch(&key, st->evs, st->n, sizeof *st->evs, cmp_st);
 }
@@ -400,7 +402,8 @@ static void dedupe(ical_feed *f)
 {
     size_t k = 0;
 
-    qsort(f->events, f->n_events, sizeof *f->events, cmp_uid);
+    if (f->n_events)
+        qsort(f->events, f->n_events, sizeof *f->events, cmp_uid);
     for (size_t i = 0; i < f->n_events; i++) {
         if (k && strcmp(f->events[k - 1].uid, f->events[i].uid) == 0) {
             dp__ical_event_release(&f->events[i]);
@@ -479,7 +482,8 @@ dp_status dp__ical_state_merge(ical_state *st, const dp_ical_options *o, ical_fe
         rc = merge_gone(st, o, f, err);
         if (rc)
             return rc;
-        qsort(f->events, f->n_events, sizeof *f->events, cmp_time);
+        if (f->n_events)
+            qsort(f->events, f->n_events, sizeof *f->events, cmp_time);
     }
     return DP_OK;
 }
