@@ -20,6 +20,7 @@ static const command commands[] = {
     {"explain", dp__cmd_explain, "a child's week and why each wish was or was not granted"},
     {"ratio", dp__cmd_ratio, "professionals a group of children needs (NL, BE-VL ratios)"},
     {"export", dp__cmd_export, "write the centre out: LP model (--lp), calendar feeds (--ics)"},
+    {"serve", dp__cmd_serve, "serve the calendar feeds over HTTP, reload on edits"},
     {"feeds", dp__cmd_feeds, "calendar feed addresses: list, add, rotate, revoke tokens"},
     {"history", dp__cmd_history, "list the stored schedule versions of each week"},
     {"rollback", dp__cmd_rollback, "make an earlier version of a week current again"},
