@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dagplan/rules.h"
 #include "model_impl.h"
 
 dp__model *dp__model_new(void)
@@ -30,6 +31,7 @@ void dp_model_free(dp_model *m)
 
     if (!mm)
         return;
+    dp_rules_free(mm->pub.rules);
     for (int k = 0; k < DP_N_KINDS; k++)
         dp__intern_release(&mm->ids[k]);
     dp__arena_free(mm->arena);

@@ -1,6 +1,7 @@
 /* core/usage.c - see dagplan/usage.h. */
 #include "dagplan/usage.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,7 @@ void dp_usage_release(dp_usage *u)
     free(u->d_kids);
     free(u->touched);
     free(u->listed);
+    free(u->size_blind);
     memset(u, 0, sizeof *u);
 }
 
@@ -58,6 +60,13 @@ uint32_t dp_usage_collect(dp_usage *u, const dp_state_view *v, const dp_move *mv
         const dp_section_change *sc = &mv->sections[i];
         const dp_section *s = &m->sections[sc->section];
         int32_t kb = (int32_t) sc->count_before, ka = (int32_t) sc->count_after;
+        if (u->size_blind && u->size_blind[sc->section] && (kb > 0) == (ka > 0)) {
+            bool moved = false;
+            for (uint32_t k = s->session0; k < s->session0 + s->n_sessions && !moved; k++)
+                moved = dp_move_slot(v, mv, k, 0) != dp_move_slot(v, mv, k, 1);
+            if (!moved)
+                continue; /* still running, same times: only its size changed */
+        }
         for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
             uint32_t before = dp_move_slot(v, mv, k, 0), after = dp_move_slot(v, mv, k, 1);
             if (kb > 0)

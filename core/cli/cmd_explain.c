@@ -14,6 +14,7 @@
 #include "common.h"
 #include "dagplan/solve.h"
 #include "dagplan/time.h"
+#include "rules_report.h"
 
 static const char help[] =
     "Usage: dagplan explain DIR --child ID [--week YYYY-Www] [--db FILE]\n\n"
@@ -96,7 +97,7 @@ int dp__cmd_explain(int argc, char **argv)
     }
     const char *child = dp__args_get(opts, n_opts, "child")->value;
     const char *week = dp__args_get(opts, n_opts, "week")->value;
-    int y, w;
+    int y = 0, w = 0;
     if (args.n_positional != 1 || !child ||
         (week && dp_isoweek_parse(week, strlen(week), &y, &w) != 0)) {
         fputs(help, stderr);
@@ -120,10 +121,14 @@ int dp__cmd_explain(int argc, char **argv)
     dp_solve_options o;
     dp_solve_options_init(&o);
     o.seed = info.seed;
+    dp__cli_rules_date(m, week != NULL, y, w);
     if (dp_solve(m, &o, &sol, &err) != DP_OK) {
-        dp_error_print(&err, stderr, false);
+        if (!dp__cli_rules_failed("explain", m))
+            dp_error_print(&err, stderr, false);
         goto done;
     }
+    if (dp__cli_rules_check("explain", m, sol) != 0)
+        goto done;
     dp_score sc;
     dp_solution_score(sol, &sc);
     if (sc.total != info.score_total)

@@ -16,12 +16,14 @@
 #include "common.h"
 #include "dagplan/export.h"
 #include "dagplan/solve.h"
+#include "dagplan/staffing.h"
 #include "dagplan/time.h"
+#include "rules_report.h"
 
 static const char help[] =
     "Usage: dagplan solve DIR [--week YYYY-Www] [--seed N] [--time-limit SEC]\n"
     "                         [--json FILE] [--db FILE] [--max-moves N] [--quiet]\n"
-    "                         [--from-scratch]\n\n"
+    "                         [--from-scratch] [--verify-every N]\n\n"
     "Plans the week of the centre in DIR: assigns children to sections of the\n"
     "activities they chose and picks times for sessions with candidate times, so\n"
     "that every hard rule holds and the objective is as high as possible. The\n"
@@ -36,7 +38,10 @@ static const char help[] =
     "  --max-moves N     move budget of the local search (default: by size)\n"
     "  --quiet           print no summary\n"
     "  --from-scratch    ignore stored schedules: no baseline, no stability term,\n"
-    "                    no warm start, series not held (see docs/weeks.md)\n\n"
+    "                    no warm start, series not held (see docs/weeks.md)\n"
+    "  --verify-every N  debugging: every N moves compare every plugin's\n"
+    "                    incremental score with a full evaluation; a difference\n"
+    "                    fails the solve\n\n"
     "The solve starts from the current version of the week (or of the latest\n"
     "week before it) and repairs it locally; every assignment of it that changes\n"
     "costs the stability penalty of centre.lua. pins.csv pins and forbids hold.\n\n"
@@ -69,10 +74,11 @@ typedef struct solve_args {
 
 static int parse(int argc, char **argv, solve_args *a)
 {
-    dp_opt opts[] = {DP_OPT("week", true),       DP_OPT("seed", true),
-                     DP_OPT("time-limit", true), DP_OPT("json", true),
-                     DP_OPT("db", true),         DP_OPT("max-moves", true),
-                     DP_OPT("quiet", false),     DP_OPT("from-scratch", false)};
+    dp_opt opts[] = {DP_OPT("week", true),        DP_OPT("seed", true),
+                     DP_OPT("time-limit", true),  DP_OPT("json", true),
+                     DP_OPT("db", true),          DP_OPT("max-moves", true),
+                     DP_OPT("quiet", false),      DP_OPT("from-scratch", false),
+                     DP_OPT("verify-every", true)};
     size_t n = sizeof opts / sizeof *opts;
     dp_args args;
     unsigned long long v;
@@ -122,6 +128,15 @@ static int parse(int argc, char **argv, solve_args *a)
         }
         a->o.max_moves = v;
     }
+    const char *ve = dp__args_get(opts, n, "verify-every")->value;
+    if (ve) {
+        if (dp__args_uint(ve, &v) != 0 || v == 0 || v > UINT32_MAX) {
+            fprintf(stderr, "dagplan solve: --verify-every expects a positive integer, got '%s'\n",
+                    ve);
+            return 2;
+        }
+        a->o.verify_every = (uint32_t) v;
+    }
     const char *tl = dp__args_get(opts, n, "time-limit")->value;
     if (tl) {
         char *end = NULL;
@@ -133,6 +148,71 @@ static int parse(int argc, char **argv, solve_args *a)
         a->o.time_limit_s = t;
     }
     return 0;
+}
+
+/* With rota.csv, a schedule that breaks the childcare ratio is never stored:
+ * when the search found none that keeps it, say when and where the rota falls
+ * short (in the best schedule found, often the one with nobody away). */
+static int report_thin_rota(const dp_model *m, const dp_solution *sol)
+{
+    dp_staffing *st = NULL;
+    dp_error err = {0};
+    dp_score sc;
+    dp_buf b;
+
+    dp_solution_score(sol, &sc);
+    if (!m->has_rota || sc.hard_violations == 0)
+        return 0;
+    if (dp_staffing_new(m, dp_solution_choice_sections(sol), dp_solution_session_slots(sol), &st,
+                        &err) != DP_OK) {
+        fprintf(stderr, "dagplan solve: ");
+        dp_error_print(&err, stderr, false);
+        return 1;
+    }
+    bool anyone = false;
+    for (dp_id ch = 0; ch < m->n_choices && !anyone; ch++)
+        anyone = dp_solution_choice_sections(sol)[ch] != DP_NONE;
+    dp_buf_init(&b);
+    dp_staffing_write_breaches(st, &b);
+    fprintf(stderr,
+            "dagplan solve: %s/rota.csv: the rota is too thin for the childcare ratio: no "
+            "schedule found keeps it (FORMAT.md 3.8; docs/ratio.md). Where it falls short %s "
+            "(children in care up to, professionals needed up to, rostered at least):\n%.*s"
+            "Nothing was stored.\n",
+            m->centre.dir,
+            anyone ? "in the best schedule found" : "with every child staying in care", (int) b.len,
+            b.data ? b.data : "");
+    dp_buf_release(&b);
+    dp_staffing_free(st);
+    return 1;
+}
+
+/* The staffing plan (without a rota) or one line on the ratio (with one). */
+static void print_staffing(const dp_model *m, const dp_solution *sol)
+{
+    dp_staffing *st = NULL;
+    dp_staffing_totals t;
+    dp_error err = {0};
+    dp_buf b;
+
+    if (dp_staffing_new(m, dp_solution_choice_sections(sol), dp_solution_session_slots(sol), &st,
+                        &err) != DP_OK)
+        return;
+    dp_staffing_get_totals(st, &t);
+    dp_buf_init(&b);
+    if (m->has_rota) {
+        char at[8];
+        dp_time_format(t.peak_start_min, at);
+        dp_buf_printf(&b,
+                      "  childcare ratio: kept at every minute with the rota (peak need %u "
+                      "professionals, %s %s)\n",
+                      t.peak, t.peak_day >= 0 ? dp_day_name(t.peak_day) : "-", at);
+    } else {
+        dp_staffing_write_table(st, &b);
+    }
+    fwrite(b.data ? b.data : "", 1, b.len, stdout);
+    dp_buf_release(&b);
+    dp_staffing_free(st);
 }
 
 /* The baseline and how many of its assignments changed (issue 7). */
@@ -202,6 +282,7 @@ static void print_summary(const dp_model *m, const dp_solution *sol, const solve
         (long long) sc.rules, (long long) sc.stability);
     printf("  hard violations: %lld\n", (long long) sc.hard_violations);
     print_changes(m, sol, a);
+    print_staffing(m, sol);
     printf("  search: %s after %llu moves in %.2f s (upper bound %lld, %.2f%%)\n",
            dp_stop_describe(st.stop), (unsigned long long) st.moves, st.seconds,
            (long long) st.bound, st.bound ? 100.0 * (double) sc.total / (double) st.bound : 100.0);
@@ -269,20 +350,28 @@ int dp__cmd_solve(int argc, char **argv)
     a.o.interrupt = &interrupted;
     if (isatty(STDERR_FILENO) && !a.quiet)
         a.o.progress = print_progress;
+    dp__cli_rules_date(m, a.week.is_set, a.week.year, a.week.week);
     dp_status rc = dp_solve(m, &a.o, &sol, &err);
     if (a.o.progress)
         fprintf(stderr, "\r%70s\r", "");
-    if (rc != DP_OK) {
+    if (dp__cli_rules_failed("solve", m)) {
+        status = 1;
+    } else if (rc == DP_OK && !interrupted && report_thin_rota(m, sol) != 0) {
+        status = 1;
+    } else if (rc != DP_OK) {
         fprintf(stderr, "dagplan solve: ");
         dp_error_print(&err, stderr, false);
         status = 1;
     } else if (interrupted) {
         fprintf(stderr, "dagplan solve: interrupted; nothing was stored\n");
         status = 1;
+    } else if (dp__cli_rules_check("solve", m, sol) != 0) {
+        status = 1;
     } else {
         status = store_and_write(&a, sol, &version);
         if (status == 0 && !a.quiet) {
             print_summary(m, sol, &a);
+            dp__cli_rules_summary(m, sol);
             printf("  stored as version %u of %s\n", version,
                    a.week.is_set ? a.week_text : "the weekly template");
         }

@@ -123,6 +123,7 @@ static bool apply_conf(dp__loader *ld, const dp_centre_conf *c)
     ce->ratio_rules = copy_or(ld, &c->ratio_rules, "2024");
     ce->base_url = copy_or(ld, &c->base_url, "");
     ce->max_activities = c->max_activities;
+    ce->escort_ratio = c->escort_ratio;
     ce->stability = c->stability;
     return ok;
 }
@@ -168,6 +169,8 @@ void dp__load_conf(dp__loader *ld)
                             CONF_FILE);
     } else if (rc == DP_OK) {
         ld->centre_ok = apply_conf(ld, &conf);
+        ld->rules_sb = conf.sandbox; /* its rules are compiled by dp__load_rules */
+        conf.sandbox = NULL;
     } else if (dp_diags_n_errors(ld->diags) == before) {
         /* The script failed without a diagnostic of its own: report err. */
         if (dp_diags_add_error(ld->diags, &e) != DP_OK)

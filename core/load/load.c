@@ -6,6 +6,7 @@
  * model's arrays are grouped. The model is handed out only when no error was
  * reported; otherwise it is freed and the diagnostics say why. */
 #include "load_impl.h"
+#include "rules/sandbox.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +23,7 @@ static void release_loader(dp__loader *ld)
     free(ld->tmp_slots);
     free(ld->choice_col);
     free(ld->window_col);
+    dp__sandbox_free(ld->rules_sb);
 }
 
 typedef void (*step_fn)(dp__loader *ld);
@@ -57,6 +59,8 @@ dp_status dp__load_centre_src(const dp__load_src *src, dp_diags *diags, dp_model
     if (!ld.m->centre.dir)
         dp__oom(&ld);
     run_steps(&ld);
+    if (ld.fatal == DP_OK)
+        dp__load_rules(&ld); /* last: rules name ids of every file */
     release_loader(&ld);
     if (ld.fatal != DP_OK) {
         dp_model_free(ld.m);

@@ -71,8 +71,9 @@ typedef struct dp__loader {
     uint32_t n_sess;                  /* used */
     dp_slot *tmp_slots;               /* slots in file order (malloc'd) */
     uint32_t n_tmp_slots, cap_tmp_slots;
-    uint32_t *choice_col; /* by choices[] index: column of rank, then of activity */
-    uint32_t *window_col; /* by windows[] index: column of from */
+    uint32_t *choice_col;        /* by choices[] index: column of rank, then of activity */
+    uint32_t *window_col;        /* by windows[] index: column of from */
+    struct dp_sandbox *rules_sb; /* centre.lua's state with its recorded rules */
 } dp__loader;
 
 /* A column of a file's schema. */
@@ -170,6 +171,9 @@ bool dp__grow(void **p, uint32_t *cap, uint32_t need, size_t size);
 void dp__load_locations(dp__loader *ld);
 void dp__load_travel(dp__loader *ld);
 void dp__load_conf(dp__loader *ld);
+
+/* Compiles centre.lua's rules against the loaded model (core/load/rules.c). */
+void dp__load_rules(dp__loader *ld);
 void dp__load_staff(dp__loader *ld);
 void dp__load_activities(dp__loader *ld);
 void dp__load_sections(dp__loader *ld);

@@ -23,6 +23,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "rules/rules.h"
 #include "rules/sandbox.h"
 
 #define MAX_VALUE_BYTES 1024 /* longest accepted string setting */
@@ -204,23 +205,27 @@ static void read_string(conf_ctx *ctx, lua_State *L, const str_key *k, unsigned 
     field->line = line;
 }
 
-/* Reads max_activities from the value on top of the stack. */
-static void read_max_activities(conf_ctx *ctx, lua_State *L, unsigned line)
+/* Reads a whole-number setting (max_activities, escort_ratio) in [lo, hi]
+ * from the value on top of the stack. */
+static void read_int(conf_ctx *ctx, lua_State *L, unsigned line, const char *key, lua_Integer lo,
+                     lua_Integer hi, const char *what, int example, int *value,
+                     unsigned *value_line)
 {
     int isint = 0;
     lua_Integer n = 0;
 
     if (lua_type(L, -1) == LUA_TNUMBER)
         n = lua_tointegerx(L, -1, &isint);
-    if (!isint || n < 1 || n > 1000) {
-        problem(ctx, DP_SEV_ERROR, line,
-                "centre{...}: 'max_activities' must be a whole number from 1 to 1000 (activities "
-                "per child per week), such as 2; got %s",
-                lua_type(L, -1) == LUA_TNUMBER ? "another number" : luaL_typename(L, -1));
+    if (!isint || n < lo || n > hi) {
+        problem(
+            ctx, DP_SEV_ERROR, line,
+            "centre{...}: '%s' must be a whole number from %lld to %lld (%s), such as %d; got %s",
+            key, (long long) lo, (long long) hi, what, example,
+            lua_type(L, -1) == LUA_TNUMBER ? "another number" : luaL_typename(L, -1));
         return;
     }
-    ctx->conf->max_activities = (int) n;
-    ctx->conf->max_activities_line = line;
+    *value = (int) n;
+    *value_line = line;
 }
 
 /* Reads stability (points per changed assignment) from the top of the stack. */
@@ -248,7 +253,8 @@ static bool is_known_key(const char *key, size_t len)
         if (equals(key, len, str_keys[i].key))
             return true;
     }
-    return equals(key, len, "max_activities") || equals(key, len, "stability");
+    return equals(key, len, "max_activities") || equals(key, len, "escort_ratio") ||
+           equals(key, len, "stability");
 }
 
 static int compare_names(const void *a, const void *b)
@@ -289,7 +295,8 @@ static void check_unknown_keys(conf_ctx *ctx, lua_State *L, unsigned line)
     for (i = 0; i < n_unknown; i++)
         problem(ctx, DP_SEV_WARNING, line,
                 "centre{...}: unknown setting '%.60s' is ignored (known: id, name, timezone, "
-                "country, home, max_activities, ratio_rules, base_url, stability)",
+                "country, home, max_activities, ratio_rules, escort_ratio, base_url, "
+                "stability)",
                 names[i]);
     lua_pop(L, 1);
 }
@@ -330,7 +337,13 @@ static int lua_centre(lua_State *L)
     }
     lua_pushliteral(L, "max_activities");
     if (lua_rawget(L, 1) != LUA_TNIL)
-        read_max_activities(ctx, L, line);
+        read_int(ctx, L, line, "max_activities", 1, 1000, "activities per child per week", 2,
+                 &ctx->conf->max_activities, &ctx->conf->max_activities_line);
+    lua_pop(L, 1);
+    lua_pushliteral(L, "escort_ratio");
+    if (lua_rawget(L, 1) != LUA_TNIL)
+        read_int(ctx, L, line, "escort_ratio", 1, 100, "children per escorting professional", 8,
+                 &ctx->conf->escort_ratio, &ctx->conf->escort_ratio_line);
     lua_pop(L, 1);
     lua_pushliteral(L, "stability");
     if (lua_rawget(L, 1) != LUA_TNIL)
@@ -338,6 +351,12 @@ static int lua_centre(lua_State *L)
     lua_pop(L, 1);
     check_unknown_keys(ctx, L, line);
     return 0;
+}
+
+/* centre{...} after the script has run (from a rule function). */
+static int lua_centre_closed(lua_State *L)
+{
+    return luaL_error(L, "centre{...} can only be called while centre.lua is read");
 }
 
 static void print_as_warning(void *ud, unsigned line, const char *text, size_t len)
@@ -384,6 +403,7 @@ void dp__centre_conf_release(dp_centre_conf *conf)
         return;
     for (size_t i = 0; i < N_STR_KEYS; i++)
         free(((dp_conf_str *) (void *) ((char *) conf + str_keys[i].offset))->value);
+    dp__sandbox_free(conf->sandbox);
     init_conf(conf);
 }
 
@@ -405,16 +425,32 @@ static dp_status run_script(conf_ctx *ctx, const char *src, size_t len, dp_error
     rc = dp__sandbox_register(sb, "centre", lua_centre, ctx, err);
     if (rc != DP_OK)
         goto done;
+    rc = dp__rules_register(sb, err);
+    if (rc != DP_OK)
+        goto done;
     rc = dp__sandbox_run(sb, src, len, &e);
     if (rc == DP_ENOMEM) {
         if (err)
             *err = e;
         goto done;
     }
-    if (rc != DP_OK)
+    if (rc != DP_OK) {
         report_error(ctx, &e);
-    else if (!ctx->conf->centre_line)
-        problem(ctx, DP_SEV_ERROR, 0, "the script never calls centre{...}");
+    } else {
+        if (!ctx->conf->centre_line)
+            problem(ctx, DP_SEV_ERROR, 0, "the script never calls centre{...}");
+        /* Keep the state: it holds the recorded rules, compiled once the
+         * data files are loaded; rule functions must not set globals. */
+        dp__sandbox_seal(sb);
+        /* ctx lives only while the script runs: later calls from rule
+         * functions must not reach it. */
+        dp__sandbox_set_print(sb, NULL, NULL);
+        rc = dp__sandbox_register(sb, "centre", lua_centre_closed, NULL, err);
+        if (rc != DP_OK)
+            goto done;
+        ctx->conf->sandbox = sb;
+        sb = NULL;
+    }
     rc = DP_OK;
 
 done:
@@ -441,6 +477,8 @@ dp_status dp__centre_conf_load_mem(const char *src, size_t len, const char *disp
         ctx.nomem = true;
     if (!conf->max_activities_line)
         conf->max_activities = 2;
+    if (!conf->escort_ratio_line)
+        conf->escort_ratio = 8;
     if (!conf->stability_line)
         conf->stability = 20;
     if (ctx.nomem)

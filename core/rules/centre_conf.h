@@ -30,9 +30,12 @@ typedef struct dp_centre_conf {
     dp_conf_str base_url;         /* feed base URL (optional) */
     int max_activities;           /* default 2 */
     unsigned max_activities_line; /* 0 when absent */
+    int escort_ratio;             /* children per escort (default 8) */
+    unsigned escort_ratio_line;   /* 0 when absent */
     int stability;                /* points per changed assignment, default 20 (issue 7) */
     unsigned stability_line;      /* 0 when absent */
     unsigned centre_line;         /* line of the centre{} call, 0 when never called */
+    struct dp_sandbox *sandbox;   /* the script's state with its recorded rules (rules.h) */
 } dp_centre_conf;
 
 /* Runs the centre.lua at path in a fresh sandbox and fills *conf. Every

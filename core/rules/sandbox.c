@@ -1018,6 +1018,50 @@ dp_status dp__sandbox_register(dp_sandbox *sb, const char *name, lua_CFunction f
     return DP_OK;
 }
 
+/* Protected part of dp__sandbox_register_lib: B[name] = read-only table of
+ * closures. Arguments: name, the luaL_Reg array, ud (light userdata). */
+static int register_lib(lua_State *L)
+{
+    dp_sandbox *sb = dp__sandbox_of(L);
+    const char *name = lua_touserdata(L, 1);
+    const luaL_Reg *fns = lua_touserdata(L, 2);
+    void *ud = lua_touserdata(L, 3);
+
+    lua_newtable(L);
+    for (; fns->name; fns++) {
+        lua_pushlightuserdata(L, ud);
+        lua_pushcclosure(L, fns->func, 1);
+        lua_setfield(L, -2, fns->name);
+    }
+    make_proxy(L, name);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->builtins_ref);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, name);
+    return 0;
+}
+
+dp_status dp__sandbox_register_lib(dp_sandbox *sb, const char *name, const luaL_Reg *fns, void *ud,
+                                   dp_error *err)
+{
+    lua_State *L = sb->L;
+
+    lua_pushcfunction(L, register_lib);
+    lua_pushlightuserdata(L, (void *) (uintptr_t) name);
+    lua_pushlightuserdata(L, (void *) (uintptr_t) fns);
+    lua_pushlightuserdata(L, ud);
+    if (lua_pcall(L, 3, 0, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory registering '%s'", name);
+    }
+    return DP_OK;
+}
+
+void dp__sandbox_set_print(dp_sandbox *sb, dp_sandbox_print_fn fn, void *ud)
+{
+    sb->print_fn = fn;
+    sb->print_ud = ud;
+}
+
 dp_status dp__sandbox_call(dp_sandbox *sb, int nargs, int nresults, dp_error *err)
 {
     lua_State *L = sb->L;

@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <lauxlib.h>
 #include <lua.h>
 
 #include "dagplan/error.h"
@@ -82,6 +83,16 @@ const char *dp__sandbox_name(const dp_sandbox *sb);
  * DP_ENOMEM when the memory cap or the host runs out. */
 dp_status dp__sandbox_register(dp_sandbox *sb, const char *name, lua_CFunction fn, void *ud,
                                dp_error *err);
+
+/* Adds a built-in, read-only library table `name` whose functions fns
+ * (NULL-terminated, like luaL_setfuncs) each get ud as upvalue 1 (a light
+ * userdata). Used for the rule API (`rule.max_activities{...}`). Call before
+ * dp__sandbox_run(). Returns DP_OK or DP_ENOMEM. */
+dp_status dp__sandbox_register_lib(dp_sandbox *sb, const char *name, const luaL_Reg *fns, void *ud,
+                                   dp_error *err);
+
+/* Replaces the receiver of print(...) output (NULL: dropped). */
+void dp__sandbox_set_print(dp_sandbox *sb, dp_sandbox_print_fn fn, void *ud);
 
 /* Loads src (len bytes of Lua source text, not compiled bytecode, at most
  * max_source_bytes) as the main chunk and runs it. Returns DP_OK, DP_ERULE

@@ -138,6 +138,7 @@ void dp__engine_release(dp_engine *e)
     free(e->mv_children);
     free(e->mv_after);
     free(e->mv_sections);
+    free(e->undo);
     memset(e, 0, sizeof *e);
 }
 
@@ -309,8 +310,25 @@ static void add_member(dp_engine *e, dp_id s, dp_id ch)
     e->member_pos[ch] = pos;
 }
 
+static void log_undo(dp_engine *e, dp_id what, uint32_t prev, bool is_slot)
+{
+    if (GROW(e->undo, e->n_undo, e->cap_undo, 1) != 0) {
+        e->undo_lost = true;
+        return;
+    }
+    e->undo[e->n_undo++] = (dp_undo){what, prev, is_slot};
+}
+
 void dp__mv_commit(dp_engine *e)
 {
+    if (e->logging) {
+        for (uint32_t j = 0; j < e->n_pend; j++)
+            if (e->choice_section[e->pend[j].choice] != e->pend[j].section)
+                log_undo(e, e->pend[j].choice, e->choice_section[e->pend[j].choice], false);
+        for (uint32_t i = 0; i < e->n_mv_sessions; i++)
+            log_undo(e, e->mv_sessions[i].session, e->session_slot[e->mv_sessions[i].session],
+                     true);
+    }
     for (uint32_t i = 0; i < e->n_plugins; i++) {
         if (e->plugins[i]->apply)
             e->plugins[i]->apply(e->pstate[i], &e->view, &e->mv);
@@ -343,6 +361,53 @@ void dp__mv_commit(dp_engine *e)
     for (uint32_t i = 0; i < e->n_mv_sessions; i++)
         e->session_slot[e->mv_sessions[i].session] = e->mv_sessions[i].slot_after;
     dp__mv_begin(e);
+}
+
+uint32_t dp__engine_mark(dp_engine *e)
+{
+    e->logging = true;
+    if (e->n_undo == 0)
+        e->undo_lost = false;
+    return e->n_undo;
+}
+
+void dp__engine_keep(dp_engine *e)
+{
+    e->logging = false;
+    e->n_undo = 0;
+}
+
+bool dp__engine_rollback(dp_engine *e, uint32_t mark)
+{
+    int64_t dv;
+
+    e->logging = false;
+    if (e->undo_lost) {
+        e->n_undo = 0;
+        return false;
+    }
+    dp__mv_begin(e);
+    /* Newest first, so that a choice changed twice ends at its oldest value. */
+    for (uint32_t i = e->n_undo; i-- > mark;)
+        if (!e->undo[i].is_slot)
+            dp__mv_assign(e, e->undo[i].what, e->undo[i].prev);
+    /* A session moved twice must appear once, with its oldest slot. */
+    for (uint32_t i = mark; i < e->n_undo; i++) {
+        if (!e->undo[i].is_slot)
+            continue;
+        bool seen = false;
+        for (uint32_t j = 0; j < e->n_mv_sessions && !seen; j++)
+            seen = e->mv_sessions[j].session == e->undo[i].what;
+        if (!seen)
+            dp__mv_slot(e, e->undo[i].what, e->undo[i].prev, true);
+    }
+    e->n_undo = mark;
+    /* The old schedule kept every strict constraint, so this cannot be
+     * refused; the check only guards the bookkeeping. */
+    if (!dp__mv_eval(e, &dv))
+        return false;
+    dp__mv_commit(e);
+    return true;
 }
 
 int64_t dp__engine_objective(const dp_engine *e)

@@ -16,6 +16,13 @@
 
 #include "dagplan/plugin.h"
 
+/* One overwritten value: a choice's section or a session's slot. */
+typedef struct dp_undo {
+    dp_id what;    /* choice or session */
+    uint32_t prev; /* its section (DP_NONE: not granted) or slot before */
+    bool is_slot;
+} dp_undo;
+
 typedef struct dp_engine {
     const dp_model *m;
     dp_state_view view;            /* what plugins see; points at the arrays below */
@@ -55,6 +62,13 @@ typedef struct dp_engine {
     int64_t *mv_hard; /* [n_plugins] deltas of the last evaluation */
     int64_t mv_term[DP_N_TERMS];
     bool mv_digested;
+
+    /* Undo log: while `logging`, every commit records what it overwrote, so
+     * that a compound move made of many commits can be taken back. */
+    dp_undo *undo;
+    uint32_t n_undo, cap_undo;
+    bool logging;
+    bool undo_lost; /* the log could not grow: rollback is impossible */
 } dp_engine;
 
 /* Creates the engine for m with an empty schedule (every session at its first
@@ -81,6 +95,16 @@ bool dp__mv_eval(dp_engine *e, int64_t *value);
 
 /* Commits the move evaluated last (every plugin's delta computed). */
 void dp__mv_commit(dp_engine *e);
+
+/* Starts logging commits and returns a mark to roll back to. */
+uint32_t dp__engine_mark(dp_engine *e);
+
+/* Takes back every commit since `mark` in one move and stops logging.
+ * Returns false (and changes nothing) when the log was lost to OOM. */
+bool dp__engine_rollback(dp_engine *e, uint32_t mark);
+
+/* Stops logging, keeping the changes since the mark. */
+void dp__engine_keep(dp_engine *e);
 
 /* Search value: objective minus relaxed penalties. */
 int64_t dp__engine_value(const dp_engine *e);

@@ -6,7 +6,9 @@
 
 #include "search.h"
 
-#define LAHC_LENGTH 1000
+#define LAHC_LENGTH   1000
+#define CHAIN_PERCENT 30 /* share of ejection-chain moves among the others */
+#define RR_PERCENT    5  /* share of ruin-and-recreate moves */
 
 /* A random child with at least one grant, or DP_NONE after a few tries. */
 static dp_id random_granted_child(dp_search *s)
@@ -170,12 +172,28 @@ static bool move_cover(dp_search *s, int64_t *dv)
     return dp__mv_eval(e, dv);
 }
 
+/* An ejection chain for a random child: an uncovered one when one is
+ * found quickly, else any child below its maximum. */
+static bool move_chain(dp_search *s, int64_t *dv)
+{
+    dp_id c = DP_NONE;
+
+    for (int t = 0; t < 16 && c == DP_NONE; t++) {
+        dp_id x = s->active[dp__rand(s, s->n_active)];
+        if (s->e.child_n[x] == 0)
+            c = x;
+    }
+    if (c == DP_NONE)
+        c = s->active[dp__rand(s, s->n_active)];
+    return dp__chain_grant(s, c, dv);
+}
+
 static bool propose(dp_search *s, int64_t *dv)
 {
     uint32_t r = dp__rand(s, 100);
 
-    if (r >= 90)
-        return move_cover(s, dv);
+    if (r >= 100 - CHAIN_PERCENT)
+        return s->ch_step ? move_chain(s, dv) : move_cover(s, dv);
 
     if (r < 8 && s->n_cand_sessions)
         return move_slot(s, dv);
@@ -264,6 +282,8 @@ void dp__local_search(dp_search *s)
 
     if (s->n_active == 0)
         return;
+    dp__chain_init(s);
+    dp__rr_init(s); /* without it, the search goes on with the other moves */
     for (int i = 0; i < LAHC_LENGTH; i++)
         hist[i] = cur;
     while (!should_stop(s, idle, max_moves, max_idle)) {
@@ -271,7 +291,23 @@ void dp__local_search(dp_search *s)
         uint32_t slot = (uint32_t) (s->moves % LAHC_LENGTH);
         s->moves++;
         idle++;
-        if (propose(s, &dv) && (dv >= 0 || cur + dv >= hist[slot])) {
+        if (s->rr_child_seen && dp__rand(s, 100) < RR_PERCENT) {
+            uint32_t mark;
+            if (dp__ruin_recreate_move(s, &dv, &mark)) {
+                if (dv >= 0 || cur + dv >= hist[slot]) {
+                    dp__engine_keep(&s->e);
+                    s->accepted++;
+                    cur += dv;
+                    if (cur > s->best) {
+                        dp__search_note_best(s);
+                        idle = 0;
+                        stagnant = 0;
+                    }
+                } else {
+                    dp__engine_rollback(&s->e, mark);
+                }
+            }
+        } else if (propose(s, &dv) && (dv >= 0 || cur + dv >= hist[slot])) {
             dp__mv_commit(&s->e);
             s->accepted++;
             cur += dv;
@@ -292,11 +328,13 @@ void dp__local_search(dp_search *s)
             dp__search_note_best(s);
         }
         if (s->o->verify_every && s->moves % s->o->verify_every == 0 &&
-            dp__engine_verify(&s->e) != NULL)
-            abort(); /* debug builds only: incremental bookkeeping is wrong */
+            (s->verify_failed = dp__engine_verify(&s->e)) != NULL)
+            break; /* incremental bookkeeping is wrong: dp_solve reports it */
         if (s->o->progress && (s->moves & 0xFFFF) == 0)
             report_progress(s);
     }
+    if (s->min_size_plugin != UINT32_MAX)
+        s->e.relax[s->min_size_plugin] = 0;
 }
 
 /* Last pass: grant every option that still raises the value on its own, so

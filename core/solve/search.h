@@ -41,6 +41,20 @@ typedef struct dp_search {
     uint64_t moves, accepted;
     struct timespec t0;
     dp_stop stop;
+    const char *verify_failed; /* plugin whose delta and full evaluation disagree */
+    /* Ruin and recreate's scratch marks (rr.c). */
+    uint32_t *rr_child_seen; /* [n_children] */
+    uint32_t *rr_sec_seen;   /* [n_sections] */
+    uint32_t rr_gen;
+    uint32_t *rr_loc_sec0, *rr_loc_sec;     /* sections by location (CSR) */
+    uint32_t *rr_staff_sec0, *rr_staff_sec; /* sections by leader (CSR) */
+    /* Ejection chains' scratch (chain.c). */
+    struct chain_step *ch_step; /* [n_sections]: how the search entered it */
+    uint32_t *ch_sec_seen;      /* [n_sections] */
+    uint32_t *ch_child_seen;    /* [n_children] */
+    uint32_t ch_gen;
+    dp_grant *ch_best; /* [DP_CHAIN_MAX_PEND]: the best path's assignments */
+    uint32_t n_ch_best;
 } dp_search;
 
 /* Uniform random number in [0, n). */
@@ -57,6 +71,7 @@ void dp__search_note_best(dp_search *s);
 dp_status dp__search_restore_best(dp_search *s, dp_error *err);
 
 /* Phases (search.c, construct.c). */
+void dp__initial_timetable(dp_search *s); /* timetable.c */
 void dp__construct(dp_search *s);
 void dp__repair_min_size(dp_search *s);
 void dp__local_search(dp_search *s);
@@ -75,6 +90,25 @@ void dp__build_cancel(dp_search *s, dp_id sec);
 
 /* Grants a child's options in rank order while each one raises the value. */
 void dp__greedy_child(dp_search *s, dp_id c);
+
+/* Ejection chains (chain.c): grants child c one more option in a full
+ * section by shifting a path of other children along (each member on the path
+ * moves to another of its options or leaves, keeping another activity).
+ * Leaves the best feasible path pending and returns true with its value
+ * change; false when none was found. Needs dp__chain_init. */
+#define DP_CHAIN_MAX_PEND 256
+bool dp__chain_grant(dp_search *s, dp_id c, int64_t *dv);
+bool dp__chain_init(dp_search *s);
+void dp__chain_release(dp_search *s);
+
+/* Ruin and recreate (rr.c): takes a related part of the schedule apart and
+ * rebuilds it, every commit logged since *mark. Returns true with the
+ * objective change (the schedule keeps every constraint); the caller keeps it
+ * (dp__engine_keep) or takes it back (dp__engine_rollback). Returns false
+ * when nothing was done or it was already taken back. */
+bool dp__ruin_recreate_move(dp_search *s, int64_t *dv, uint32_t *mark);
+bool dp__rr_init(dp_search *s); /* false: not available (no min_size, or OOM) */
+void dp__rr_release(dp_search *s);
 
 /* Upper bound of the objective: each child's best possible value, ignoring
  * the other children (bound.c). */

@@ -163,6 +163,8 @@ static void search_release(dp_search *s)
     free(s->fill_sections);
     free(s->best_choice);
     free(s->best_slot);
+    dp__rr_release(s);
+    dp__chain_release(s);
 }
 
 static dp_status run_phases(dp_search *s, dp_error *err)
@@ -173,6 +175,11 @@ static dp_status run_phases(dp_search *s, dp_error *err)
     s->construction = s->best;
     if (s->o->time_limit_s > 0) {
         dp__local_search(s);
+        if (s->verify_failed)
+            return DP_FAIL(err, DP_EINTERNAL, NULL,
+                           "plugin %s: incremental evaluation differs from a full one after %llu "
+                           "moves (a bug: please report it with the centre directory and seed)",
+                           s->verify_failed, (unsigned long long) s->moves);
         dp_status rc = dp__search_restore_best(s, err);
         if (rc != DP_OK)
             return rc;
@@ -203,6 +210,9 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     rc = dp__engine_init(&s.e, m, o->plugins ? o->plugins : dp_builtin_plugins, err);
     if (rc != DP_OK)
         goto done;
+    /* Plugins that may start broken (the childcare ratio) are relaxed. */
+    for (uint32_t i = 0; i < s.e.n_plugins; i++)
+        s.e.relax[i] = s.e.plugins[i]->relax;
     /* Options are judged one child at a time: a section's minimum cannot
      * hold then, so min_size is relaxed while they are built. */
     if (build_lists(&s) != DP_OK) {
@@ -218,6 +228,7 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     s.bound = dp__objective_bound(m, &s);
     if (s.min_size_plugin != UINT32_MAX)
         s.e.relax[s.min_size_plugin] = 0;
+    dp__initial_timetable(&s);
     rc = dp__warm_start(&s, err); /* warm.c: pins, series, warm start (issue 7) */
     if (rc == DP_OK)
         rc = run_phases(&s, err);

@@ -194,6 +194,7 @@ typedef struct dp_centre {
     const char *base_url;    /* feed base URL, "" when not given */
     dp_id home;              /* the centre's own building */
     int max_activities;      /* per child per week (default 2) */
+    int escort_ratio;        /* children per escorting professional (default 8) */
     int stability;           /* points per changed assignment vs the baseline (default 20) */
     const char *dir;         /* the centre directory as given */
 } dp_centre;
@@ -229,8 +230,9 @@ typedef struct dp_model {
     dp_names care_groups;    /* care group ids */
     dp_pin *pins;            /* pins.csv rows, in file order (empty without the file) */
     uint32_t n_pins;
-    int32_t week_monday;  /* Monday of the planned week (days since 1970-01-01), 0: template */
-    dp_baseline baseline; /* all zero: none */
+    int32_t week_monday;    /* Monday of the planned week (days since 1970-01-01), 0: template */
+    dp_baseline baseline;   /* all zero: none */
+    struct dp_rules *rules; /* centre.lua's local rules (dagplan/rules.h), NULL: none */
 } dp_model;
 
 typedef enum dp_kind {

@@ -29,7 +29,7 @@
 #include "dagplan/error.h"
 #include "dagplan/model.h"
 
-#define DP_PLUGIN_ABI 1 /* raise when the struct or the view changes */
+#define DP_PLUGIN_ABI 2 /* raise when the struct or the view changes */
 
 /* One granted choice: the child's choice (index in model->choices) and the
  * section it is granted in. */
@@ -128,6 +128,14 @@ typedef struct dp_plugin {
      * NULL. */
     int (*explain)(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,
                    size_t len);
+
+    /* 0: strict (the search never accepts a move that raises the plugin's
+     * violations; the empty schedule must keep the constraint). Otherwise the
+     * points each violation costs while the search passes through schedules
+     * that break it; the search still only keeps a best schedule without
+     * violations. For constraints the empty schedule may already break, such
+     * as the childcare ratio (ABI 2). */
+    int64_t relax;
 } dp_plugin;
 
 /* Weight of a child in the objective: 1 + priority. */
@@ -144,6 +152,15 @@ static inline uint32_t dp_move_slot(const dp_state_view *v, const dp_move *mv, d
         if (mv->sessions[i].session == session)
             return after ? mv->sessions[i].slot_after : mv->sessions[i].slot_before;
     return v->session_slot[session];
+}
+
+/* Whether grant g (same choice, same section) is in list[0..n). */
+static inline int dp_grant_in(dp_grant g, const dp_grant *list, uint8_t n)
+{
+    for (uint8_t i = 0; i < n; i++)
+        if (list[i].choice == g.choice && list[i].section == g.section)
+            return 1;
+    return 0;
 }
 
 /* The size of a section after the move (after != 0) or before it. */
@@ -179,9 +196,11 @@ extern const dp_plugin dp_plugin_max_activities;
 extern const dp_plugin dp_plugin_coverage;
 extern const dp_plugin dp_plugin_breadth;
 extern const dp_plugin dp_plugin_rank;
+extern const dp_plugin dp_plugin_ratio;     /* FORMAT.md 3.8; no-op without rota.csv */
 extern const dp_plugin dp_plugin_pins;      /* pins.csv (issue 7) */
 extern const dp_plugin dp_plugin_series;    /* series activities (issue 7) */
 extern const dp_plugin dp_plugin_stability; /* the stability term (issue 7) */
+extern const dp_plugin dp_plugin_rules;     /* centre.lua's local rules (dagplan/rules.h) */
 
 /* The standard plugins in the order the solver evaluates them (cheap hard
  * constraints first, so a doomed move is rejected early); NULL-terminated. */

@@ -24,6 +24,10 @@ typedef struct dp_usage {
     uint8_t *listed;       /* [n_iv] scratch: already in touched */
     uint32_t n_touched;
     uint32_t cap_touched;
+    /* [n_sections], owned, or NULL: 1 where only running or not counts for
+     * the section (its children cannot break a limit), so that a move which
+     * only changes its size is skipped. */
+    uint8_t *size_blind;
 } dp_usage;
 
 /* Allocates the counters (all zero) for tl. */

@@ -65,8 +65,18 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     out->score = 0;
     for (uint32_t i = 0; i < mv->n_children; i++) {
         const dp_child_change *cc = &mv->children[i];
-        out->hard += count(v, mv, 1, cc->child, cc->after, cc->n_after) -
-                     count(v, mv, 0, cc->child, cc->before, cc->n_before);
+        if (mv->n_sessions > 0) {
+            out->hard += count(v, mv, 1, cc->child, cc->after, cc->n_after) -
+                         count(v, mv, 0, cc->child, cc->before, cc->n_before);
+            continue;
+        }
+        /* No session moves: a grant kept as it was fits as it did. */
+        for (uint8_t j = 0; j < cc->n_after; j++)
+            if (!dp_grant_in(cc->after[j], cc->before, cc->n_before))
+                out->hard += count(v, mv, 1, cc->child, &cc->after[j], 1);
+        for (uint8_t j = 0; j < cc->n_before; j++)
+            if (!dp_grant_in(cc->before[j], cc->after, cc->n_after))
+                out->hard -= count(v, mv, 0, cc->child, &cc->before[j], 1);
     }
 }
 

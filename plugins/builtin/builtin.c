@@ -5,9 +5,21 @@
 #include "dagplan/plugin.h"
 
 const dp_plugin *const dp_builtin_plugins[] = {
-    &dp_plugin_eligibility,  &dp_plugin_max_activities, &dp_plugin_capacity,
-    &dp_plugin_availability, &dp_plugin_overlap,        &dp_plugin_location,
-    &dp_plugin_staff,        &dp_plugin_min_size,       &dp_plugin_coverage,
-    &dp_plugin_breadth,      &dp_plugin_rank,           &dp_plugin_pins,
-    &dp_plugin_series,       &dp_plugin_stability,      NULL,
+    &dp_plugin_eligibility,
+    &dp_plugin_max_activities,
+    &dp_plugin_capacity,
+    &dp_plugin_availability,
+    &dp_plugin_overlap,
+    &dp_plugin_location,
+    &dp_plugin_staff,
+    &dp_plugin_min_size,
+    &dp_plugin_ratio,
+    &dp_plugin_rules,
+    &dp_plugin_coverage,
+    &dp_plugin_breadth,
+    &dp_plugin_rank,
+    &dp_plugin_pins,
+    &dp_plugin_series,
+    &dp_plugin_stability,
+    NULL,
 };

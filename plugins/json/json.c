@@ -4,8 +4,11 @@
  * sessions by section and session, assignments and unassigned choices by child
  * and rank. No wall-clock value is written. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "dagplan/export.h"
+#include "dagplan/rules.h"
+#include "dagplan/staffing.h"
 #include "dagplan/time.h"
 
 static void write_session(dp_buf *b, const dp_model *m, const dp_solution *sol, const dp_week *wk,
@@ -72,6 +75,51 @@ static void write_choices(dp_buf *b, const dp_model *m, const dp_solution *sol, 
     dp_buf_puts(b, first ? "]" : "\n  ]");
 }
 
+/* "rule_results": each rule of centre.lua with its violations and penalty
+ * (only when the centre has rules). */
+static void write_rules(dp_buf *b, const dp_solution *sol)
+{
+    const dp_model *m = dp_solution_model(sol);
+    uint32_t n = dp_rules_count(m);
+    int64_t *units = n ? calloc(n, sizeof *units) : NULL;
+    dp_error err = {0};
+
+    if (!units || dp_rules_evaluate(sol, units, &err) != DP_OK) {
+        free(units);
+        return;
+    }
+    dp_buf_puts(b, "  \"rule_results\": [");
+    for (uint32_t i = 0; i < n; i++) {
+        dp_rule_info r;
+        dp_rules_info(m, i, &r);
+        dp_buf_puts(b, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+        dp_buf_json_string(b, r.name);
+        dp_buf_printf(b,
+                      ", \"kind\": \"%s\", \"line\": %u, \"hard\": %s, \"weight\": %lld, "
+                      "\"violations\": %lld, \"penalty\": %lld}",
+                      r.kind, r.line, r.hard ? "true" : "false", (long long) r.weight,
+                      (long long) units[i], (long long) (r.weight * units[i]));
+    }
+    dp_buf_puts(b, "\n  ],\n");
+    free(units);
+}
+
+/* The staffing plan of the childcare ratio (docs/ratio.md): an added key. */
+static void write_staffing(dp_buf *b, const dp_solution *sol)
+{
+    dp_staffing *st = NULL;
+    dp_error err = {0};
+
+    dp_buf_puts(b, ",\n  \"staffing\": ");
+    if (dp_staffing_new(dp_solution_model(sol), dp_solution_choice_sections(sol),
+                        dp_solution_session_slots(sol), &st, &err) != DP_OK) {
+        dp_buf_puts(b, "null");
+        return;
+    }
+    dp_staffing_write_json(st, b);
+    dp_staffing_free(st);
+}
+
 void dp_export_json(const dp_solution *sol, const dp_week *week, dp_buf *b)
 {
     const dp_model *m = dp_solution_model(sol);
@@ -97,6 +145,7 @@ void dp_export_json(const dp_solution *sol, const dp_week *week, dp_buf *b)
     write_choices(b, m, sol, true);
     dp_buf_puts(b, ",\n  \"unassigned\": [");
     write_choices(b, m, sol, false);
+    write_staffing(b, sol);
     dp_buf_printf(b,
                   ",\n  \"score\": {\"total\": %lld, \"coverage\": %lld, \"breadth\": %lld, "
                   "\"rank\": %lld, \"rules\": %lld, \"stability\": %lld, \"hard_violations\": "
@@ -104,6 +153,7 @@ void dp_export_json(const dp_solution *sol, const dp_week *week, dp_buf *b)
                   (long long) sc.total, (long long) sc.coverage, (long long) sc.breadth,
                   (long long) sc.rank, (long long) sc.rules, (long long) sc.stability,
                   (long long) sc.hard_violations);
+    write_rules(b, sol);
     dp_buf_printf(b,
                   "  \"search\": {\"stopped\": \"%s\", \"cut_short\": %s, \"moves\": %llu, "
                   "\"upper_bound\": %lld}\n}\n",

@@ -33,7 +33,17 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
         res[k] = m->sections[m->sessions[k].section].location;
     dp_status rc = dp_usage_plugin_new(v, m->n_locations, res, excess, state, err);
     free(res);
-    return rc;
+    if (rc != DP_OK)
+        return rc;
+    /* Sizes matter only at a location with a capacity; elsewhere only rooms
+     * (running or not) count. (Children are then not counted there at all,
+     * so a capacity check must never read those counters.) */
+    dp_usage *u = &((dp_usage_plugin *) *state)->u;
+    u->size_blind = malloc((size_t) m->n_sections + 1);
+    if (u->size_blind)
+        for (dp_id s = 0; s < m->n_sections; s++)
+            u->size_blind[s] = m->locations[m->sections[s].location].capacity == DP_UNLIMITED;
+    return DP_OK;
 }
 
 static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,

@@ -54,6 +54,23 @@ static int64_t count(const dp_state_view *v, const dp_move *mv, int after, const
     return bad;
 }
 
+/* Pairs of g that clash, leaving out pairs that are also in `other` (when no
+ * session moves, such a pair clashes before and after alike). */
+static int64_t count_changed(const dp_state_view *v, const dp_move *mv, int after,
+                             const dp_grant *g, uint8_t n, const dp_grant *other, uint8_t n_other)
+{
+    int64_t bad = 0;
+    uint8_t kept[256];
+
+    for (uint8_t i = 0; i < n; i++)
+        kept[i] = (uint8_t) dp_grant_in(g[i], other, n_other);
+    for (uint8_t i = 0; i < n; i++)
+        for (uint8_t j = (uint8_t) (i + 1); j < n; j++)
+            if (!kept[i] || !kept[j])
+                bad += sections_clash(v, mv, after, g[i].section, g[j].section);
+    return bad;
+}
+
 static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
     (void) state;
@@ -61,8 +78,12 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     out->score = 0;
     for (uint32_t i = 0; i < mv->n_children; i++) {
         const dp_child_change *cc = &mv->children[i];
-        out->hard +=
-            count(v, mv, 1, cc->after, cc->n_after) - count(v, mv, 0, cc->before, cc->n_before);
+        if (mv->n_sessions > 0)
+            out->hard +=
+                count(v, mv, 1, cc->after, cc->n_after) - count(v, mv, 0, cc->before, cc->n_before);
+        else
+            out->hard += count_changed(v, mv, 1, cc->after, cc->n_after, cc->before, cc->n_before) -
+                         count_changed(v, mv, 0, cc->before, cc->n_before, cc->after, cc->n_after);
     }
 }
 

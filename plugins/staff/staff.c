@@ -7,6 +7,7 @@
  * session over one. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dagplan/usage.h"
 
@@ -32,7 +33,14 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
         res[k] = m->sections[m->sessions[k].section].staff;
     dp_status rc = dp_usage_plugin_new(v, m->n_staff, res, excess, state, err);
     free(res);
-    return rc;
+    if (rc != DP_OK)
+        return rc;
+    /* A leader is busy whatever the size of the group. */
+    dp_usage *u = &((dp_usage_plugin *) *state)->u;
+    u->size_blind = malloc((size_t) m->n_sections + 1);
+    if (u->size_blind)
+        memset(u->size_blind, 1, (size_t) m->n_sections + 1);
+    return DP_OK;
 }
 
 static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,

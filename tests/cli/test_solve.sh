@@ -100,8 +100,21 @@ if cmp -s "$DP_WORK/det-c.json" "$DP_WORK/det-d.json"; then pass; else
     fail "determinism: candidate instance twice gave different JSON"
 fi
 
+# --- every plugin's incremental score equals a full evaluation ---------------
+# (every 37 moves, through every kind of move: ruin and recreate, chains,
+# session times on the candidate instance)
+for name in ikc1 cand1; do
+    if "$DAGPLAN" solve "$DP_WORK/$name" --db "$DP_WORK/verify-$name.db" --verify-every 37 \
+        --max-moves 40000 --time-limit 600 --quiet 2>"$DP_WORK/verify.err"; then
+        pass
+    else
+        fail "verify-every on $name: $(cat "$DP_WORK/verify.err")"
+    fi
+done
+
 # --- usage errors: exit 2, nothing stored -----------------------------------
-for bad in "--time-limit -1" "--time-limit abc" "--time-limit 1e999" "--seed x" "--seed -3"; do
+for bad in "--time-limit -1" "--time-limit abc" "--time-limit 1e999" "--seed x" "--seed -3" \
+    "--verify-every 0" "--max-moves x"; do
     # shellcheck disable=SC2086
     "$DAGPLAN" solve "$DP_WORK/ikc1" --db "$DP_WORK/usage.db" --quiet $bad 2>"$DP_WORK/usage.err"
     status=$?

@@ -19,9 +19,14 @@ section 5) and verifies, without any of dagplan's code:
     no two sessions of a child overlapping or too close for the walk between
     them; section max and min sizes; location rooms and capacity over time;
     a staff member at one running session at a time;
+  * with rota.csv, item 8: the childcare ratio recomputed minute by minute
+    (check_ratio.py, next to this file); the "staffing" plan (professionals
+    needed per 15 minutes, peak, professional-minutes) when the JSON has one;
   * the score: coverage, breadth and rank recomputed (FORMAT.md section 2),
-    rules and stability 0 (this checker knows no Lua rules or history), the
-    total, and hard_violations 0.
+    stability 0 (this checker knows no history), rules equal to minus the
+    soft rules' penalties the JSON reports in "rule_results" (0 without
+    rules; tests/tools/check_rules.py recomputes those from the raw files),
+    the total, and hard_violations 0.
 
 Prints "ok score=N" and exits 0, or lists the violations and exits 1 (2 when
 the files cannot be read at all). Python 3 standard library only.
@@ -31,6 +36,7 @@ import csv
 import datetime
 import io
 import json
+import os
 import re
 import sys
 
@@ -388,15 +394,16 @@ def check_resources(c, running, counts, p):
             p.add("staff %s leads %d sessions at once on %s %s" % (st, n, day, fmt(when[2])))
 
 
-def score(c, granted):
+def score(c, granted, sched):
+    rules = -sum(r.get("penalty", 0) for r in sched.get("rule_results", []) if not r.get("hard"))
     themes, rank = {}, 0
     for ch, act, s in granted:
         themes.setdefault(ch, set()).add(c.activities[act]["theme"])
         rank += c.weight(ch) * (10 - min(c.choices.get((ch, act), 9), 9))
     coverage = sum(100 * c.weight(ch) for ch in themes)
     breadth = sum(20 * c.weight(ch) * (len(t) - 1) for ch, t in themes.items())
-    return {"coverage": coverage, "breadth": breadth, "rank": rank, "rules": 0,
-            "stability": 0, "total": coverage + breadth + rank, "hard_violations": 0}
+    return {"coverage": coverage, "breadth": breadth, "rank": rank, "rules": rules,
+            "stability": 0, "total": coverage + breadth + rank + rules, "hard_violations": 0}
 
 
 def check_score(sched, want, p):
@@ -418,8 +425,16 @@ def check(centre_dir, schedule_path):
     check_children(c, granted, running, p)
     check_sizes(c, counts, p)
     check_resources(c, running, counts, p)
-    want = score(c, granted)
+    want = score(c, granted, sched)
     check_score(sched, want, p)
+    import check_ratio  # item 8, recomputed minute by minute
+    if os.path.exists(centre_dir + "/rota.csv"):
+        for msg in check_ratio.check(centre_dir, running, counts, granted, week):
+            p.add(msg)
+    if sched.get("staffing") is not None:
+        for msg in check_ratio.check_staffing(centre_dir, running, counts, granted, week,
+                                              sched["staffing"]):
+            p.add(msg)
     return p.items, want["total"]
 
 

@@ -121,22 +121,22 @@ static void test_centre_conf_reports_missing_and_wrong_keys(void)
                  "name, such as timezone = \"Europe/Amsterdam\"\n"
                  "centre.lua:3: error: centre{...} has no 'home'; expected an id of 1 to 64 "
                  "letters, digits, '_', '.' or '-', such as home = \"ikc\"\n");
-    expect_diags(
-        "centre { id = 5, name = 'X', timezone = 'Europe/Amsterdam', home = 'ikc',\n"
-        "  max_activities = 0, country = 'DE', colour = 'blue', [1] = 'x' }\n",
-        DP_ERULE,
-        "centre.lua:1: error: centre{...}: 'id' must be text in quotes, such as "
-        "\"vlinder\", not a number\n"
-        "centre.lua:1: error: centre{...}: 'country' must be the country whose childcare "
-        "rules apply, such as \"NL\" or \"BE-VL\"; got \"DE\"\n"
-        "centre.lua:1: error: centre{...}: 'max_activities' must be a whole number from "
-        "1 to 1000 (activities per child per week), such as 2; got another number\n"
-        "centre.lua:1: error: centre{...}: 1 value without a name; write each setting as "
-        "name = value\n"
-        "centre.lua:1: warning: centre{...}: unknown setting 'colour' is ignored (known: "
-        "id, name, timezone, country, home, max_activities, ratio_rules, base_url, stability)\n"
-        "centre.lua:1: error: centre{...} has no 'id'; expected an id of 1 to 64 "
-        "letters, digits, '_', '.' or '-', such as id = \"vlinder\"\n");
+    expect_diags("centre { id = 5, name = 'X', timezone = 'Europe/Amsterdam', home = 'ikc',\n"
+                 "  max_activities = 0, country = 'DE', colour = 'blue', [1] = 'x' }\n",
+                 DP_ERULE,
+                 "centre.lua:1: error: centre{...}: 'id' must be text in quotes, such as "
+                 "\"vlinder\", not a number\n"
+                 "centre.lua:1: error: centre{...}: 'country' must be the country whose childcare "
+                 "rules apply, such as \"NL\" or \"BE-VL\"; got \"DE\"\n"
+                 "centre.lua:1: error: centre{...}: 'max_activities' must be a whole number from "
+                 "1 to 1000 (activities per child per week), such as 2; got another number\n"
+                 "centre.lua:1: error: centre{...}: 1 value without a name; write each setting as "
+                 "name = value\n"
+                 "centre.lua:1: warning: centre{...}: unknown setting 'colour' is ignored (known: "
+                 "id, name, timezone, country, home, max_activities, ratio_rules, escort_ratio, "
+                 "base_url, stability)\n"
+                 "centre.lua:1: error: centre{...} has no 'id'; expected an id of 1 to 64 "
+                 "letters, digits, '_', '.' or '-', such as id = \"vlinder\"\n");
     expect_error("centre { id = 'a b', name = 'X', timezone = 'Europe/Amsterdam', home = 'ikc' }",
                  "centre.lua:1: error: centre{...}: 'id' must be an id of 1 to 64 letters");
     expect_error("centre { id = 'a', name = 'X', timezone = 'Europe/Amsterdam', home = 'ikc',\n"

@@ -10,7 +10,8 @@
  * together with the strict capacity plugin, which keeps sections within their
  * max_size as the engine's member lists require. Models: tests/data/tiny (a
  * hand-made centre with a rota, candidate times, a capacity and a min_size
- * override) and a generated 300-child centre with candidate times. */
+ * override) and a generated 300-child centre with candidate times and a tight
+ * rota (the childcare ratio plugin). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +221,71 @@ static void test_tiny(void)
     dp_model_free(m);
 }
 
+/* Local rules of every kind (docs/rules.md), so that the rules plugin has
+ * something to do on the generated centre; the pin names the first wish of
+ * the first child with one. */
+static const char rules_lua[] =
+    "rule.not_after{name = 'na', groups = {1, 2, 3}, time = '16:15', hard = true}\n"
+    "rule.not_before{name = 'nb', time = '15:00', days = {'wed', 'fri'}, weight = 3}\n"
+    "rule.max_activities{name = 'ma', max = 1, per = 'day', weight = 50}\n"
+    "rule.max_minutes{name = 'mm', max = 100, weight = 2}\n"
+    "rule.max_minutes{name = 'mmd', max = 60, per = 'day', hard = true, days = {'tue'}}\n"
+    "rule.theme_once{name = 'to', weight = 30}\n"
+    "rule.at_least_one{name = 'al', min_priority = 1, themes = {'taal', 'lezen', 'sport'}, "
+    "weight = 40}\n"
+    "rule.siblings{name = 'ss', weight = 20}\n"
+    "rule.siblings{name = 'sd', together = 'day', weight = 5}\n"
+    "rule.mix{name = 'mx', by = 'neighbourhood', max_share = 0.6, weight = 10}\n"
+    "rule.mix{name = 'mp', by = 'priority', weight = 4}\n"
+    "rule.only_for{name = 'of', themes = {'sport'}, groups = {5, 6, 7, 8}, weight = 9}\n"
+    "rule.apart{name = 'ap', children = {'c0001', 'c0002', 'c0003', 'c0004'}, weight = 60}\n"
+    "rule.custom{name = 'cc', scope = 'child', weight = 7, check = function(ctx)\n"
+    "  local p = 0\n"
+    "  if ctx.n >= 2 then p = p + 1 end\n"
+    "  if ctx:sessions_on('tue') > 1 then p = p + 2 end\n"
+    "  if ctx:has_theme('sport') and ctx.priority > 0 then p = p + 1 end\n"
+    "  return p\n"
+    "end}\n"
+    "rule.custom{name = 'cs', scope = 'section', weight = 3, check = function(ctx)\n"
+    "  if ctx.size > 0 and ctx:day(1) == 'wed' then return ctx:count('priority', 0) end\n"
+    "  return 0\n"
+    "end}\n";
+
+static dp_model *load(const char *dir);
+
+static void add_rules(const char *dir)
+{
+    char path[512];
+    dp_model *m = load(dir);
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/centre.lua", dir);
+    f = fopen(path, "a");
+    CHECK(f != NULL && m != NULL);
+    if (!f || !m) {
+        if (f)
+            fclose(f);
+        dp_model_free(m);
+        return;
+    }
+    fputs(rules_lua, f);
+    for (dp_id c = 0; c < m->n_children; c++) {
+        if (m->children[c].n_choices == 0)
+            continue;
+        const dp_activity *a = &m->activities[m->choices[m->children[c].choice0].activity];
+        if (a->n_sections)
+            fprintf(f, "rule.pin{name = 'pn', child = '%s', section = '%s', hard = true}\n",
+                    m->children[c].id, m->sections[a->section0].id);
+        break;
+    }
+    fprintf(f,
+            "rule.reserve{name = 'rs', activity = '%s', places = 2, min_priority = 1, hard = "
+            "true}\n",
+            m->activities[0].id);
+    fclose(f);
+    dp_model_free(m);
+}
+
 static char gen_dir[256]; /* the generated centre, "" when generation failed */
 
 static void generate(void)
@@ -229,12 +295,14 @@ static void generate(void)
     snprintf(gen_dir, sizeof gen_dir, "/tmp/dp_test_plugins_%ld", (long) getpid());
     snprintf(cmd, sizeof cmd,
              "python3 %s/../shared/tools/gen-instance --out %s --children 300 --seed 7 "
-             "--candidates >/dev/null",
+             "--candidates --rota tight >/dev/null",
              DP_SOURCE_DIR, gen_dir);
     if (system(cmd) != 0) {
         fprintf(stderr, "cannot generate a centre: %s\n", cmd);
         gen_dir[0] = 0;
+        return;
     }
+    add_rules(gen_dir);
 }
 
 /* Gives the generated model what the week plugins (pins, series, stability;

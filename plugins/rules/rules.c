@@ -1,0 +1,1281 @@
+/* plugins/rules/rules.c - the centre's local rules (centre.lua, docs/rules.md)
+ * as one plugin: FORMAT.md section 3 item 7 (hard rules) and the `rules` term
+ * of section 2 (soft rules, minus weight x violations).
+ *
+ * Every rule has a scope, the smallest part of the schedule its violations
+ * depend on: one child's grants and their times, a family, a listed set of
+ * children, the holders of one activity's places, or one section's members.
+ * delta() re-evaluates only the scopes the move touches, before and after
+ * (the "after" side reads a child's grants from the move when it is listed,
+ * from the schedule otherwise). Declarative rules are evaluated in C;
+ * rule.custom calls its Lua function only for touched scopes and keeps the
+ * last value of every scope, so only the "after" side calls Lua.
+ *
+ * A hard rule counts its violations as hard (a move that adds one is refused)
+ * and also costs HARD_STEER points each, so that the search is drawn towards
+ * meeting a hard rule that the empty schedule breaks (rule.pin,
+ * rule.at_least_one). A solve that still breaks a hard rule is a failed solve
+ * (the command line reports it); the steering points never appear in a
+ * returned schedule's score otherwise.
+ *
+ * A custom rule that fails (a Lua error, a limit, a wrong result) marks the
+ * rules failed (dp_rules_status) and makes every later move look infeasible,
+ * so the search ends quickly; the caller must then discard the solve. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "dagplan/plugin.h"
+#include "dagplan/rules.h"
+#include "dagplan/solve.h"
+#include "dagplan/time.h"
+#include "rules/rules.h"
+
+#define HARD_STEER  1000    /* points per violation of a hard rule (see above) */
+#define FAILED_HARD 1000000 /* hard violations reported once a custom rule failed */
+#define MAX_UNITS   1000000000.0
+
+typedef struct pend {
+    uint32_t rule; /* index of the custom rule */
+    dp_id id;      /* child or section */
+    int64_t units; /* its value after the move */
+} pend;
+
+/* Which schedule a scope is evaluated in: the view's (mv NULL or after 0:
+ * before the move) or the one after the move. */
+typedef struct side {
+    const dp_state_view *v;
+    const dp_move *mv;
+    int after;
+} side;
+
+typedef struct rstate rstate;
+
+/* What the Lua ctx object shows: one child or one section, in one side. */
+typedef struct lua_view {
+    rstate *st;
+    side sd;
+    bool section; /* a section view, else a child view */
+    dp_id id;     /* the child or section */
+    const dp_grant *g;
+    uint8_t n;
+    const dp_id *members; /* section view: its children */
+    uint32_t n_members;
+} lua_view;
+
+struct rstate {
+    dp_rules *rs;
+    const dp_model *m;
+    uint32_t *child_stamp, *child_idx, stamp; /* children listed in the move */
+    uint32_t *fam_stamp;                      /* [n_families] */
+    uint32_t *sec_stamp;                      /* [n_sections] */
+    uint32_t *set_stamp;                      /* [n_rules] */
+    uint32_t scope_stamp;                     /* for fam/sec/set dedupe */
+    int64_t *outside; /* [n_rules]: reserve, children outside holding places */
+    int64_t **cache;  /* [n_rules]: custom, value per child or section */
+    pend *pend;       /* values computed by the last delta */
+    uint32_t n_pend, cap_pend;
+    const dp_move *pend_mv; /* the move they belong to */
+    uint32_t pend_nc;
+    dp_id *members; /* [n_children]: section members scratch */
+    uint32_t *hist; /* [max(n_neighbourhoods, 4)]: mix histogram */
+    int ctx_ref;    /* registry ref of the ctx userdata */
+    bool cached;    /* the caches were filled (by the first full()) */
+    lua_view view;  /* what ctx shows during a custom call */
+    bool oom;
+};
+
+/* ------------------------------------------------------------------------ */
+/* Reading a side                                                             */
+
+static void mark_move(rstate *st, const dp_move *mv)
+{
+    st->stamp++;
+    if (st->stamp == 0) {
+        memset(st->child_stamp, 0, st->m->n_children * sizeof *st->child_stamp);
+        st->stamp = 1;
+    }
+    for (uint32_t i = 0; mv && i < mv->n_children; i++) {
+        st->child_stamp[mv->children[i].child] = st->stamp;
+        st->child_idx[mv->children[i].child] = i;
+    }
+}
+
+static uint32_t next_scope_stamp(rstate *st)
+{
+    if (++st->scope_stamp == 0) {
+        memset(st->fam_stamp, 0, (st->m->families.n + 1) * sizeof *st->fam_stamp);
+        memset(st->sec_stamp, 0, (st->m->n_sections + 1) * sizeof *st->sec_stamp);
+        memset(st->set_stamp, 0, (st->rs->n + 1) * sizeof *st->set_stamp);
+        st->scope_stamp = 1;
+    }
+    return st->scope_stamp;
+}
+
+static void grants_of(const rstate *st, const side *sd, dp_id c, const dp_grant **g, uint8_t *n)
+{
+    if (sd->mv && st->child_stamp[c] == st->stamp) {
+        const dp_child_change *cc = &sd->mv->children[st->child_idx[c]];
+        *g = sd->after ? cc->after : cc->before;
+        *n = sd->after ? cc->n_after : cc->n_before;
+        return;
+    }
+    *g = sd->v->child_grants[c];
+    *n = sd->v->child_n_grants[c];
+}
+
+static uint32_t slot_of(const side *sd, dp_id session)
+{
+    if (!sd->mv || sd->mv->n_sessions == 0)
+        return sd->v->session_slot[session];
+    return dp_move_slot(sd->v, sd->mv, session, sd->after);
+}
+
+static dp_id act_of(const dp_model *m, const dp_grant *g)
+{
+    return m->sections[g->section].activity;
+}
+
+/* Days (bit mask) on which section sec meets. */
+static unsigned section_days(const dp_model *m, const side *sd, dp_id sec)
+{
+    const dp_section *s = &m->sections[sec];
+    unsigned mask = 0;
+
+    for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++)
+        mask |= 1u << m->slots[slot_of(sd, k)].day;
+    return mask;
+}
+
+static bool has_section(const dp_grant *g, uint8_t n, dp_id sec)
+{
+    for (uint8_t i = 0; i < n; i++)
+        if (g[i].section == sec)
+            return true;
+    return false;
+}
+
+/* The members of sec in a side, into st->members (a child once per grant in
+ * it); returns how many. */
+static uint32_t members_of(rstate *st, const side *sd, dp_id sec)
+{
+    const dp_state_view *v = sd->v;
+    const dp_model *m = st->m;
+    uint32_t n = 0;
+
+    for (uint32_t i = 0; i < v->section_count[sec]; i++) {
+        dp_id c = m->choices[v->section_members[v->member0[sec] + i]].child;
+        if (sd->mv && sd->after && st->child_stamp[c] == st->stamp)
+            continue; /* its grants after the move are counted below */
+        st->members[n++] = c;
+    }
+    if (sd->mv && sd->after) {
+        for (uint32_t i = 0; i < sd->mv->n_children; i++) {
+            const dp_child_change *cc = &sd->mv->children[i];
+            for (uint8_t k = 0; k < cc->n_after; k++)
+                if (cc->after[k].section == sec)
+                    st->members[n++] = cc->child;
+        }
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Custom rules: the ctx object and the call                                  */
+
+static void fail(rstate *st, const dp_rule *r, const dp_error *e, const char *text)
+{
+    dp_rules *rs = st->rs;
+    dp_loc at = {"centre.lua", r->line, 0};
+    char msg[300];
+
+    if (rs->failed)
+        return;
+    if (e) {
+        snprintf(msg, sizeof msg, "%s", e->msg);
+        if (e->at.line)
+            at.line = e->at.line;
+    } else {
+        snprintf(msg, sizeof msg, "%s", text);
+    }
+    rs->failed = true;
+    DP_FAIL(&rs->fail, DP_ERULE, &at, "rule.custom '%s' (line %u) failed while solving: %s",
+            r->name, r->line, msg);
+}
+
+static int64_t call_custom(rstate *st, const dp_rule *r)
+{
+    dp_sandbox *sb = st->rs->sb;
+    lua_State *L = dp__sandbox_lua(sb);
+    dp_error e = {0};
+    int64_t units = 0;
+
+    if (st->rs->failed)
+        return 0;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->fn_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, st->ctx_ref);
+    if (dp__sandbox_call(sb, 1, 1, &e) != DP_OK) {
+        fail(st, r, &e, NULL);
+        return 0;
+    }
+    switch (lua_type(L, -1)) {
+    case LUA_TBOOLEAN:
+        units = lua_toboolean(L, -1) ? 0 : 1;
+        break;
+    case LUA_TNUMBER: {
+        double x = lua_tonumber(L, -1);
+        if (!(x >= 0 && x <= MAX_UNITS))
+            fail(st, r, NULL,
+                 "check returned a number that is negative, too large or not a number; a "
+                 "penalty must be a number from 0 to 1e9");
+        else
+            units = (int64_t) llround(x);
+        break;
+    }
+    default: {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "check returned %s; expected a number (the penalty), true (fine) or false "
+                 "(broken)",
+                 lua_type(L, -1) == LUA_TNIL      ? "nothing"
+                 : lua_type(L, -1) == LUA_TSTRING ? "a string"
+                                                  : "a table or another value");
+        fail(st, r, NULL, msg);
+    }
+    }
+    lua_pop(L, 1);
+    return units;
+}
+
+static lua_view *check_view(lua_State *L)
+{
+    return *(lua_view **) lua_touserdata(L, 1);
+}
+
+static void push_time(lua_State *L, int minutes)
+{
+    char buf[8];
+
+    dp_time_format(minutes, buf);
+    lua_pushstring(L, buf);
+}
+
+static dp_id arg_id(lua_State *L, const dp_model *m, int idx, dp_kind kind)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, idx, &len);
+
+    return dp_model_find(m, kind, s, len);
+}
+
+static int arg_day(lua_State *L, int idx)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, idx, &len);
+    int d = dp_day_parse(s, len);
+
+    if (d < 0)
+        return luaL_error(L, "expected a day mon .. sun, got '%s'", s);
+    return d;
+}
+
+static int ctx_has(lua_State *L)
+{
+    lua_view *vw = check_view(L);
+    dp_id a = arg_id(L, vw->st->m, 2, DP_KIND_ACTIVITY);
+    bool has = false;
+
+    for (uint8_t i = 0; i < vw->n && !has; i++)
+        has = act_of(vw->st->m, &vw->g[i]) == a;
+    lua_pushboolean(L, has);
+    return 1;
+}
+
+static int ctx_has_theme(lua_State *L)
+{
+    lua_view *vw = check_view(L);
+    dp_id t = arg_id(L, vw->st->m, 2, DP_KIND_THEME);
+    bool has = false;
+
+    for (uint8_t i = 0; i < vw->n && !has; i++)
+        has = vw->st->m->activities[act_of(vw->st->m, &vw->g[i])].theme == t;
+    lua_pushboolean(L, has);
+    return 1;
+}
+
+/* ctx:activity(i), ctx:section(i), ctx:theme(i) of the child's i-th grant. */
+static int grant_field(lua_State *L, int what)
+{
+    lua_view *vw = check_view(L);
+    const dp_model *m = vw->st->m;
+    lua_Integer i = luaL_checkinteger(L, 2);
+
+    if (i < 1 || i > vw->n) {
+        lua_pushnil(L);
+        return 1;
+    }
+    const dp_grant *g = &vw->g[i - 1];
+    if (what == 0)
+        lua_pushstring(L, m->activities[act_of(m, g)].id);
+    else if (what == 1)
+        lua_pushstring(L, m->sections[g->section].id);
+    else
+        lua_pushstring(L, m->themes.name[m->activities[act_of(m, g)].theme]);
+    return 1;
+}
+
+static int ctx_activity(lua_State *L)
+{
+    return grant_field(L, 0);
+}
+
+static int ctx_section(lua_State *L)
+{
+    return grant_field(L, 1);
+}
+
+static int ctx_theme(lua_State *L)
+{
+    return grant_field(L, 2);
+}
+
+/* Sessions of the child on a day: count, minutes, first start, last end. */
+static int day_stat(lua_State *L, int what)
+{
+    lua_view *vw = check_view(L);
+    const dp_model *m = vw->st->m;
+    int d = arg_day(L, 2), count = 0, minutes = 0, first = DP_MINUTES_DAY, last = 0;
+
+    for (uint8_t i = 0; i < vw->n; i++) {
+        const dp_section *s = &m->sections[vw->g[i].section];
+        for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
+            const dp_slot *sl = &m->slots[slot_of(&vw->sd, k)];
+            if (sl->day != d)
+                continue;
+            int end = sl->start_min + m->sessions[k].minutes;
+            count++;
+            minutes += m->sessions[k].minutes;
+            first = sl->start_min < first ? sl->start_min : first;
+            last = end > last ? end : last;
+        }
+    }
+    if (what == 0)
+        lua_pushinteger(L, count);
+    else if (what == 1)
+        lua_pushinteger(L, minutes);
+    else if (count == 0)
+        lua_pushnil(L);
+    else
+        push_time(L, what == 2 ? first : last);
+    return 1;
+}
+
+static int ctx_sessions_on(lua_State *L)
+{
+    return day_stat(L, 0);
+}
+
+static int ctx_minutes_on(lua_State *L)
+{
+    return day_stat(L, 1);
+}
+
+static int ctx_first_start(lua_State *L)
+{
+    return day_stat(L, 2);
+}
+
+static int ctx_last_end(lua_State *L)
+{
+    return day_stat(L, 3);
+}
+
+/* Section view: ctx:member(i) is the i-th child's id. */
+static int ctx_member(lua_State *L)
+{
+    lua_view *vw = check_view(L);
+    lua_Integer i = luaL_checkinteger(L, 2);
+
+    if (i < 1 || (uint64_t) i > vw->n_members)
+        lua_pushnil(L);
+    else
+        lua_pushstring(L, vw->st->m->children[vw->members[i - 1]].id);
+    return 1;
+}
+
+/* Section view: ctx:count(field, value) - members whose field has value. */
+static int ctx_count(lua_State *L)
+{
+    lua_view *vw = check_view(L);
+    const dp_model *m = vw->st->m;
+    const char *field = luaL_checkstring(L, 2);
+    lua_Integer n = 0;
+
+    for (uint32_t i = 0; i < vw->n_members; i++) {
+        const dp_child *c = &m->children[vw->members[i]];
+        if (strcmp(field, "group") == 0 || strcmp(field, "priority") == 0) {
+            lua_Integer want = luaL_checkinteger(L, 3);
+            n += (strcmp(field, "group") == 0 ? c->group : c->priority) == want;
+        } else if (strcmp(field, "neighbourhood") == 0 || strcmp(field, "family") == 0) {
+            const char *want = luaL_checkstring(L, 3);
+            dp_id id = strcmp(field, "family") == 0 ? c->family : c->neighbourhood;
+            const dp_names *names =
+                strcmp(field, "family") == 0 ? &m->families : &m->neighbourhoods;
+            n += id != DP_NONE && strcmp(names->name[id], want) == 0;
+        } else {
+            return luaL_error(L,
+                              "ctx:count: expected \"group\", \"priority\", \"neighbourhood\" "
+                              "or \"family\", got '%s'",
+                              field);
+        }
+    }
+    lua_pushinteger(L, n);
+    return 1;
+}
+
+/* Section view: ctx:day(i) and ctx:start(i) of the section's i-th session. */
+static int session_field(lua_State *L, bool start)
+{
+    lua_view *vw = check_view(L);
+    const dp_model *m = vw->st->m;
+    const dp_section *s = &m->sections[vw->id];
+    lua_Integer i = luaL_checkinteger(L, 2);
+
+    if (i < 1 || (uint64_t) i > s->n_sessions) {
+        lua_pushnil(L);
+        return 1;
+    }
+    const dp_slot *sl = &m->slots[slot_of(&vw->sd, s->session0 + (uint32_t) i - 1)];
+    if (start)
+        push_time(L, sl->start_min);
+    else
+        lua_pushstring(L, dp_day_name(sl->day));
+    return 1;
+}
+
+static int ctx_day(lua_State *L)
+{
+    return session_field(L, false);
+}
+
+static int ctx_start(lua_State *L)
+{
+    return session_field(L, true);
+}
+
+static int push_name_or_nil(lua_State *L, const dp_names *names, dp_id id)
+{
+    if (id == DP_NONE)
+        lua_pushnil(L);
+    else
+        lua_pushstring(L, names->name[id]);
+    return 1;
+}
+
+static int child_index(lua_State *L, lua_view *vw, const char *k)
+{
+    const dp_model *m = vw->st->m;
+    const dp_child *c = &m->children[vw->id];
+
+    if (strcmp(k, "id") == 0)
+        lua_pushstring(L, c->id);
+    else if (strcmp(k, "group") == 0)
+        lua_pushinteger(L, c->group);
+    else if (strcmp(k, "priority") == 0)
+        lua_pushinteger(L, c->priority);
+    else if (strcmp(k, "neighbourhood") == 0)
+        return push_name_or_nil(L, &m->neighbourhoods, c->neighbourhood);
+    else if (strcmp(k, "family") == 0)
+        return push_name_or_nil(L, &m->families, c->family);
+    else if (strcmp(k, "n") == 0)
+        lua_pushinteger(L, vw->n);
+    else if (strcmp(k, "has") == 0)
+        lua_pushcfunction(L, ctx_has);
+    else if (strcmp(k, "has_theme") == 0)
+        lua_pushcfunction(L, ctx_has_theme);
+    else if (strcmp(k, "activity") == 0)
+        lua_pushcfunction(L, ctx_activity);
+    else if (strcmp(k, "section") == 0)
+        lua_pushcfunction(L, ctx_section);
+    else if (strcmp(k, "theme") == 0)
+        lua_pushcfunction(L, ctx_theme);
+    else if (strcmp(k, "sessions_on") == 0)
+        lua_pushcfunction(L, ctx_sessions_on);
+    else if (strcmp(k, "minutes_on") == 0)
+        lua_pushcfunction(L, ctx_minutes_on);
+    else if (strcmp(k, "first_start") == 0)
+        lua_pushcfunction(L, ctx_first_start);
+    else if (strcmp(k, "last_end") == 0)
+        lua_pushcfunction(L, ctx_last_end);
+    else
+        return luaL_error(L, "a child has no field '%s' (see docs/rules.md)", k);
+    return 1;
+}
+
+static int section_index(lua_State *L, lua_view *vw, const char *k)
+{
+    const dp_model *m = vw->st->m;
+    const dp_section *s = &m->sections[vw->id];
+
+    if (strcmp(k, "id") == 0)
+        lua_pushstring(L, s->id);
+    else if (strcmp(k, "activity") == 0)
+        lua_pushstring(L, m->activities[s->activity].id);
+    else if (strcmp(k, "theme") == 0)
+        lua_pushstring(L, m->themes.name[m->activities[s->activity].theme]);
+    else if (strcmp(k, "location") == 0)
+        lua_pushstring(L, m->locations[s->location].id);
+    else if (strcmp(k, "size") == 0)
+        lua_pushinteger(L, vw->n_members);
+    else if (strcmp(k, "max_size") == 0)
+        lua_pushinteger(L, s->max_size);
+    else if (strcmp(k, "sessions") == 0)
+        lua_pushinteger(L, s->n_sessions);
+    else if (strcmp(k, "member") == 0)
+        lua_pushcfunction(L, ctx_member);
+    else if (strcmp(k, "count") == 0)
+        lua_pushcfunction(L, ctx_count);
+    else if (strcmp(k, "day") == 0)
+        lua_pushcfunction(L, ctx_day);
+    else if (strcmp(k, "start") == 0)
+        lua_pushcfunction(L, ctx_start);
+    else
+        return luaL_error(L, "a section has no field '%s' (see docs/rules.md)", k);
+    return 1;
+}
+
+static int ctx_index(lua_State *L)
+{
+    lua_view *vw = check_view(L);
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?";
+
+    return vw->section ? section_index(L, vw, k) : child_index(L, vw, k);
+}
+
+static int ctx_newindex(lua_State *L)
+{
+    return luaL_error(L, "ctx is read-only");
+}
+
+/* Creates the ctx userdata (protected: arg 1 is the rstate). */
+static int make_ctx(lua_State *L)
+{
+    rstate *st = lua_touserdata(L, 1);
+    lua_view **p = lua_newuserdatauv(L, sizeof *p, 0);
+
+    *p = &st->view;
+    lua_createtable(L, 0, 3);
+    lua_pushcfunction(L, ctx_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ctx_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    st->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Units of violation per scope                                               */
+
+static int64_t excess(int64_t n, int64_t max)
+{
+    return n > max ? n - max : 0;
+}
+
+static int64_t child_units(rstate *st, const dp_rule *r, const side *sd, dp_id c)
+{
+    const dp_model *m = st->m;
+    const dp_grant *g;
+    uint8_t n;
+    int64_t units = 0, per[DP_N_DAYS] = {0}, week = 0;
+
+    grants_of(st, sd, c, &g, &n);
+    switch (r->kind) {
+    case DP_RULE_MAX_ACTIVITIES:
+    case DP_RULE_MAX_MINUTES:
+        for (uint8_t i = 0; i < n; i++) {
+            const dp_section *s = &m->sections[g[i].section];
+            unsigned days = 0;
+            if (!dp__rule_act(r, s->activity))
+                continue;
+            for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
+                int d = m->slots[slot_of(sd, k)].day;
+                if (!((r->day_mask >> d) & 1u))
+                    continue;
+                if (r->kind == DP_RULE_MAX_MINUTES) {
+                    per[d] += m->sessions[k].minutes;
+                    week += m->sessions[k].minutes;
+                } else if (!((days >> d) & 1u)) {
+                    per[d]++;
+                }
+                days |= 1u << d;
+            }
+            if (r->kind == DP_RULE_MAX_ACTIVITIES && days)
+                week++;
+        }
+        if (!r->per_day)
+            return excess(week, r->max);
+        for (int d = 0; d < DP_N_DAYS; d++)
+            units += excess(per[d], r->max);
+        return units;
+    case DP_RULE_NOT_BEFORE:
+    case DP_RULE_NOT_AFTER:
+        for (uint8_t i = 0; i < n; i++) {
+            const dp_section *s = &m->sections[g[i].section];
+            if (!dp__rule_act(r, s->activity))
+                continue;
+            for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
+                const dp_slot *sl = &m->slots[slot_of(sd, k)];
+                if (!((r->day_mask >> sl->day) & 1u))
+                    continue;
+                if (r->kind == DP_RULE_NOT_BEFORE
+                        ? sl->start_min < r->time_min
+                        : sl->start_min + m->sessions[k].minutes > r->time_min)
+                    units++;
+            }
+        }
+        return units;
+    case DP_RULE_THEME_ONCE:
+        for (uint8_t i = 0; i < n; i++) {
+            dp_id a = act_of(m, &g[i]);
+            if (!dp__rule_act(r, a))
+                continue;
+            for (uint8_t j = 0; j < i; j++) {
+                dp_id b = act_of(m, &g[j]);
+                if (dp__rule_act(r, b) && m->activities[b].theme == m->activities[a].theme) {
+                    units++;
+                    break;
+                }
+            }
+        }
+        return units;
+    case DP_RULE_AT_LEAST_ONE:
+        for (uint8_t i = 0; i < n; i++)
+            if (dp__rule_act(r, act_of(m, &g[i])))
+                return 0;
+        return 1;
+    case DP_RULE_ONLY_FOR:
+        for (uint8_t i = 0; i < n; i++)
+            units += dp__rule_act(r, act_of(m, &g[i]));
+        return units;
+    case DP_RULE_PIN:
+        return has_section(g, n, r->section) ? 0 : 1;
+    case DP_RULE_CUSTOM:
+        st->view = (lua_view){st, *sd, false, c, g, n, NULL, 0};
+        return call_custom(st, r);
+    default:
+        return 0;
+    }
+}
+
+/* Siblings: pairs of selected children of family f sharing an activity in
+ * different sections (or on different days). */
+static int64_t family_units(rstate *st, const dp_rule *r, const side *sd, dp_id f)
+{
+    const dp_model *m = st->m;
+    const dp_rules *rs = st->rs;
+    int64_t units = 0;
+
+    for (uint32_t i = rs->fam0[f]; i < rs->fam0[f + 1]; i++) {
+        dp_id a = rs->fam_child[i];
+        const dp_grant *ga;
+        uint8_t na;
+        if (!dp__rule_selects(r, a))
+            continue;
+        grants_of(st, sd, a, &ga, &na);
+        for (uint32_t j = i + 1; j < rs->fam0[f + 1]; j++) {
+            dp_id b = rs->fam_child[j];
+            const dp_grant *gb;
+            uint8_t nb;
+            if (!dp__rule_selects(r, b))
+                continue;
+            grants_of(st, sd, b, &gb, &nb);
+            for (uint8_t x = 0; x < na; x++) {
+                dp_id act = act_of(m, &ga[x]);
+                if (!dp__rule_act(r, act))
+                    continue;
+                for (uint8_t y = 0; y < nb; y++) {
+                    if (act_of(m, &gb[y]) != act)
+                        continue;
+                    if (r->same_day ? section_days(m, sd, ga[x].section) !=
+                                          section_days(m, sd, gb[y].section)
+                                    : ga[x].section != gb[y].section)
+                        units++;
+                }
+            }
+        }
+    }
+    return units;
+}
+
+/* Apart: pairs of the listed children that share a section. */
+static int64_t set_units(rstate *st, const dp_rule *r, const side *sd)
+{
+    const dp_model *m = st->m;
+    int64_t units = 0;
+
+    for (uint32_t i = 0; i < r->n_set; i++) {
+        const dp_grant *ga;
+        uint8_t na;
+        grants_of(st, sd, r->set[i], &ga, &na);
+        for (uint32_t j = i + 1; j < r->n_set; j++) {
+            const dp_grant *gb;
+            uint8_t nb;
+            grants_of(st, sd, r->set[j], &gb, &nb);
+            for (uint8_t x = 0; x < na; x++)
+                if (dp__rule_act(r, act_of(m, &ga[x])) && has_section(gb, nb, ga[x].section))
+                    units++;
+        }
+    }
+    return units;
+}
+
+static int64_t reserve_units(const dp_rule *r, int64_t outside)
+{
+    return r->active ? excess(outside, r->capacity - r->places) : 0;
+}
+
+static bool holds(const dp_model *m, const dp_grant *g, uint8_t n, dp_id act)
+{
+    for (uint8_t i = 0; i < n; i++)
+        if (act_of(m, &g[i]) == act)
+            return true;
+    return false;
+}
+
+/* Reserve: change of the number of children outside the selection holding a
+ * place of the activity. */
+static int64_t reserve_change(const rstate *st, const dp_rule *r, const dp_move *mv)
+{
+    int64_t d = 0;
+
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        const dp_child_change *cc = &mv->children[i];
+        if (dp__rule_selects(r, cc->child))
+            continue;
+        d += holds(st->m, cc->after, cc->n_after, r->activity) -
+             holds(st->m, cc->before, cc->n_before, r->activity);
+    }
+    return d;
+}
+
+static int64_t section_units(rstate *st, const dp_rule *r, const side *sd, dp_id sec)
+{
+    const dp_model *m = st->m;
+    uint32_t n = members_of(st, sd, sec), top = 0;
+
+    if (r->kind == DP_RULE_CUSTOM) {
+        st->view = (lua_view){st, *sd, true, sec, NULL, 0, st->members, n};
+        return call_custom(st, r);
+    }
+    if (n < 2)
+        return 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const dp_child *c = &m->children[st->members[i]];
+        dp_id cat = r->mix_by == DP_MIX_PRIORITY ? c->priority : c->neighbourhood;
+        if (cat == DP_NONE)
+            continue;
+        if (++st->hist[cat] > top)
+            top = st->hist[cat];
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const dp_child *c = &m->children[st->members[i]];
+        dp_id cat = r->mix_by == DP_MIX_PRIORITY ? c->priority : c->neighbourhood;
+        if (cat != DP_NONE)
+            st->hist[cat] = 0;
+    }
+    return excess(top, (int64_t) n * r->share_pm / 1000);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Whole-schedule evaluation                                                   */
+
+static int64_t rule_full_side(rstate *st, uint32_t ri, const side *sdp)
+{
+    const dp_rule *r = &st->rs->rules[ri];
+    const dp_model *m = st->m;
+    side sd = *sdp;
+    int64_t units = 0;
+
+    switch (r->scope) {
+    case DP_SCOPE_CHILD:
+        for (dp_id c = 0; c < m->n_children; c++) {
+            if (!dp__rule_selects(r, c))
+                continue;
+            int64_t u = child_units(st, r, &sd, c);
+            if (st->cache[ri] && !st->cached)
+                st->cache[ri][c] = u;
+            units += u;
+        }
+        return units;
+    case DP_SCOPE_FAMILY:
+        for (dp_id f = 0; f < m->families.n; f++)
+            units += family_units(st, r, &sd, f);
+        return units;
+    case DP_SCOPE_SET:
+        return set_units(st, r, &sd);
+    case DP_SCOPE_ACTIVITY: {
+        int64_t outside = 0;
+        for (dp_id c = 0; c < m->n_children; c++) {
+            const dp_grant *g;
+            uint8_t n;
+            if (dp__rule_selects(r, c))
+                continue;
+            grants_of(st, &sd, c, &g, &n);
+            outside += holds(m, g, n, r->activity);
+        }
+        if (!st->cached)
+            st->outside[ri] = outside;
+        return reserve_units(r, outside);
+    }
+    case DP_SCOPE_SECTION:
+        for (dp_id sec = 0; sec < m->n_sections; sec++) {
+            if (!dp__rule_act(r, m->sections[sec].activity))
+                continue;
+            int64_t u = section_units(st, r, &sd, sec);
+            if (st->cache[ri] && !st->cached)
+                st->cache[ri][sec] = u;
+            units += u;
+        }
+        return units;
+    }
+    return 0;
+}
+
+static int64_t rule_full(rstate *st, uint32_t ri, const dp_state_view *v)
+{
+    side sd = {v, NULL, 0};
+
+    return rule_full_side(st, ri, &sd);
+}
+
+static void add_units(const dp_rule *r, int64_t du, dp_delta *out)
+{
+    if (r->hard) {
+        out->hard += du;
+        out->score -= HARD_STEER * du;
+    } else {
+        out->score -= r->weight * du;
+    }
+}
+
+static void remember(rstate *st, uint32_t ri, dp_id id, int64_t units)
+{
+    if (st->n_pend == st->cap_pend) {
+        uint32_t cap = st->cap_pend ? 2 * st->cap_pend : 64;
+        pend *p = realloc(st->pend, cap * sizeof *p);
+        if (!p) {
+            st->oom = true;
+            return;
+        }
+        st->pend = p;
+        st->cap_pend = cap;
+    }
+    st->pend[st->n_pend++] = (pend){ri, id, units};
+}
+
+/* Change of rule ri's units by the move. With record, custom values are
+ * remembered for apply(). */
+static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const dp_move *mv,
+                          bool record)
+{
+    const dp_rule *r = &st->rs->rules[ri];
+    const dp_model *m = st->m;
+    side before = {v, mv, 0}, after = {v, mv, 1};
+    int64_t du = 0;
+    uint32_t stamp;
+
+    switch (r->scope) {
+    case DP_SCOPE_CHILD:
+        for (uint32_t i = 0; i < mv->n_children; i++) {
+            dp_id c = mv->children[i].child;
+            if (!dp__rule_selects(r, c))
+                continue;
+            int64_t ua = child_units(st, r, &after, c);
+            if (st->cache[ri]) {
+                du += ua - st->cache[ri][c];
+                if (record)
+                    remember(st, ri, c, ua);
+            } else {
+                du += ua - child_units(st, r, &before, c);
+            }
+        }
+        return du;
+    case DP_SCOPE_FAMILY:
+        stamp = next_scope_stamp(st);
+        for (uint32_t i = 0; i < mv->n_children; i++) {
+            dp_id f = m->children[mv->children[i].child].family;
+            if (f == DP_NONE || st->fam_stamp[f] == stamp)
+                continue;
+            st->fam_stamp[f] = stamp;
+            du += family_units(st, r, &after, f) - family_units(st, r, &before, f);
+        }
+        return du;
+    case DP_SCOPE_SET:
+        for (uint32_t i = 0; i < mv->n_children; i++)
+            if (r->id_sel[mv->children[i].child])
+                return set_units(st, r, &after) - set_units(st, r, &before);
+        return 0;
+    case DP_SCOPE_ACTIVITY:
+        return reserve_units(r, st->outside[ri] + reserve_change(st, r, mv)) -
+               reserve_units(r, st->outside[ri]);
+    case DP_SCOPE_SECTION:
+        stamp = next_scope_stamp(st);
+        for (uint32_t i = 0; i < mv->n_children; i++) {
+            const dp_child_change *cc = &mv->children[i];
+            for (int side_i = 0; side_i < 2; side_i++) {
+                const dp_grant *g = side_i ? cc->after : cc->before;
+                uint8_t n = side_i ? cc->n_after : cc->n_before;
+                for (uint8_t k = 0; k < n; k++) {
+                    dp_id sec = g[k].section;
+                    if (st->sec_stamp[sec] == stamp || !dp__rule_act(r, m->sections[sec].activity))
+                        continue;
+                    st->sec_stamp[sec] = stamp;
+                    int64_t ua = section_units(st, r, &after, sec);
+                    if (st->cache[ri]) {
+                        du += ua - st->cache[ri][sec];
+                        if (record)
+                            remember(st, ri, sec, ua);
+                    } else {
+                        du += ua - section_units(st, r, &before, sec);
+                    }
+                }
+            }
+        }
+        /* A custom section rule may look at session times. */
+        for (uint32_t i = 0; st->cache[ri] && i < mv->n_sessions; i++) {
+            dp_id sec = m->sessions[mv->sessions[i].session].section;
+            if (st->sec_stamp[sec] == stamp || !dp__rule_act(r, m->sections[sec].activity))
+                continue;
+            st->sec_stamp[sec] = stamp;
+            int64_t ua = section_units(st, r, &after, sec);
+            du += ua - st->cache[ri][sec];
+            if (record)
+                remember(st, ri, sec, ua);
+        }
+        return du;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The plugin                                                                 */
+
+static void state_free(void *state)
+{
+    rstate *st = state;
+
+    if (!st)
+        return;
+    if (st->rs && st->rs->sb && st->ctx_ref != LUA_NOREF)
+        luaL_unref(dp__sandbox_lua(st->rs->sb), LUA_REGISTRYINDEX, st->ctx_ref);
+    for (uint32_t i = 0; st->cache && i < st->rs->n; i++)
+        free(st->cache[i]);
+    free(st->cache);
+    free(st->child_stamp);
+    free(st->child_idx);
+    free(st->fam_stamp);
+    free(st->sec_stamp);
+    free(st->set_stamp);
+    free(st->outside);
+    free(st->pend);
+    free(st->members);
+    free(st->hist);
+    free(st);
+}
+
+static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
+{
+    dp_rules *rs = m->rules;
+    rstate *st = calloc(1, sizeof *st);
+    size_t nh = m->neighbourhoods.n > 4 ? m->neighbourhoods.n : 4;
+
+    *out = NULL;
+    if (!st)
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the rules");
+    st->rs = rs;
+    st->m = m;
+    st->ctx_ref = LUA_NOREF;
+    st->child_stamp = calloc((size_t) m->n_children + 1, sizeof *st->child_stamp);
+    st->child_idx = calloc((size_t) m->n_children + 1, sizeof *st->child_idx);
+    st->fam_stamp = calloc((size_t) m->families.n + 1, sizeof *st->fam_stamp);
+    st->sec_stamp = calloc((size_t) m->n_sections + 1, sizeof *st->sec_stamp);
+    st->set_stamp = calloc((size_t) rs->n + 1, sizeof *st->set_stamp);
+    st->outside = calloc((size_t) rs->n + 1, sizeof *st->outside);
+    st->cache = calloc((size_t) rs->n + 1, sizeof *st->cache);
+    st->members = calloc((size_t) m->n_choices + 1, sizeof *st->members);
+    st->hist = calloc(nh, sizeof *st->hist);
+    if (!st->child_stamp || !st->child_idx || !st->fam_stamp || !st->sec_stamp || !st->set_stamp ||
+        !st->outside || !st->cache || !st->members || !st->hist)
+        goto nomem;
+    for (uint32_t i = 0; i < rs->n; i++) {
+        const dp_rule *r = &rs->rules[i];
+        if (r->kind != DP_RULE_CUSTOM)
+            continue;
+        st->cache[i] = calloc((size_t) (r->custom_section ? m->n_sections : m->n_children) + 1,
+                              sizeof **st->cache);
+        if (!st->cache[i])
+            goto nomem;
+    }
+    if (rs->sb) {
+        lua_State *L = dp__sandbox_lua(rs->sb);
+        lua_pushcfunction(L, make_ctx);
+        lua_pushlightuserdata(L, st);
+        if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+            lua_pop(L, 1);
+            goto nomem;
+        }
+    }
+    *out = st;
+    return DP_OK;
+nomem:
+    state_free(st);
+    return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the rules");
+}
+
+static dp_status init(void **state, const dp_state_view *v, dp_error *err)
+{
+    rstate *st = NULL;
+    dp_status rc;
+
+    *state = NULL;
+    if (!v->m->rules || v->m->rules->n == 0)
+        return DP_OK;
+    v->m->rules->failed = false; /* a new solve */
+    if (v->m->week_monday && v->m->rules->ref_days != v->m->week_monday)
+        dp_rules_set_date(v->m, v->m->week_monday); /* the planned week's Monday */
+    rc = state_new(v->m, &st, err);
+    *state = st;
+    return rc;
+}
+
+static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
+{
+    rstate *st = state;
+
+    out->hard = 0;
+    out->score = 0;
+    if (!st)
+        return;
+    mark_move(st, mv);
+    st->n_pend = 0;
+    st->pend_mv = mv;
+    st->pend_nc = mv->n_children;
+    for (uint32_t i = 0; i < st->rs->n; i++)
+        add_units(&st->rs->rules[i], rule_delta(st, i, v, mv, true), out);
+    if (st->rs->failed || st->oom) {
+        out->hard = FAILED_HARD;
+        st->pend_mv = NULL;
+    }
+}
+
+static void apply(void *state, const dp_state_view *v, const dp_move *mv)
+{
+    rstate *st = state;
+
+    if (!st)
+        return;
+    mark_move(st, mv);
+    for (uint32_t i = 0; i < st->rs->n; i++)
+        if (st->rs->rules[i].scope == DP_SCOPE_ACTIVITY)
+            st->outside[i] += reserve_change(st, &st->rs->rules[i], mv);
+    if (st->pend_mv != mv || st->pend_nc != mv->n_children) {
+        /* Not the move evaluated last: compute the custom values again. */
+        st->n_pend = 0;
+        for (uint32_t i = 0; i < st->rs->n; i++)
+            if (st->cache[i])
+                (void) rule_delta(st, i, v, mv, true);
+    }
+    for (uint32_t i = 0; i < st->n_pend; i++)
+        st->cache[st->pend[i].rule][st->pend[i].id] = st->pend[i].units;
+    st->n_pend = 0;
+    st->pend_mv = NULL;
+}
+
+static void full(void *state, const dp_state_view *v, dp_delta *out)
+{
+    rstate *st = state;
+
+    out->hard = 0;
+    out->score = 0;
+    if (!st)
+        return;
+    mark_move(st, NULL);
+    for (uint32_t i = 0; i < st->rs->n; i++)
+        add_units(&st->rs->rules[i], rule_full(st, i, v), out);
+    st->cached = true; /* the engine calls full() right after init() */
+    if (st->rs->failed || st->oom)
+        out->hard = FAILED_HARD;
+}
+
+/* A short statement of what the rule asks. */
+static void rule_says(const dp_model *m, const dp_rule *r, char *buf, size_t len)
+{
+    char t[8];
+
+    switch (r->kind) {
+    case DP_RULE_MAX_ACTIVITIES:
+        snprintf(buf, len, "at most %d activit%s per %s", r->max, r->max == 1 ? "y" : "ies",
+                 r->per_day ? "day" : "week");
+        break;
+    case DP_RULE_MAX_MINUTES:
+        snprintf(buf, len, "at most %d minutes per %s", r->max, r->per_day ? "day" : "week");
+        break;
+    case DP_RULE_NOT_BEFORE:
+    case DP_RULE_NOT_AFTER:
+        dp_time_format(r->time_min, t);
+        snprintf(buf, len, "no session %s %s", r->kind == DP_RULE_NOT_BEFORE ? "before" : "after",
+                 t);
+        break;
+    case DP_RULE_RESERVE:
+        snprintf(buf, len, "%d places of %s are kept for other children", r->places,
+                 m->activities[r->activity].id);
+        break;
+    case DP_RULE_SIBLINGS:
+        snprintf(buf, len, "siblings together %s",
+                 r->same_day ? "on the same days" : "in one section");
+        break;
+    case DP_RULE_THEME_ONCE:
+        snprintf(buf, len, "each theme at most once");
+        break;
+    case DP_RULE_AT_LEAST_ONE:
+        snprintf(buf, len, "at least one of its activities");
+        break;
+    case DP_RULE_ONLY_FOR:
+        snprintf(buf, len, "the activity is only for other children");
+        break;
+    case DP_RULE_APART:
+        snprintf(buf, len, "these children are kept apart");
+        break;
+    case DP_RULE_PIN:
+        snprintf(buf, len, "%s belongs in %s", m->children[r->child].id,
+                 m->sections[r->section].id);
+        break;
+    default:
+        snprintf(buf, len, "a custom rule");
+    }
+}
+
+static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,
+                   size_t len)
+{
+    rstate *st = state;
+    const dp_model *m = v->m;
+    dp_id child = m->choices[choice].child;
+    dp_grant after[256];
+    uint8_t n = 0, nb = v->child_n_grants[child];
+    const dp_grant *before = v->child_grants[child];
+    char says[160];
+
+    if (!st || st->rs->failed)
+        return 0;
+    for (uint8_t i = 0; i < nb; i++)
+        if (before[i].choice != choice)
+            after[n++] = before[i];
+    if (n == 255)
+        return 0;
+    after[n++] = (dp_grant){choice, section};
+    dp_child_change cc = {child, before, nb, after, n};
+    dp_section_change sc = {section, v->section_count[section], v->section_count[section] + 1};
+    dp_move mv = {&cc, 1, &sc, 1, NULL, 0};
+    mark_move(st, &mv);
+    for (uint32_t i = 0; i < st->rs->n; i++) {
+        const dp_rule *r = &st->rs->rules[i];
+        if (!r->hard || rule_delta(st, i, v, &mv, false) <= 0)
+            continue;
+        rule_says(m, r, says, sizeof says);
+        snprintf(buf, len, "%s would break rule '%s' (centre.lua:%u: %s)", m->sections[section].id,
+                 r->name, r->line, says);
+        return 1;
+    }
+    return 0;
+}
+
+const dp_plugin dp_plugin_rules = {
+    .abi = DP_PLUGIN_ABI,
+    .name = "rules",
+    .term = DP_TERM_RULES,
+    .init = init,
+    .free = state_free,
+    .delta = delta,
+    .apply = apply,
+    .full = full,
+    .explain = explain,
+};
+
+/* ------------------------------------------------------------------------ */
+/* dp_rules_evaluate: per-rule violations of a solution                        */
+
+dp_status dp_rules_evaluate(const dp_solution *sol, int64_t *units, dp_error *err)
+{
+    const dp_model *m = dp_solution_model(sol);
+    const dp_id *cs = dp_solution_choice_sections(sol);
+    dp_state_view v = {0};
+    dp_grant *grants = NULL;
+    const dp_grant **cg = NULL;
+    uint8_t *cn = NULL;
+    uint32_t *member0 = NULL, *fill = NULL;
+    dp_id *members = NULL;
+    rstate *st = NULL;
+    dp_status rc = DP_OK;
+
+    if (!m->rules || m->rules->n == 0)
+        return DP_OK;
+    grants = calloc((size_t) m->n_choices + 1, sizeof *grants);
+    cg = calloc((size_t) m->n_children + 1, sizeof *cg);
+    cn = calloc((size_t) m->n_children + 1, 1);
+    member0 = calloc((size_t) m->n_sections + 1, sizeof *member0);
+    fill = calloc((size_t) m->n_sections + 1, sizeof *fill);
+    members = calloc((size_t) m->n_choices + 1, sizeof *members);
+    if (!grants || !cg || !cn || !member0 || !fill || !members) {
+        rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory evaluating the rules");
+        goto done;
+    }
+    const uint32_t *count = dp_solution_section_counts(sol);
+    for (dp_id s = 0, off = 0; s < m->n_sections; s++) {
+        member0[s] = off;
+        off += count[s];
+    }
+    for (dp_id c = 0; c < m->n_children; c++) {
+        const dp_child *ch = &m->children[c];
+        cg[c] = &grants[ch->choice0];
+        for (uint32_t i = ch->choice0; i < ch->choice0 + ch->n_choices; i++) {
+            if (cs[i] == DP_NONE)
+                continue;
+            grants[ch->choice0 + cn[c]++] = (dp_grant){i, cs[i]};
+            members[member0[cs[i]] + fill[cs[i]]++] = i;
+        }
+    }
+    v.m = m;
+    v.choice_section = cs;
+    v.section_count = count;
+    v.session_slot = dp_solution_session_slots(sol);
+    v.child_grants = cg;
+    v.child_n_grants = cn;
+    v.section_members = members;
+    v.member0 = member0;
+    rc = state_new(m, &st, err);
+    if (rc != DP_OK)
+        goto done;
+    mark_move(st, NULL);
+    for (uint32_t i = 0; i < m->rules->n; i++)
+        units[i] = rule_full(st, i, &v);
+    rc = dp_rules_status(m, err);
+    if (rc == DP_OK && st->oom)
+        rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory evaluating the rules");
+done:
+    state_free(st);
+    free(grants);
+    free(cg);
+    free(cn);
+    free(member0);
+    free(fill);
+    free(members);
+    return rc;
+}

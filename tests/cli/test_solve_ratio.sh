@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# tests/cli/test_solve_ratio.sh - the childcare ratio in `dagplan solve`
+# (FORMAT.md section 3 item 8, docs/ratio.md): with a tight rota the solver
+# finds a schedule that keeps the ratio, recomputed minute by minute by the
+# independent checker (tests/tools/check_ratio.py) and checked to bind (the
+# empty schedule breaks it); a too-thin rota fails with when and where and
+# stores nothing; without a rota the staffing plan is in the summary and the
+# JSON and agrees with the checker's recomputation; daycare groups (Tabel 1);
+# escort_ratio in centre.lua; explanations that name the ratio.
+#
+# Solves use --max-moves so that they stop on work, never on the clock.
+set -u
+: "${DAGPLAN:?DAGPLAN must point to the dagplan binary}"
+: "${DP_SOURCE_DIR:?}" "${DP_GEN_INSTANCE:?}" "${DP_WORK:?}"
+TOOLS="$DP_SOURCE_DIR/tests/tools"
+CHECK="$TOOLS/check_schedule.py"
+WEEK=2026-W48 # the week gen-instance's ages refer to
+fails=0
+passes=0
+rm -rf "$DP_WORK"
+mkdir -p "$DP_WORK"
+
+fail() {
+    echo "FAIL $*"
+    fails=$((fails + 1))
+}
+
+pass() {
+    passes=$((passes + 1))
+}
+
+gen() { # gen NAME [gen-instance options...]
+    local name=$1
+    shift
+    python3 "$DP_GEN_INSTANCE" --out "$DP_WORK/$name" "$@" >/dev/null ||
+        fail "gen-instance $name $*"
+}
+
+versions() { # versions DB: stored schedule versions (0 when there is no db)
+    if [[ -f $1 ]]; then sqlite3 "$1" "SELECT count(*) FROM versions"; else echo 0; fi
+}
+
+solve() { # solve NAME [options]: solve into NAME.json, summary into NAME.out
+    local name=$1
+    shift
+    "$DAGPLAN" solve "$DP_WORK/$name" --week "$WEEK" --json "$DP_WORK/$name.json" \
+        --db "$DP_WORK/$name.db" --max-moves 20000 --time-limit 600 "$@" \
+        >"$DP_WORK/$name.out" 2>"$DP_WORK/$name.err"
+}
+
+check() { # check NAME [CENTRE]: the independent checker on NAME.json
+    local out
+    if out=$(python3 "$CHECK" "$DP_WORK/${2:-$1}" "$DP_WORK/$1.json" 2>&1); then
+        pass
+    else
+        fail "$1: the checker found violations:"
+        echo "$out" | head -20
+    fi
+}
+
+# The ratio problems of the empty schedule (every session at its first time,
+# nobody away), recomputed by the checker: the rota binds when there are some.
+empty_schedule_problems() { # empty_schedule_problems NAME
+    python3 - "$DP_WORK/$1" "$WEEK" "$TOOLS" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[3])
+import check_ratio, check_schedule
+c = check_schedule.Centre(sys.argv[1])
+running = []
+for s, rows in c.sessions.items():
+    for r in rows:
+        start = check_schedule.minutes(r["start"].split("|")[0])
+        running.append((s, r["day"].split("|")[0], start, start + int(r["minutes"])))
+for p in check_ratio.check(sys.argv[1], running, {}, [], sys.argv[2]):
+    print(p)
+EOF
+}
+
+# --- a tight rota: only a solver that uses the ratio keeps it --------------
+gen tight --children 150 --seed 1 --rota tight
+if [[ -n $(empty_schedule_problems tight) ]]; then pass; else
+    fail "tight: the empty schedule keeps the ratio, so the rota does not bind"
+fi
+if solve tight; then
+    check tight
+    if grep -q "childcare ratio: kept at every minute" "$DP_WORK/tight.out"; then pass; else
+        fail "tight: the summary does not report the ratio"
+        cat "$DP_WORK/tight.out"
+    fi
+else
+    fail "tight: solve exited $?"
+    cat "$DP_WORK/tight.err"
+fi
+if grep -q "would break the childcare ratio: at [0-2][0-9]:[0-5][0-9] on [a-z]* the [0-9]* children remaining in care at ikc need [0-9]* professional" "$DP_WORK/tight.json"; then
+    pass
+else
+    fail "tight: no unassigned wish is explained by the childcare ratio"
+fi
+# The same centre solved without its rota, checked against the rota: for
+# information only (whether a ratio-blind schedule happens to keep it).
+mkdir -p "$DP_WORK/blind"
+cp "$DP_WORK"/tight/*.csv "$DP_WORK/tight/centre.lua" "$DP_WORK/blind/"
+rm "$DP_WORK/blind/rota.csv"
+if solve blind; then
+    if python3 "$CHECK" "$DP_WORK/tight" "$DP_WORK/blind.json" >"$DP_WORK/blind.check"; then
+        echo "info: the ratio-blind schedule happens to keep the tight rota"
+    else
+        echo "info: the ratio-blind schedule breaks the tight rota:" \
+            "$(grep -c '^violation: ratio' "$DP_WORK/blind.check") day(s)"
+    fi
+    check blind # and it is a valid schedule of the centre without a rota
+else
+    fail "blind: solve exited $?"
+fi
+
+# --- a too-thin rota: exit 1 with when and where, nothing stored -----------
+gen thin --children 150 --seed 1 --rota tight
+python3 - "$DP_WORK/thin/rota.csv" <<'EOF'
+import sys
+rows = open(sys.argv[1]).read().splitlines()
+keep = [rows[0]] + [r for i, r in enumerate(rows[1:]) if not (",tue," in r and i % 2 == 0)]
+open(sys.argv[1], "w").write("\n".join(keep) + "\n")
+EOF
+solve thin
+status=$?
+if [[ $status -ne 1 ]]; then
+    fail "thin: exit $status, want 1"
+    cat "$DP_WORK/thin.err"
+elif ! grep -q "rota.csv: the rota is too thin for the childcare ratio" "$DP_WORK/thin.err" ||
+    ! grep -Eq "^  tue [0-9:]+-[0-9:]+ at ikc: [0-9]+ children in care need [0-9]+ professionals?; [0-9]+ (is|are) rostered" "$DP_WORK/thin.err" ||
+    ! grep -q "^tue: [0-9]* minutes below the childcare ratio at ikc, the 3-hour rule allows 30" "$DP_WORK/thin.err"; then
+    fail "thin: the report does not say when and where"
+    cat "$DP_WORK/thin.err"
+elif [[ $(versions "$DP_WORK/thin.db") != 0 || -e $DP_WORK/thin.json ]]; then
+    fail "thin: something was stored or written"
+else
+    pass
+fi
+
+# --- no rota: the staffing plan ---------------------------------------------
+gen plan --children 150 --seed 2
+if solve plan; then
+    check plan # includes the "staffing" steps, peak and professional-minutes
+    if grep -q "staffing plan at ikc" "$DP_WORK/plan.out" &&
+        grep -Eq "peak [0-9]+ professionals \((mon|tue|wed|thu|fri) [0-9:]+\); [0-9.]+ professional-hours" "$DP_WORK/plan.out"; then
+        pass
+    else
+        fail "plan: the summary has no staffing plan"
+        cat "$DP_WORK/plan.out"
+    fi
+    if python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["staffing"]; sys.exit(not (s["rota"] is False and s["peak"]["professionals"] > 0 and len(s["steps"]) > 10))' "$DP_WORK/plan.json"; then
+        pass
+    else
+        fail "plan: the JSON has no staffing plan"
+    fi
+else
+    fail "plan: solve exited $?"
+fi
+
+# --- daycare groups (Tabel 1) with a tight rota -----------------------------
+gen daycare --children 300 --seed 6 --rota tight
+if grep -q ",kdv-" "$DP_WORK/daycare/children.csv"; then pass; else
+    fail "daycare: the generated centre has no daycare groups"
+fi
+if solve daycare; then check daycare; else fail "daycare: solve exited $?"; fi
+
+# --- escort_ratio in centre.lua ----------------------------------------------
+gen escort --children 150 --seed 3 --rota loose
+sed -i 's/^  max_activities = \(.*\)/  max_activities = \1\n  escort_ratio = 4,/' "$DP_WORK/escort/centre.lua"
+if solve escort; then
+    check escort # check_ratio.py reads escort_ratio too
+    if python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["staffing"]["escort_ratio"] != 4)' "$DP_WORK/escort.json"; then
+        pass
+    else
+        fail "escort: escort_ratio 4 is not in the staffing plan"
+    fi
+else
+    fail "escort: solve exited $?"
+    cat "$DP_WORK/escort.err"
+fi
+sed -i 's/escort_ratio = 4/escort_ratio = 0/' "$DP_WORK/escort/centre.lua"
+"$DAGPLAN" check "$DP_WORK/escort" >"$DP_WORK/escort0.out" 2>&1
+status=$?
+if [[ $status -eq 1 ]] && grep -q "'escort_ratio' must be a whole number from 1 to 100" "$DP_WORK/escort0.out"; then
+    pass
+else
+    fail "escort_ratio = 0: exit $status, want 1 with a message"
+    cat "$DP_WORK/escort0.out"
+fi
+
+echo "test_solve_ratio: $passes passed, $fails failed"
+[[ $fails -eq 0 ]]

@@ -1,0 +1,313 @@
+/* tests/unit/test_rules.c - the rule library (core/rules/rules.c, plugins/rules,
+ * include/dagplan/rules.h) below the command line:
+ *   - rules compile into the model with their names, kinds and lines;
+ *   - the reference date switches rule.reserve's until_date and ages;
+ *   - a solve keeps hard rules and dp_rules_evaluate agrees with the score;
+ *   - dp_rules_reload swaps the rules only when the new script is valid
+ *     (syntax error, bad argument, changed settings keep the old rules);
+ *   - a custom rule cannot declare rules or call centre{} while solving;
+ *   - scripts/lua/dagplan.lua (the editor definitions) is valid Lua and
+ *     describes every rule kind. */
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dagplan/load.h"
+#include "dagplan/rules.h"
+#include "dagplan/solve.h"
+#include "dagplan/time.h"
+#include "harness.h"
+#include "rules/rules.h"
+
+static char dir[256];
+
+static const char settings[] = "centre {\n"
+                               "  id = \"tiny\",\n"
+                               "  name = \"IKC De Kleine Vlinder\",\n"
+                               "  timezone = \"Europe/Amsterdam\",\n"
+                               "  country = \"NL\",\n"
+                               "  home = \"ikc\",\n"
+                               "  max_activities = 2,\n"
+                               "}\n";
+
+static void write_script(const char *rules)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/centre.lua", dir);
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs(settings, f);
+    fputs(rules, f);
+    fclose(f);
+}
+
+static dp_model *load(dp_diags *d)
+{
+    dp_model *m = NULL;
+    dp_error err = {0};
+
+    if (dp_load_centre(dir, d, &m, &err) != DP_OK)
+        return NULL;
+    return m;
+}
+
+static void setup(void)
+{
+    char cmd[1024];
+
+    snprintf(dir, sizeof dir, "/tmp/dp_test_rules_%ld", (long) getpid());
+    /* Without its rota: tiny's rota does not meet the childcare ratio. */
+    snprintf(cmd, sizeof cmd, "rm -rf %s && cp -r %s/tiny %s && rm %s/rota.csv", dir, DP_TEST_DATA,
+             dir, dir);
+    CHECK(system(cmd) == 0);
+}
+
+static void test_compile(void)
+{
+    dp_diags *d = dp_diags_new();
+    dp_rule_info r;
+
+    write_script("rule.not_after{name = \"laat\", groups = {1, 2}, time = \"16:00\", hard = "
+                 "true}\n"
+                 "rule.theme_once{name = \"breed\", weight = 30}\n");
+    dp_model *m = load(d);
+    CHECK(m != NULL);
+    if (!m) {
+        dp_diags_print(d, stderr);
+        dp_diags_free(d);
+        return;
+    }
+    CHECK(dp_rules_count(m) == 2);
+    dp_rules_info(m, 0, &r);
+    CHECK_STR(r.name, "laat");
+    CHECK_STR(r.kind, "not_after");
+    CHECK(r.line == 9 && r.hard && r.weight == 0);
+    dp_rules_info(m, 1, &r);
+    CHECK_STR(r.kind, "theme_once");
+    CHECK(r.line == 10 && !r.hard && r.weight == 30);
+    dp_model_free(m);
+
+    /* No rules: no rules object at all. */
+    write_script("");
+    m = load(d);
+    CHECK(m != NULL && dp_rules_count(m) == 0 && m->rules == NULL);
+    dp_model_free(m);
+    dp_diags_free(d);
+}
+
+static void test_reference_date(void)
+{
+    dp_diags *d = dp_diags_new();
+
+    write_script("rule.reserve{name = \"r\", activity = \"judo\", places = 2, min_priority = 2, "
+                 "until_date = \"2027-02-01\", hard = true}\n"
+                 "rule.theme_once{name = \"vijf\", ages = 5, weight = 1}\n");
+    dp_model *m = load(d);
+    CHECK(m != NULL);
+    if (!m) {
+        dp_diags_print(d, stderr);
+        dp_diags_free(d);
+        return;
+    }
+    const dp_rule *res = &m->rules->rules[0], *age = &m->rules->rules[1];
+    dp_rules_set_date(m, dp_date_from_civil(2027, 1, 25));
+    CHECK(res->active);
+    dp_rules_set_date(m, dp_date_from_civil(2027, 2, 1));
+    CHECK(!res->active);
+    /* c02 was born 2019-03-02: 5 from 2024-03-02 until 2025-03-01. */
+    dp_id c02 = dp_model_find(m, DP_KIND_CHILD, "c02", 3);
+    dp_rules_set_date(m, dp_date_from_civil(2024, 3, 1));
+    CHECK(!age->child_sel[c02]);
+    dp_rules_set_date(m, dp_date_from_civil(2024, 3, 2));
+    CHECK(age->child_sel[c02]);
+    dp_rules_set_date(m, dp_date_from_civil(2025, 3, 1));
+    CHECK(age->child_sel[c02]);
+    dp_rules_set_date(m, dp_date_from_civil(2025, 3, 2));
+    CHECK(!age->child_sel[c02]);
+    dp_model_free(m);
+    dp_diags_free(d);
+}
+
+static void test_solve(void)
+{
+    dp_diags *d = dp_diags_new();
+    dp_solve_options o;
+    dp_solution *sol = NULL;
+    dp_error err = {0};
+    dp_score sc;
+    int64_t units[2] = {-1, -1};
+
+    write_script("rule.not_after{name = \"judo laat\", activities = \"judo\", time = \"16:30\", "
+                 "hard = true}\n"
+                 "rule.max_activities{name = \"een\", max = 1, weight = 7}\n");
+    dp_model *m = load(d);
+    CHECK(m != NULL);
+    if (!m) {
+        dp_diags_free(d);
+        return;
+    }
+    dp_solve_options_init(&o);
+    o.time_limit_s = 5;
+    o.verify_every = 50;
+    CHECK(dp_solve(m, &o, &sol, &err) == DP_OK);
+    if (sol) {
+        CHECK(dp_rules_status(m, &err) == DP_OK);
+        CHECK(dp_rules_evaluate(sol, units, &err) == DP_OK);
+        CHECK(units[0] == 0);
+        dp_solution_score(sol, &sc);
+        CHECK(sc.rules == -7 * units[1]);
+        CHECK(sc.hard_violations == 0);
+    }
+    dp_solution_free(sol);
+    dp_model_free(m);
+    dp_diags_free(d);
+}
+
+static void test_reload(void)
+{
+    dp_diags *d = dp_diags_new();
+    dp_error err = {0};
+    char path[512];
+
+    write_script("rule.theme_once{name = \"breed\", weight = 30}\n");
+    dp_model *m = load(d);
+    CHECK(m != NULL);
+    if (!m) {
+        dp_diags_free(d);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/centre.lua", dir);
+
+    write_script("rule.theme_once{name = \"breed\", weight = 30}\n"
+                 "rule.max_activities{name = \"een\", max = 1, weight = 7}\n");
+    CHECK(dp_rules_reload(m, path, d, &err) == DP_OK);
+    CHECK(dp_rules_count(m) == 2);
+
+    /* Each of these fails and keeps the two rules. */
+    static const char *const broken[] = {
+        "rule.theme_once{name = \"x\",, weight = 1}\n",       /* syntax */
+        "rule.theme_once{name = \"x\", weight = \"veel\"}\n", /* argument */
+        "rule.only_for{name = \"x\", activities = \"karate\", groups = 1, hard = true}\n",
+        "while true do end\n", /* limit */
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof *broken; i++) {
+        write_script(broken[i]);
+        CHECK(dp_rules_reload(m, path, d, &err) == DP_ERULE);
+        CHECK(err.at.line >= 9);
+        CHECK(dp_rules_count(m) == 2);
+    }
+    /* Changed settings: refused. */
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("centre{id = \"tiny\", name = \"Anders\", timezone = \"Europe/Amsterdam\", home = "
+              "\"ikc\"}\n",
+              f);
+        fclose(f);
+    }
+    CHECK(dp_rules_reload(m, path, d, &err) == DP_ERULE);
+    CHECK(strstr(err.msg, "'name' changed") != NULL);
+    CHECK(dp_rules_count(m) == 2);
+
+    write_script("");
+    CHECK(dp_rules_reload(m, path, d, &err) == DP_OK);
+    CHECK(dp_rules_count(m) == 0);
+    dp_model_free(m);
+    dp_diags_free(d);
+}
+
+/* Declaring rules or calling centre{} from a rule function while solving. */
+static void test_closed_after_load(void)
+{
+    static const char *const calls[] = {"rule.theme_once{name = \"x\", weight = 1}",
+                                        "centre{id = \"x\"}", "print(\"hallo\")"};
+    char script[512];
+
+    for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
+        dp_diags *d = dp_diags_new();
+        dp_solve_options o;
+        dp_solution *sol = NULL;
+        dp_error err = {0};
+
+        snprintf(script, sizeof script,
+                 "rule.custom{name = \"c\", scope = \"child\", weight = 1, check = function(ctx)\n"
+                 "  %s\n  return 0\nend}\n",
+                 calls[i]);
+        write_script(script);
+        dp_model *m = load(d);
+        CHECK(m != NULL);
+        if (!m) {
+            dp_diags_free(d);
+            continue;
+        }
+        dp_solve_options_init(&o);
+        o.time_limit_s = 1;
+        (void) dp_solve(m, &o, &sol, &err);
+        if (i < 2) {
+            CHECK(dp_rules_status(m, &err) == DP_ERULE);
+            CHECK(strstr(err.msg, "can only") != NULL);
+        } else {
+            CHECK(dp_rules_status(m, &err) == DP_OK); /* print is dropped */
+        }
+        dp_solution_free(sol);
+        dp_model_free(m);
+        dp_diags_free(d);
+    }
+}
+
+static void test_meta_file(void)
+{
+    static const char *const kinds[] = {
+        "max_activities", "max_minutes",  "not_before", "not_after", "reserve", "siblings",
+        "theme_once",     "at_least_one", "only_for",   "apart",     "pin",     "mix",
+        "custom"};
+    FILE *f = fopen(DP_SOURCE_DIR "/scripts/lua/dagplan.lua", "rb");
+    char *buf = malloc(1 << 16);
+    size_t n = 0;
+    char want[64];
+
+    CHECK(f != NULL && buf != NULL);
+    if (!f || !buf) {
+        free(buf);
+        if (f)
+            fclose(f);
+        return;
+    }
+    n = fread(buf, 1, (1 << 16) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    CHECK(strncmp(buf, "---@meta", 8) == 0);
+    lua_State *L = luaL_newstate();
+    CHECK(luaL_loadbufferx(L, buf, n, "=dagplan.lua", "t") == LUA_OK);
+    lua_close(L);
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+        CHECK_STR(dp__rule_kind_name((dp_rule_kind) i), kinds[i]);
+        snprintf(want, sizeof want, "function rule.%s(r) end", kinds[i]);
+        CHECK(strstr(buf, want) != NULL);
+    }
+    free(buf);
+}
+
+int main(void)
+{
+    setup();
+    RUN(test_compile);
+    RUN(test_reference_date);
+    RUN(test_solve);
+    RUN(test_reload);
+    RUN(test_closed_after_load);
+    RUN(test_meta_file);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", dir);
+    return harness_report();
+}
