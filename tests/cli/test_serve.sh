@@ -23,6 +23,9 @@ poll() { for _ in $(seq 300); do if "$@"; then return 0; fi; sleep 0.2; done; re
 
 c=centre
 cp -r "$DP_SOURCE_DIR/tests/data/tiny" $c
+# The tiny centre's rota is deliberately too thin for the childcare ratio
+# (a test of its own); these tests are about the calendars, not staffing.
+rm $c/rota.csv
 "$DAGPLAN" solve $c --week 2027-W12 --seed 1 --quiet
 tok() { sed -n 's|^  /feeds/\(.*\)\.ics$|\1|p'; }
 fam=$("$DAGPLAN" feeds $c add family f04 | tok)
