@@ -118,9 +118,19 @@ int dp__cmd_explain(int argc, char **argv)
         fprintf(stderr, "dagplan explain: %s; run 'dagplan solve' first\n", err.msg);
         goto done;
     }
+    /* The stored schedule itself is the warm start (with the week's closures
+     * applied), so the plugins explain that schedule, not a fresh one. */
+    char desc[160];
+    if (dp__cli_baseline("explain", args.positional[0], dp__args_get(opts, n_opts, "db")->value,
+                         week ? info.week : "", y, week ? w : 0, false, m, desc,
+                         sizeof desc) != 0 ||
+        (week && dp_model_apply_closures(m, y, w, NULL, &err) != DP_OK))
+        goto done;
     dp_solve_options o;
     dp_solve_options_init(&o);
     o.seed = info.seed;
+    o.warm_start = m->baseline.section;
+    o.time_limit_s = 0; /* construction only: from the stored schedule */
     dp__cli_rules_date(m, week != NULL, y, w);
     if (dp_solve(m, &o, &sol, &err) != DP_OK) {
         if (!dp__cli_rules_failed("explain", m))
@@ -129,12 +139,14 @@ int dp__cmd_explain(int argc, char **argv)
     }
     if (dp__cli_rules_check("explain", m, sol) != 0)
         goto done;
-    dp_score sc;
-    dp_solution_score(sol, &sc);
-    if (sc.total != info.score_total)
-        printf("note: the centre's data changed since version %u was stored (score %lld now, "
-               "%lld then); this explains a fresh solve\n",
-               info.number, (long long) sc.total, (long long) info.score_total);
+    const dp_id *cs = dp_solution_choice_sections(sol);
+    uint32_t differ = m->baseline.n_dropped;
+    for (dp_id ch = 0; m->baseline.section && ch < m->n_choices; ch++)
+        differ += cs[ch] != m->baseline.section[ch];
+    if (differ)
+        printf("note: the centre's data changed since version %u was stored (%u assignments "
+               "differ); this explains the schedule as it would be now\n",
+               info.number, differ);
     print_child(m, sol, cid);
     status = 0;
 done:

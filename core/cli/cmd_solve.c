@@ -69,7 +69,8 @@ typedef struct solve_args {
     char week_text[16];
     dp_solve_options o;
     bool quiet, from_scratch;
-    char baseline[160]; /* description of the baseline */
+    char baseline[160];   /* description of the baseline */
+    uint32_t n_cancelled; /* sessions cancelled by closures */
 } solve_args;
 
 static int parse(int argc, char **argv, solve_args *a)
@@ -207,6 +208,12 @@ static void print_staffing(const dp_model *m, const dp_solution *sol)
                       "  childcare ratio: kept at every minute with the rota (peak need %u "
                       "professionals, %s %s)\n",
                       t.peak, t.peak_day >= 0 ? dp_day_name(t.peak_day) : "-", at);
+        if (t.alone_min) {
+            dp_buf_puts(&b, "  one professional alone with children (a back-up adult must be "
+                            "reachable): ");
+            dp_staffing_write_alone(st, &b);
+            dp_buf_puts(&b, "\n");
+        }
     } else {
         dp_staffing_write_table(st, &b);
     }
@@ -221,6 +228,17 @@ static void print_changes(const dp_model *m, const dp_solution *sol, const solve
     const dp_id *cs = dp_solution_choice_sections(sol);
     unsigned changed = 0, added = 0;
 
+    static const char *const kinds[] = {"", "holiday", "study day", "closed"};
+    bool any = false;
+    for (int d = 0; d < DP_N_DAYS; d++)
+        if (m->day_closure[d]) {
+            printf("%s %s %s", any ? "," : "  closures:", dp_day_name(d), kinds[m->day_closure[d]]);
+            any = true;
+        }
+    if (any)
+        printf("\n");
+    if (a->n_cancelled)
+        printf("  sessions cancelled by closures: %u\n", a->n_cancelled);
     printf("  baseline: %s\n", a->baseline);
     if (!m->baseline.section)
         return;
@@ -345,6 +363,12 @@ int dp__cmd_solve(int argc, char **argv)
         return 1;
     }
     a.o.warm_start = m->baseline.section;
+    if (a.week.is_set &&
+        dp_model_apply_closures(m, a.week.year, a.week.week, &a.n_cancelled, &err) != DP_OK) {
+        dp_error_print(&err, stderr, false);
+        dp_model_free(m);
+        return 1;
+    }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     a.o.interrupt = &interrupted;

@@ -19,5 +19,6 @@ int dp__cmd_serve(int argc, char **argv); /* core/serve/cmd_serve.c */
 int dp__cmd_history(int argc, char **argv);
 int dp__cmd_rollback(int argc, char **argv);
 int dp__cmd_diff(int argc, char **argv);
+int dp__cmd_import_closures(int argc, char **argv);
 
 #endif

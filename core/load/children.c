@@ -87,10 +87,10 @@ void dp__load_children(dp__loader *ld)
     dp__table_close(&t);
 }
 
-enum { V_CHILD, V_DAY, V_FROM, V_TO, V_CARE, V_N };
+enum { V_CHILD, V_DAY, V_FROM, V_TO, V_CARE, V_HOLIDAY, V_N };
 
-static const dp__col window_cols[V_N] = {
-    {"child", true}, {"day", true}, {"from", true}, {"to", true}, {"care", false}};
+static const dp__col window_cols[V_N] = {{"child", true}, {"day", true},   {"from", true},
+                                         {"to", true},    {"care", false}, {"holiday", false}};
 
 static void window_row(dp__loader *ld, dp__table *t)
 {
@@ -116,6 +116,13 @@ static void window_row(dp__loader *ld, dp__table *t)
     w.from_min = (uint16_t) from;
     w.to_min = (uint16_t) to;
     w.line = t->csv.fields[0].line;
+    bool holiday = false;
+    if (!dp__get_flag(t, V_HOLIDAY, &holiday))
+        return;
+    if (holiday) { /* used only on closure days (issue 7): kept apart */
+        ld->m->holiday_windows[ld->m->n_holiday_windows++] = w;
+        return;
+    }
     ld->window_col[ld->m->n_windows] = dp__field(t, V_FROM)->col;
     ld->m->windows[ld->m->n_windows++] = w;
 }
@@ -127,8 +134,9 @@ void dp__load_availability(dp__loader *ld)
 
     if (dp__table_open(ld, &t, "availability.csv", window_cols, V_N, true) == DP_OK && t.ok) {
         m->windows = dp__arena_array(ld->mm->arena, t.max_rows, sizeof *m->windows);
+        m->holiday_windows = dp__arena_array(ld->mm->arena, t.max_rows, sizeof *m->windows);
         ld->window_col = calloc(t.max_rows, sizeof *ld->window_col);
-        if (!m->windows || !ld->window_col)
+        if (!m->windows || !m->holiday_windows || !ld->window_col)
             dp__oom(ld);
         while (ld->fatal == DP_OK && dp__table_next(&t))
             window_row(ld, &t);

@@ -35,7 +35,7 @@ static void run_steps(dp__loader *ld)
                                     dp__load_sessions,  dp__load_children,   dp__load_availability,
                                     dp__load_school,    dp__load_choices,    dp__load_rota,
                                     dp__check_windows,  dp__check_choices,   dp__check_sessions,
-                                    dp__finish_names,   dp__load_pins};
+                                    dp__finish_names,   dp__load_pins,       dp__load_closures};
 
     for (size_t i = 0; i < sizeof steps / sizeof *steps && ld->fatal == DP_OK; i++)
         steps[i](ld);

@@ -184,6 +184,7 @@ void dp__load_school(dp__loader *ld);
 void dp__load_choices(dp__loader *ld);
 void dp__load_rota(dp__loader *ld);
 void dp__load_pins(dp__loader *ld); /* after dp__check_choices */
+void dp__load_closures(dp__loader *ld);
 
 /* Cross-file checks and the final grouping (checks.c). */
 void dp__check_windows(dp__loader *ld);

@@ -75,13 +75,14 @@ enum {
     A_ESCORT,
     A_WEEKS,
     A_STARTS,
+    A_ON_HOLIDAY,
     A_N
 };
 
 static const dp__col activity_cols[A_N] = {
     {"id", true},        {"name", true},      {"theme", true},     {"provider", false},
     {"min_group", true}, {"max_group", true}, {"min_size", false}, {"max_size", true},
-    {"escort", false},   {"weeks", false},    {"starts", false}};
+    {"escort", false},   {"weeks", false},    {"starts", false},   {"on_holiday", false}};
 
 /* A series (issue 7): weeks (a course of N weeks) and starts (its first ISO
  * week, YYYY-Www) come together or not at all. */
@@ -139,6 +140,13 @@ static void activity_row(dp__table *t, dp_activity *a)
     a->max_size = (uint16_t) maxs;
     dp__get_flag(t, A_ESCORT, &a->escort);
     series_fields(t, a);
+    const dp__csv_field *fh = dp__field(t, A_ON_HOLIDAY);
+    char q[64];
+    if (fh->len == 3 && memcmp(fh->s, "run", 3) == 0)
+        a->on_holiday_run = true;
+    else if (fh->len && !(fh->len == 6 && memcmp(fh->s, "cancel", 6) == 0))
+        dp__report(t, DP_SEV_ERROR, fh->line, fh->col,
+                   "expected on_holiday cancel or run, got '%s'", dp__quote(fh, q, sizeof q));
 }
 
 void dp__load_activities(dp__loader *ld)

@@ -97,6 +97,7 @@ typedef struct dp_activity {
     uint32_t section0;     /* first of its sections in sections[] */
     uint32_t n_sections;   /* number of sections */
     uint32_t line;         /* line in activities.csv */
+    bool on_holiday_run;   /* on_holiday = run: its sessions also meet on closure days */
     uint16_t series_weeks; /* a series (course) of this many weeks; 0: a weekly activity */
     int32_t series_start;  /* Monday of its first week, days since 1970-01-01 (when series_weeks) */
 } dp_activity;
@@ -167,6 +168,21 @@ typedef struct dp_pin {
     uint32_t line;    /* line in pins.csv */
 } dp_pin;
 
+/* A closure (closures.csv): school holidays, study days, the centre closed. */
+typedef enum dp_closure_kind {
+    DP_CLOSURE_HOLIDAY = 1, /* school holiday: no school; holiday windows; centre open */
+    DP_CLOSURE_STUDYDAY,    /* study day: no school; holiday windows; centre open */
+    DP_CLOSURE_CLOSED       /* the centre is closed: no windows, no sessions */
+} dp_closure_kind;
+
+typedef struct dp_closure {
+    int32_t from_day;     /* first day, days since 1970-01-01 */
+    int32_t to_day;       /* last day (inclusive) */
+    dp_closure_kind kind; /* what kind */
+    const char *name;     /* "Kerstvakantie" */
+    uint32_t line;        /* line in closures.csv */
+} dp_closure;
+
 /* The schedule a solve starts from and compares with (the current version of
  * the same week, or of the week before); set with dp_model_set_baseline()
  * (dagplan/schedule.h). */
@@ -230,6 +246,11 @@ typedef struct dp_model {
     dp_names care_groups;    /* care group ids */
     dp_pin *pins;            /* pins.csv rows, in file order (empty without the file) */
     uint32_t n_pins;
+    dp_closure *closures; /* closures.csv rows, sorted by date (empty without the file) */
+    uint32_t n_closures;
+    dp_window *holiday_windows; /* availability.csv rows with holiday = 1 (file order) */
+    uint32_t n_holiday_windows;
+    uint8_t day_closure[DP_N_DAYS]; /* the planned week's closure kind per day, 0: none */
     int32_t week_monday;    /* Monday of the planned week (days since 1970-01-01), 0: template */
     dp_baseline baseline;   /* all zero: none */
     struct dp_rules *rules; /* centre.lua's local rules (dagplan/rules.h), NULL: none */
@@ -265,6 +286,17 @@ static inline int dp_model_travel(const dp_model *m, dp_id a, dp_id b)
  * activity a (its index in choices[]), or DP_NONE when the child did not
  * choose it. Linear in the child's choices (at most a handful). */
 dp_id dp_model_choice_of(const dp_model *m, dp_id child, dp_id activity);
+
+/* Applies the closures (closures.csv) to the week year-Www, once, before
+ * solving: on a closure day no group has school hours, each child's windows
+ * that day are its holiday windows (availability.csv rows with holiday = 1;
+ * none when the centre is closed), and each session's candidate times on that
+ * day are dropped unless its activity has on_holiday = run and the centre is
+ * open. A session left without times is cancelled for the week (removed from
+ * the model; *n_cancelled counts them, may be NULL). Sets m->day_closure.
+ * DP_ENOMEM. */
+dp_status dp_model_apply_closures(dp_model *m, int year, int week, uint32_t *n_cancelled,
+                                  dp_error *err);
 
 /* Day names: "mon" .. "sun". */
 const char *dp_day_name(int day);

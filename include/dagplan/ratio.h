@@ -101,9 +101,10 @@ dp_status dp_ratio_parse_ages(const char *text, size_t len, dp_ratio_group *out,
 /* ---- The 3-hour rule (NL: Besluit kwaliteit kinderopvang, article 7) ---- */
 
 /* Minutes per day during which a location may have fewer professionals than
- * the ratio requires: NL daycare open at least 10 hours (600 minutes) 180;
- * NL daycare open less than that 0 (see docs/ratio.md); NL out-of-school care
- * 30 on school days and 180 on days without school; BE-VL 0. */
+ * the ratio requires: NL daycare open at least 10 hours (600 minutes) in a
+ * row 180, open less than that 0 (see docs/ratio.md); NL out-of-school care
+ * 30 on school days, on days without school 180 when open at least 10 hours
+ * in a row and 30 otherwise; BE-VL 0. */
 unsigned dp_ratio_budget_minutes(const dp_ratio_rules *rules, dp_ratio_care care,
                                  unsigned opening_minutes, bool school_day);
 

@@ -40,6 +40,9 @@ typedef struct dp_staffing_totals {
     bool has_rota;             /* rota.csv was given */
     int64_t violation_min;     /* rota only: minutes over the 3-hour rule (0: lawful) */
     unsigned n_breaches;       /* rota only: stretches below the ratio that count */
+    unsigned alone_min;        /* rota only: minutes with one professional at home (escorts
+                                  gone) and children in care: a back-up adult must be
+                                  reachable (achterwacht) */
 } dp_staffing_totals;
 
 void dp_staffing_get_totals(const dp_staffing *st, dp_staffing_totals *out);
@@ -58,5 +61,15 @@ void dp_staffing_write_json(const dp_staffing *st, dp_buf *b);
  * rostered; ..."), on the days that break the 3-hour rule. Returns the number
  * of lines written. */
 unsigned dp_staffing_write_breaches(const dp_staffing *st, dp_buf *b);
+
+/* With a rota: appends the stretches in which one professional is alone at
+ * home with children in care, as "mon 15:00-18:00, tue 14:00-14:30" (no
+ * newline; nothing when there are none). Returns the number of stretches. */
+unsigned dp_staffing_write_alone(const dp_staffing *st, dp_buf *b);
+
+/* With a rota: appends the stretches in which one professional is alone at
+ * home with children in care, as "mon 15:00-18:00, tue 14:00-14:30" (no
+ * newline; nothing when there are none). Returns the number of stretches. */
+unsigned dp_staffing_write_alone(const dp_staffing *st, dp_buf *b);
 
 #endif

@@ -285,35 +285,33 @@ static void build_ages(dp_care *c)
     }
 }
 
+/* The 3-hour rule's budget of each day at home: the smallest over the kinds
+ * of care with children that day (a shortfall is not attributed to a kind),
+ * each kind's opening the span of its care windows. */
 static void build_budgets(dp_care *c)
 {
     const dp_model *m = c->m;
 
     for (int d = 0; d < DP_N_DAYS; d++) {
-        bool school = false, dc = false, bso = false;
-        int open = DP_MINUTES_DAY, close = 0;
+        bool school = false, present[2] = {false, false};
+        int open[2] = {DP_MINUTES_DAY, DP_MINUTES_DAY}, close[2] = {0, 0};
         for (int g = 1; g <= DP_MAX_GROUP; g++)
             school = school || m->school[g][d].end_min > m->school[g][d].start_min;
         for (uint32_t w = 0; w < m->n_windows; w++) {
             const dp_window *win = &m->windows[w];
             if (win->day != d || !win->care || c->child_unit[win->child] == DP_NONE)
                 continue;
-            if (c->units[c->child_unit[win->child]].kind == DP_RATIO_DAYCARE) {
-                dc = true;
-                open = win->from_min < open ? win->from_min : open;
-                close = win->to_min > close ? win->to_min : close;
-            } else {
-                bso = true;
-            }
+            int k = c->units[c->child_unit[win->child]].kind == DP_RATIO_DAYCARE ? 0 : 1;
+            present[k] = true;
+            open[k] = win->from_min < open[k] ? win->from_min : open[k];
+            close[k] = win->to_min > close[k] ? win->to_min : close[k];
         }
         unsigned b = UINT32_MAX;
-        if (dc) {
-            unsigned x = dp_ratio_budget_minutes(&c->rules, DP_RATIO_DAYCARE,
-                                                 (unsigned) (close - open), school);
-            b = x < b ? x : b;
-        }
-        if (bso) {
-            unsigned x = dp_ratio_budget_minutes(&c->rules, DP_RATIO_BSO, 0, school);
+        for (int k = 0; k < 2; k++) {
+            if (!present[k])
+                continue;
+            unsigned x = dp_ratio_budget_minutes(&c->rules, k ? DP_RATIO_BSO : DP_RATIO_DAYCARE,
+                                                 (unsigned) (close[k] - open[k]), school);
             b = x < b ? x : b;
         }
         c->budget[d] = b == UINT32_MAX ? 0 : b;

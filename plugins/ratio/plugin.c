@@ -29,6 +29,7 @@
 
 typedef struct ui_entry {
     uint32_t ui;                /* unit * n_iv + interval */
+    uint32_t u, iv;             /* the unit and the interval (no division in the loop) */
     int16_t d[DP_RATIO_N_AGES]; /* change of the counts */
     int req_after;              /* required after the move */
 } ui_entry;
@@ -55,6 +56,9 @@ typedef struct ratio_state {
     iv_entry *ie;
     uint32_t n_ie, cap_ie;
     bool oom; /* a scratch list could not grow: the delta is unknown */
+    int64_t d_below[DP_N_DAYS], d_half[DP_N_DAYS], d_bad[DP_N_DAYS]; /* of the scratch */
+    uint64_t scratch_fp;                                             /* its move's fingerprint */
+    bool scratch_valid; /* the scratch holds the last evaluated move */
 } ratio_state;
 
 static void ratio_free(void *state)
@@ -174,6 +178,8 @@ static ui_entry *ui_get(ratio_state *st, uint32_t u, uint32_t iv)
     ui_entry *e = &st->ue[st->n_ue++];
     memset(e, 0, sizeof *e);
     e->ui = ui;
+    e->u = u;
+    e->iv = iv;
     return e;
 }
 
@@ -259,10 +265,44 @@ static void sums_plus(dp_care_sums *a, const dp_care_sums *d)
 
 /* Evaluates the move into the scratch lists and returns the change of the
  * violation minutes; with commit, also writes it into the state. */
-static int64_t evaluate(ratio_state *st, const dp_state_view *v, const dp_move *mv, bool commit)
+/* A fingerprint of a digested move, so that apply() can tell whether the
+ * scratch of the last delta() describes it (the engine commits the move it
+ * evaluated last; anything else is recomputed). */
+static uint64_t fingerprint(const dp_move *mv)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+#define MIX(x) (h = (h ^ (uint64_t) (x)) * 1099511628211ULL)
+    MIX(mv->n_children);
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        const dp_child_change *cc = &mv->children[i];
+        MIX(cc->child);
+        MIX(cc->n_before);
+        for (uint8_t j = 0; j < cc->n_before; j++)
+            MIX(cc->before[j].section);
+        MIX(cc->n_after);
+        for (uint8_t j = 0; j < cc->n_after; j++)
+            MIX(((uint64_t) cc->after[j].choice << 32) | cc->after[j].section);
+    }
+    MIX(mv->n_sections);
+    for (uint32_t i = 0; i < mv->n_sections; i++) {
+        MIX(mv->sections[i].section);
+        MIX(((uint64_t) mv->sections[i].count_before << 32) | mv->sections[i].count_after);
+    }
+    MIX(mv->n_sessions);
+    for (uint32_t i = 0; i < mv->n_sessions; i++) {
+        MIX(mv->sessions[i].session);
+        MIX(((uint64_t) mv->sessions[i].slot_before << 32) | mv->sessions[i].slot_after);
+    }
+#undef MIX
+    return h;
+}
+
+/* Evaluates the move into the scratch lists (and st->d_below, d_half,
+ * d_bad) and returns the change of the violation minutes. */
+static int64_t evaluate(ratio_state *st, const dp_state_view *v, const dp_move *mv)
 {
     const dp_care *c = &st->c;
-    int64_t d_below[DP_N_DAYS] = {0}, d_half[DP_N_DAYS] = {0}, d_bad[DP_N_DAYS] = {0};
 
     if (++st->stamp == 0) {
         memset(st->ui_stamp, 0, (size_t) c->n_units * c->n_iv * sizeof *st->ui_stamp);
@@ -271,6 +311,10 @@ static int64_t evaluate(ratio_state *st, const dp_state_view *v, const dp_move *
     }
     st->n_ue = st->n_ie = 0;
     st->oom = false;
+    st->scratch_valid = false;
+    memset(st->d_below, 0, sizeof st->d_below);
+    memset(st->d_half, 0, sizeof st->d_half);
+    memset(st->d_bad, 0, sizeof st->d_bad);
     for (uint32_t i = 0; i < mv->n_children; i++)
         child_delta(st, v, mv, &mv->children[i]);
     for (uint32_t i = 0; i < mv->n_sections; i++)
@@ -279,21 +323,16 @@ static int64_t evaluate(ratio_state *st, const dp_state_view *v, const dp_move *
         return INT32_MAX; /* unknown: refuse the move rather than guess */
     for (uint32_t i = 0; i < st->n_ue; i++) {
         ui_entry *e = &st->ue[i];
-        uint32_t u = e->ui / c->n_iv, iv = e->ui % c->n_iv;
         uint16_t n[DP_RATIO_N_AGES];
         const uint16_t *old = &st->k.cnt[(size_t) e->ui * DP_RATIO_N_AGES];
         for (int a = 0; a < DP_RATIO_N_AGES; a++)
             n[a] = (uint16_t) (old[a] + e->d[a]);
-        e->req_after = dp__care_required(c, u, n);
+        e->req_after = dp__care_required(c, e->u, n);
         int before = st->k.req[e->ui];
         if (e->req_after != before) {
-            iv_entry *ie = &st->ie[st->iv_idx[iv]];
-            dp__care_sums_add(c, &ie->d_sum, u, iv, before, -1);
-            dp__care_sums_add(c, &ie->d_sum, u, iv, e->req_after, +1);
-        }
-        if (commit) {
-            memcpy(&st->k.cnt[(size_t) e->ui * DP_RATIO_N_AGES], n, sizeof n);
-            st->k.req[e->ui] = (int16_t) e->req_after;
+            iv_entry *ie = &st->ie[st->iv_idx[e->iv]];
+            dp__care_sums_add(c, &ie->d_sum, e->u, e->iv, before, -1);
+            dp__care_sums_add(c, &ie->d_sum, e->u, e->iv, e->req_after, +1);
         }
     }
     for (uint32_t i = 0; i < st->n_ie; i++) {
@@ -306,40 +345,61 @@ static int64_t evaluate(ratio_state *st, const dp_state_view *v, const dp_move *
         sums_plus(&s1, &e->d_sum);
         dp__care_classify(c, &st->k.sum[e->iv], e->iv, e0, &b0, &h0, &x0);
         dp__care_classify(c, &s1, e->iv, e1, &b1, &h1, &x1);
-        d_below[d] += len * (b1 - b0);
-        d_half[d] += len * (h1 - h0);
-        d_bad[d] += len * (x1 - x0);
-        if (commit) {
-            st->k.sum[e->iv] = s1;
-            st->k.escorts[e->iv] = e1;
-        }
+        st->d_below[d] += len * (b1 - b0);
+        st->d_half[d] += len * (h1 - h0);
+        st->d_bad[d] += len * (x1 - x0);
     }
     int64_t delta = 0;
     for (int d = 0; d < DP_N_DAYS; d++) {
-        if (!d_below[d] && !d_half[d] && !d_bad[d])
+        if (!st->d_below[d] && !st->d_half[d] && !st->d_bad[d])
             continue;
-        delta += dp__care_day_hard(c, d, st->below[d] + d_below[d], st->half[d] + d_half[d],
-                                   st->bad[d] + d_bad[d]) -
+        delta += dp__care_day_hard(c, d, st->below[d] + st->d_below[d], st->half[d] + st->d_half[d],
+                                   st->bad[d] + st->d_bad[d]) -
                  dp__care_day_hard(c, d, st->below[d], st->half[d], st->bad[d]);
-        if (commit) {
-            st->below[d] += d_below[d];
-            st->half[d] += d_half[d];
-            st->bad[d] += d_bad[d];
-        }
     }
+    st->scratch_fp = fingerprint(mv);
+    st->scratch_valid = true;
     return delta;
+}
+
+/* Writes the evaluated move (the scratch) into the state. */
+static void commit_scratch(ratio_state *st)
+{
+    for (uint32_t i = 0; i < st->n_ue; i++) {
+        const ui_entry *e = &st->ue[i];
+        uint16_t *n = &st->k.cnt[(size_t) e->ui * DP_RATIO_N_AGES];
+        for (int a = 0; a < DP_RATIO_N_AGES; a++)
+            n[a] = (uint16_t) (n[a] + e->d[a]);
+        st->k.req[e->ui] = (int16_t) e->req_after;
+    }
+    for (uint32_t i = 0; i < st->n_ie; i++) {
+        const iv_entry *e = &st->ie[i];
+        sums_plus(&st->k.sum[e->iv], &e->d_sum);
+        st->k.escorts[e->iv] += e->d_escorts;
+    }
+    for (int d = 0; d < DP_N_DAYS; d++) {
+        st->below[d] += st->d_below[d];
+        st->half[d] += st->d_half[d];
+        st->bad[d] += st->d_bad[d];
+    }
+    st->scratch_valid = false;
 }
 
 static void ratio_delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
     out->score = 0;
-    out->hard = state ? evaluate(state, v, mv, false) : 0;
+    out->hard = state ? evaluate(state, v, mv) : 0;
 }
 
 static void ratio_apply(void *state, const dp_state_view *v, const dp_move *mv)
 {
-    if (state)
-        evaluate(state, v, mv, true);
+    ratio_state *st = state;
+
+    if (!st)
+        return;
+    if (!st->scratch_valid || st->scratch_fp != fingerprint(mv))
+        evaluate(st, v, mv);
+    commit_scratch(st);
 }
 
 static void ratio_full(void *state, const dp_state_view *v, dp_delta *out)
@@ -449,7 +509,9 @@ static int ratio_explain(void *state, const dp_state_view *v, dp_id choice, dp_i
     if (old != DP_NONE)
         sc[n_sc++] = (dp_section_change){old, v->section_count[old], v->section_count[old] - 1};
     dp_move mv = {&cc, 1, sc, n_sc, NULL, 0};
-    if (evaluate(st, v, &mv, false) <= 0)
+    int64_t worse = evaluate(st, v, &mv);
+    st->scratch_valid = false; /* a hypothetical move: never committed */
+    if (worse <= 0)
         return 0;
     uint32_t iv = worst_interval(st);
     if (iv == UINT32_MAX)

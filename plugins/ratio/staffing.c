@@ -142,6 +142,16 @@ static dp_status build_steps(dp_staffing *st)
     return DP_OK;
 }
 
+/* One professional at home (the escorts gone) with children in care. */
+static bool alone_at(const dp_staffing *st, uint32_t iv)
+{
+    uint32_t kids = 0;
+
+    for (uint32_t u = 0; u < st->c.n_units && !kids; u++)
+        kids += iv_children(st, u, iv);
+    return st->c.has_rota && kids > 0 && iv_rostered(&st->c, iv) - st->k.escorts[iv] == 1;
+}
+
 static void compute_totals(dp_staffing *st)
 {
     dp_staffing_totals *t = &st->totals;
@@ -161,6 +171,9 @@ static void compute_totals(dp_staffing *st)
     }
     if (t->has_rota)
         t->violation_min = dp__care_hard(&st->c, &st->k);
+    for (uint32_t iv = 0; iv < st->c.n_iv; iv++)
+        if (alone_at(st, iv))
+            t->alone_min += (unsigned) (st->c.iv_to[iv] - st->c.iv_from[iv]);
 }
 
 dp_status dp_staffing_new(const dp_model *m, const dp_id *choice_section,
@@ -185,6 +198,30 @@ dp_status dp_staffing_new(const dp_model *m, const dp_id *choice_section,
 oom:
     dp_staffing_free(st);
     return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the staffing plan");
+}
+
+unsigned dp_staffing_write_alone(const dp_staffing *st, dp_buf *b)
+{
+    const dp_care *c = &st->c;
+    unsigned n = 0;
+    char from[8], to[8];
+
+    for (uint32_t iv = 0; iv < c->n_iv;) {
+        if (!alone_at(st, iv)) {
+            iv++;
+            continue;
+        }
+        uint32_t e = iv + 1;
+        while (e < c->n_iv && c->iv_day[e] == c->iv_day[iv] && c->iv_from[e] == c->iv_to[e - 1] &&
+               alone_at(st, e))
+            e++;
+        dp_time_format(c->iv_from[iv], from);
+        dp_time_format(c->iv_to[e - 1], to);
+        dp_buf_printf(b, "%s%s %s-%s", n ? ", " : "", dp_day_name(c->iv_day[iv]), from, to);
+        n++;
+        iv = e;
+    }
+    return n;
 }
 
 void dp_staffing_get_totals(const dp_staffing *st, dp_staffing_totals *out)
@@ -288,7 +325,8 @@ void dp_staffing_write_json(const dp_staffing *st, dp_buf *b)
     dp_buf_printf(b, ", \"professional_minutes\": %llu, \"children_peak\": %u",
                   (unsigned long long) t->professional_min, t->children_peak);
     if (c->has_rota)
-        dp_buf_printf(b, ", \"violation_minutes\": %lld", (long long) t->violation_min);
+        dp_buf_printf(b, ", \"violation_minutes\": %lld, \"alone_minutes\": %u",
+                      (long long) t->violation_min, t->alone_min);
     dp_buf_puts(b, ",\n    \"units\": [");
     for (uint32_t u = 0; u < c->n_units; u++) {
         dp_buf_puts(b, u ? ", {\"id\": " : "{\"id\": ");

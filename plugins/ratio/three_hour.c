@@ -1,4 +1,4 @@
-/* plugins/ratio/three_hour.c - the 3-hour rule (driegroepsregeling of the
+/* plugins/ratio/three_hour.c - the 3-hour rule (drie-uursregeling of the
  * Besluit kwaliteit kinderopvang, article 7): per day a location may have
  * fewer professionals than the ratio asks for a limited number of minutes,
  * never fewer than half the required number rounded up, and when one
@@ -10,7 +10,7 @@
 
 #include "ratio_impl.h"
 
-#define DAYCARE_LONG_DAY_MIN 600 /* daycare open at least 10 hours */
+#define DAYCARE_LONG_DAY_MIN 600 /* open at least 10 hours in a row */
 #define BUDGET_LONG_MIN      180 /* 3 hours */
 #define BUDGET_SCHOOL_DAY    30  /* out-of-school care on a school day */
 
@@ -19,8 +19,12 @@ unsigned dp_ratio_budget_minutes(const dp_ratio_rules *rules, dp_ratio_care care
 {
     if (rules->country != DP_RATIO_NL)
         return 0;
+    /* Out-of-school care: half an hour before and after school and on free
+     * afternoons; on days without school the daycare rule when open at least
+     * 10 hours in a row, else still the half hour (docs/ratio.md). */
     if (care == DP_RATIO_BSO)
-        return school_day ? BUDGET_SCHOOL_DAY : BUDGET_LONG_MIN;
+        return !school_day && opening_minutes >= DAYCARE_LONG_DAY_MIN ? BUDGET_LONG_MIN
+                                                                      : BUDGET_SCHOOL_DAY;
     return opening_minutes >= DAYCARE_LONG_DAY_MIN ? BUDGET_LONG_MIN : 0;
 }
 

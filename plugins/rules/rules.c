@@ -8,8 +8,11 @@
  * delta() re-evaluates only the scopes the move touches, before and after
  * (the "after" side reads a child's grants from the move when it is listed,
  * from the schedule otherwise). Declarative rules are evaluated in C;
- * rule.custom calls its Lua function only for touched scopes and keeps the
- * last value of every scope, so only the "after" side calls Lua.
+ * rule.custom calls its Lua function only for touched scopes. The current
+ * value of every child, family and section scope is kept, so a move costs
+ * one evaluation of each touched scope (its "after" side); delta() remembers
+ * those values and apply() stores them (a move signature makes sure they
+ * belong to the move applied, else they are computed again).
  *
  * A hard rule counts its violations as hard (a move that adds one is refused)
  * and also costs HARD_STEER points each, so that the search is drawn towards
@@ -65,6 +68,8 @@ typedef struct lua_view {
     uint8_t n;
     const dp_id *members; /* section view: its children */
     uint32_t n_members;
+    bool days_known; /* the per-day figures below are filled */
+    uint16_t count[DP_N_DAYS], minutes[DP_N_DAYS], first[DP_N_DAYS], last[DP_N_DAYS];
 } lua_view;
 
 struct rstate {
@@ -79,18 +84,70 @@ struct rstate {
     int64_t **cache;  /* [n_rules]: custom, value per child or section */
     pend *pend;       /* values computed by the last delta */
     uint32_t n_pend, cap_pend;
-    const dp_move *pend_mv; /* the move they belong to */
-    uint32_t pend_nc;
-    dp_id *members; /* [n_children]: section members scratch */
-    uint32_t *hist; /* [max(n_neighbourhoods, 4)]: mix histogram */
-    int ctx_ref;    /* registry ref of the ctx userdata */
-    bool cached;    /* the caches were filled (by the first full()) */
-    lua_view view;  /* what ctx shows during a custom call */
+    uint64_t pend_sig; /* signature of the move they belong to */
+    bool pend_ok;      /* pend holds a complete set for pend_sig */
+    dp_id *members;    /* [n_children]: section members scratch */
+    uint32_t *hist;    /* [max(n_neighbourhoods, 4)]: mix histogram */
+    uint32_t *row;     /* [max(n_neighbourhoods, 4)]: scratch of mix_after */
+    /* Child-scope rules keep their values child by child, so that the rules
+     * a move's child touches share a cache line or two. */
+    uint32_t n_crules; /* child-scope rules */
+    uint32_t *crule;   /* [n_crules]: their indices in rs->rules */
+    uint32_t *ckey;    /* [n_rules]: index among them, UINT32_MAX for others */
+    uint32_t cwords;   /* 64-bit words of a child's mask */
+    uint64_t *cmask;   /* [n_children * cwords]: bit k: child rule k selects the child */
+    int32_t *ccache;   /* [n_children * n_crules]: current units */
+    int64_t *du;       /* [n_rules]: change of units in the move being judged */
+    uint32_t **mixcnt; /* [n_rules]: mix, children per section and category */
+    uint32_t **mixn;   /* [n_rules]: mix, children per section */
+    int ctx_ref;       /* registry ref of the ctx userdata */
+    bool cached;       /* the caches were filled (by the first full()) */
+    lua_view view;     /* what ctx shows during a custom call */
     bool oom;
 };
 
 /* ------------------------------------------------------------------------ */
 /* Reading a side                                                             */
+
+static bool has_cache(const rstate *st, uint32_t ri)
+{
+    return st->cache[ri] != NULL || st->ckey[ri] != UINT32_MAX;
+}
+
+static int64_t cache_get(const rstate *st, uint32_t ri, dp_id id)
+{
+    uint32_t k = st->ckey[ri];
+
+    return k != UINT32_MAX ? st->ccache[(size_t) id * st->n_crules + k] : st->cache[ri][id];
+}
+
+static void cache_set(rstate *st, uint32_t ri, dp_id id, int64_t units)
+{
+    uint32_t k = st->ckey[ri];
+
+    if (k != UINT32_MAX)
+        st->ccache[(size_t) id * st->n_crules + k] = (int32_t) units;
+    else
+        st->cache[ri][id] = units;
+}
+
+/* A signature of a move's content (children, their grants after, sessions). */
+static uint64_t move_sig(const dp_move *mv)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u ^ mv->n_children ^ ((uint64_t) mv->n_sessions << 32);
+
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        const dp_child_change *cc = &mv->children[i];
+        h = (h ^ cc->child ^ ((uint64_t) cc->n_after << 40)) * 0x100000001b3u;
+        for (uint8_t k = 0; k < cc->n_after; k++)
+            h = (h ^ cc->after[k].choice ^ ((uint64_t) cc->after[k].section << 32)) *
+                0x100000001b3u;
+    }
+    for (uint32_t i = 0; i < mv->n_sessions; i++)
+        h = (h ^ mv->sessions[i].session ^ ((uint64_t) mv->sessions[i].slot_after << 32)) *
+            0x100000001b3u;
+    return h;
+}
 
 static void mark_move(rstate *st, const dp_move *mv)
 {
@@ -344,33 +401,46 @@ static int ctx_theme(lua_State *L)
 }
 
 /* Sessions of the child on a day: count, minutes, first start, last end. */
-static int day_stat(lua_State *L, int what)
+/* Fills the child view's per-day figures (once per call of check). */
+static void know_days(lua_view *vw)
 {
-    lua_view *vw = check_view(L);
     const dp_model *m = vw->st->m;
-    int d = arg_day(L, 2), count = 0, minutes = 0, first = DP_MINUTES_DAY, last = 0;
 
+    memset(vw->count, 0, sizeof vw->count);
+    memset(vw->minutes, 0, sizeof vw->minutes);
+    memset(vw->last, 0, sizeof vw->last);
+    for (int d = 0; d < DP_N_DAYS; d++)
+        vw->first[d] = DP_MINUTES_DAY;
     for (uint8_t i = 0; i < vw->n; i++) {
         const dp_section *s = &m->sections[vw->g[i].section];
         for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
             const dp_slot *sl = &m->slots[slot_of(&vw->sd, k)];
-            if (sl->day != d)
-                continue;
-            int end = sl->start_min + m->sessions[k].minutes;
-            count++;
-            minutes += m->sessions[k].minutes;
-            first = sl->start_min < first ? sl->start_min : first;
-            last = end > last ? end : last;
+            int d = sl->day, end = sl->start_min + m->sessions[k].minutes;
+            vw->count[d]++;
+            vw->minutes[d] = (uint16_t) (vw->minutes[d] + m->sessions[k].minutes);
+            vw->first[d] = sl->start_min < vw->first[d] ? sl->start_min : vw->first[d];
+            vw->last[d] = (uint16_t) (end > vw->last[d] ? end : vw->last[d]);
         }
     }
+    vw->days_known = true;
+}
+
+/* Sessions of the child on a day: count, minutes, first start, last end. */
+static int day_stat(lua_State *L, int what)
+{
+    lua_view *vw = check_view(L);
+    int d = arg_day(L, 2);
+
+    if (!vw->days_known)
+        know_days(vw);
     if (what == 0)
-        lua_pushinteger(L, count);
+        lua_pushinteger(L, vw->count[d]);
     else if (what == 1)
-        lua_pushinteger(L, minutes);
-    else if (count == 0)
+        lua_pushinteger(L, vw->minutes[d]);
+    else if (vw->count[d] == 0)
         lua_pushnil(L);
     else
-        push_time(L, what == 2 ? first : last);
+        push_time(L, what == 2 ? vw->first[d] : vw->last[d]);
     return 1;
 }
 
@@ -667,7 +737,7 @@ static int64_t child_units(rstate *st, const dp_rule *r, const side *sd, dp_id c
     case DP_RULE_PIN:
         return has_section(g, n, r->section) ? 0 : 1;
     case DP_RULE_CUSTOM:
-        st->view = (lua_view){st, *sd, false, c, g, n, NULL, 0};
+        st->view = (lua_view){st, *sd, false, c, g, n, NULL, 0, false, {0}, {0}, {0}, {0}};
         return call_custom(st, r);
     default:
         return 0;
@@ -771,7 +841,8 @@ static int64_t section_units(rstate *st, const dp_rule *r, const side *sd, dp_id
     uint32_t n = members_of(st, sd, sec), top = 0;
 
     if (r->kind == DP_RULE_CUSTOM) {
-        st->view = (lua_view){st, *sd, true, sec, NULL, 0, st->members, n};
+        st->view =
+            (lua_view){st, *sd, true, sec, NULL, 0, st->members, n, false, {0}, {0}, {0}, {0}};
         return call_custom(st, r);
     }
     if (n < 2)
@@ -793,6 +864,97 @@ static int64_t section_units(rstate *st, const dp_rule *r, const side *sd, dp_id
     return excess(top, (int64_t) n * r->share_pm / 1000);
 }
 
+static uint32_t mix_ncat(const dp_model *m, const dp_rule *r)
+{
+    return r->mix_by == DP_MIX_PRIORITY ? 4 : m->neighbourhoods.n;
+}
+
+static dp_id mix_cat(const dp_model *m, const dp_rule *r, dp_id c)
+{
+    return r->mix_by == DP_MIX_PRIORITY ? m->children[c].priority : m->children[c].neighbourhood;
+}
+
+/* Mix: fills the rule's counters from the schedule of side sd. */
+static void mix_fill(rstate *st, uint32_t ri, const side *sd)
+{
+    const dp_model *m = st->m;
+    const dp_rule *r = &st->rs->rules[ri];
+    uint32_t nc = mix_ncat(m, r);
+
+    memset(st->mixcnt[ri], 0, ((size_t) m->n_sections * nc + 1) * sizeof **st->mixcnt);
+    for (dp_id sec = 0; sec < m->n_sections; sec++) {
+        uint32_t n = members_of(st, sd, sec);
+        st->mixn[ri][sec] = n;
+        for (uint32_t i = 0; i < n; i++) {
+            dp_id cat = mix_cat(m, r, st->members[i]);
+            if (cat != DP_NONE)
+                st->mixcnt[ri][(size_t) sec * nc + cat]++;
+        }
+    }
+}
+
+/* Mix: adds (sign 1) or removes (-1) the move's grants in sec to or from the
+ * counters row/n; before (after == 0) or after grants. */
+static void mix_adjust(const dp_model *m, const dp_rule *r, const dp_move *mv, dp_id sec,
+                       uint32_t *row, uint32_t *n, int after, int sign)
+{
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        const dp_child_change *cc = &mv->children[i];
+        const dp_grant *g = after ? cc->after : cc->before;
+        uint8_t ng = after ? cc->n_after : cc->n_before;
+        dp_id cat = mix_cat(m, r, cc->child);
+        for (uint8_t k = 0; k < ng; k++) {
+            if (g[k].section != sec)
+                continue;
+            *n = (uint32_t) ((int64_t) *n + sign);
+            if (cat != DP_NONE)
+                row[cat] = (uint32_t) ((int64_t) row[cat] + sign);
+        }
+    }
+}
+
+/* Mix: units of sec after the move, from the counters. */
+static int64_t mix_after(rstate *st, uint32_t ri, const dp_move *mv, dp_id sec)
+{
+    const dp_model *m = st->m;
+    const dp_rule *r = &st->rs->rules[ri];
+    uint32_t nc = mix_ncat(m, r), n = st->mixn[ri][sec], top = 0;
+    uint32_t *row = st->row;
+
+    memcpy(row, &st->mixcnt[ri][(size_t) sec * nc], nc * sizeof *row);
+    mix_adjust(m, r, mv, sec, row, &n, 0, -1);
+    mix_adjust(m, r, mv, sec, row, &n, 1, 1);
+    if (n < 2)
+        return 0;
+    for (uint32_t k = 0; k < nc; k++)
+        top = row[k] > top ? row[k] : top;
+    return excess(top, (int64_t) n * r->share_pm / 1000);
+}
+
+/* Mix: applies the move to the counters. */
+static void mix_apply(rstate *st, uint32_t ri, const dp_move *mv)
+{
+    const dp_model *m = st->m;
+    const dp_rule *r = &st->rs->rules[ri];
+    uint32_t nc = mix_ncat(m, r);
+
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        const dp_child_change *cc = &mv->children[i];
+        for (int side_i = 0; side_i < 2; side_i++) {
+            const dp_grant *g = side_i ? cc->after : cc->before;
+            uint8_t ng = side_i ? cc->n_after : cc->n_before;
+            for (uint8_t k = 0; k < ng; k++) {
+                dp_id sec = g[k].section, cat = mix_cat(m, r, cc->child);
+                st->mixn[ri][sec] = side_i ? st->mixn[ri][sec] + 1 : st->mixn[ri][sec] - 1;
+                if (cat != DP_NONE) {
+                    uint32_t *x = &st->mixcnt[ri][(size_t) sec * nc + cat];
+                    *x = side_i ? *x + 1 : *x - 1;
+                }
+            }
+        }
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Whole-schedule evaluation                                                   */
 
@@ -809,14 +971,18 @@ static int64_t rule_full_side(rstate *st, uint32_t ri, const side *sdp)
             if (!dp__rule_selects(r, c))
                 continue;
             int64_t u = child_units(st, r, &sd, c);
-            if (st->cache[ri] && !st->cached)
-                st->cache[ri][c] = u;
+            if (has_cache(st, ri) && !st->cached)
+                cache_set(st, ri, c, u);
             units += u;
         }
         return units;
     case DP_SCOPE_FAMILY:
-        for (dp_id f = 0; f < m->families.n; f++)
-            units += family_units(st, r, &sd, f);
+        for (dp_id f = 0; f < m->families.n; f++) {
+            int64_t u = family_units(st, r, &sd, f);
+            if (st->cache[ri] && !st->cached)
+                st->cache[ri][f] = u;
+            units += u;
+        }
         return units;
     case DP_SCOPE_SET:
         return set_units(st, r, &sd);
@@ -835,6 +1001,8 @@ static int64_t rule_full_side(rstate *st, uint32_t ri, const side *sdp)
         return reserve_units(r, outside);
     }
     case DP_SCOPE_SECTION:
+        if (st->mixcnt[ri] && !st->cached)
+            mix_fill(st, ri, &sd);
         for (dp_id sec = 0; sec < m->n_sections; sec++) {
             if (!dp__rule_act(r, m->sections[sec].activity))
                 continue;
@@ -898,8 +1066,8 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
             if (!dp__rule_selects(r, c))
                 continue;
             int64_t ua = child_units(st, r, &after, c);
-            if (st->cache[ri]) {
-                du += ua - st->cache[ri][c];
+            if (has_cache(st, ri)) {
+                du += ua - cache_get(st, ri, c);
                 if (record)
                     remember(st, ri, c, ua);
             } else {
@@ -914,7 +1082,14 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
             if (f == DP_NONE || st->fam_stamp[f] == stamp)
                 continue;
             st->fam_stamp[f] = stamp;
-            du += family_units(st, r, &after, f) - family_units(st, r, &before, f);
+            int64_t ua = family_units(st, r, &after, f);
+            if (st->cache[ri]) {
+                du += ua - st->cache[ri][f];
+                if (record)
+                    remember(st, ri, f, ua);
+            } else {
+                du += ua - family_units(st, r, &before, f);
+            }
         }
         return du;
     case DP_SCOPE_SET:
@@ -937,7 +1112,8 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
                     if (st->sec_stamp[sec] == stamp || !dp__rule_act(r, m->sections[sec].activity))
                         continue;
                     st->sec_stamp[sec] = stamp;
-                    int64_t ua = section_units(st, r, &after, sec);
+                    int64_t ua = st->mixcnt[ri] ? mix_after(st, ri, mv, sec)
+                                                : section_units(st, r, &after, sec);
                     if (st->cache[ri]) {
                         du += ua - st->cache[ri][sec];
                         if (record)
@@ -977,7 +1153,18 @@ static void state_free(void *state)
         luaL_unref(dp__sandbox_lua(st->rs->sb), LUA_REGISTRYINDEX, st->ctx_ref);
     for (uint32_t i = 0; st->cache && i < st->rs->n; i++)
         free(st->cache[i]);
+    for (uint32_t i = 0; st->mixcnt && i < st->rs->n; i++) {
+        free(st->mixcnt[i]);
+        free(st->mixn[i]);
+    }
+    free(st->mixcnt);
+    free(st->mixn);
     free(st->cache);
+    free(st->crule);
+    free(st->ckey);
+    free(st->du);
+    free(st->cmask);
+    free(st->ccache);
     free(st->child_stamp);
     free(st->child_idx);
     free(st->fam_stamp);
@@ -987,6 +1174,7 @@ static void state_free(void *state)
     free(st->pend);
     free(st->members);
     free(st->hist);
+    free(st->row);
     free(st);
 }
 
@@ -1009,20 +1197,51 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->set_stamp = calloc((size_t) rs->n + 1, sizeof *st->set_stamp);
     st->outside = calloc((size_t) rs->n + 1, sizeof *st->outside);
     st->cache = calloc((size_t) rs->n + 1, sizeof *st->cache);
+    st->crule = calloc((size_t) rs->n + 1, sizeof *st->crule);
+    st->ckey = calloc((size_t) rs->n + 1, sizeof *st->ckey);
+    st->du = calloc((size_t) rs->n + 1, sizeof *st->du);
+    st->mixcnt = calloc((size_t) rs->n + 1, sizeof *st->mixcnt);
+    st->mixn = calloc((size_t) rs->n + 1, sizeof *st->mixn);
     st->members = calloc((size_t) m->n_choices + 1, sizeof *st->members);
     st->hist = calloc(nh, sizeof *st->hist);
+    st->row = calloc(nh, sizeof *st->row);
     if (!st->child_stamp || !st->child_idx || !st->fam_stamp || !st->sec_stamp || !st->set_stamp ||
-        !st->outside || !st->cache || !st->members || !st->hist)
+        !st->outside || !st->cache || !st->members || !st->hist || !st->row || !st->mixcnt ||
+        !st->mixn)
         goto nomem;
     for (uint32_t i = 0; i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
-        if (r->kind != DP_RULE_CUSTOM)
+        size_t n = r->scope == DP_SCOPE_CHILD     ? m->n_children
+                   : r->scope == DP_SCOPE_FAMILY  ? m->families.n
+                   : r->scope == DP_SCOPE_SECTION ? m->n_sections
+                                                  : 0;
+        st->ckey[i] = UINT32_MAX;
+        if (r->scope == DP_SCOPE_CHILD) {
+            st->ckey[i] = st->n_crules;
+            st->crule[st->n_crules++] = i;
             continue;
-        st->cache[i] = calloc((size_t) (r->custom_section ? m->n_sections : m->n_children) + 1,
-                              sizeof **st->cache);
+        }
+        if (r->scope != DP_SCOPE_FAMILY && r->scope != DP_SCOPE_SECTION)
+            continue;
+        st->cache[i] = calloc(n + 1, sizeof **st->cache);
         if (!st->cache[i])
             goto nomem;
+        if (r->kind != DP_RULE_MIX)
+            continue;
+        st->mixcnt[i] = calloc((size_t) m->n_sections * mix_ncat(m, r) + 1, sizeof **st->mixcnt);
+        st->mixn[i] = calloc((size_t) m->n_sections + 1, sizeof **st->mixn);
+        if (!st->mixcnt[i] || !st->mixn[i])
+            goto nomem;
     }
+    st->cwords = (st->n_crules + 63) / 64;
+    st->cmask = calloc((size_t) m->n_children * st->cwords + 1, sizeof *st->cmask);
+    st->ccache = calloc((size_t) m->n_children * st->n_crules + 1, sizeof *st->ccache);
+    if (!st->cmask || !st->ccache)
+        goto nomem;
+    for (uint32_t k = 0; k < st->n_crules; k++)
+        for (dp_id c = 0; c < m->n_children; c++)
+            if (dp__rule_selects(&rs->rules[st->crule[k]], c))
+                st->cmask[(size_t) c * st->cwords + k / 64] |= (uint64_t) 1 << (k % 64);
     if (rs->sb) {
         lua_State *L = dp__sandbox_lua(rs->sb);
         lua_pushcfunction(L, make_ctx);
@@ -1065,13 +1284,32 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
         return;
     mark_move(st, mv);
     st->n_pend = 0;
-    st->pend_mv = mv;
-    st->pend_nc = mv->n_children;
-    for (uint32_t i = 0; i < st->rs->n; i++)
-        add_units(&st->rs->rules[i], rule_delta(st, i, v, mv, true), out);
+    st->pend_sig = move_sig(mv);
+    st->pend_ok = true;
+    memset(st->du, 0, st->rs->n * sizeof *st->du);
+    /* Child-scope rules child by child (see rstate), the others rule by rule. */
+    side after = {v, mv, 1};
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        dp_id c = mv->children[i].child;
+        const uint64_t *mask = &st->cmask[(size_t) c * st->cwords];
+        const int32_t *now = &st->ccache[(size_t) c * st->n_crules];
+        for (uint32_t w = 0; w < st->cwords; w++) {
+            for (uint64_t bits = mask[w]; bits; bits &= bits - 1) {
+                uint32_t k = w * 64 + (uint32_t) __builtin_ctzll(bits), ri = st->crule[k];
+                int64_t ua = child_units(st, &st->rs->rules[ri], &after, c);
+                st->du[ri] += ua - now[k];
+                remember(st, ri, c, ua);
+            }
+        }
+    }
+    for (uint32_t i = 0; i < st->rs->n; i++) {
+        if (st->ckey[i] == UINT32_MAX)
+            st->du[i] = rule_delta(st, i, v, mv, true);
+        add_units(&st->rs->rules[i], st->du[i], out);
+    }
     if (st->rs->failed || st->oom) {
         out->hard = FAILED_HARD;
-        st->pend_mv = NULL;
+        st->pend_ok = false;
     }
 }
 
@@ -1082,20 +1320,24 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
     if (!st)
         return;
     mark_move(st, mv);
-    for (uint32_t i = 0; i < st->rs->n; i++)
+    for (uint32_t i = 0; i < st->rs->n; i++) {
         if (st->rs->rules[i].scope == DP_SCOPE_ACTIVITY)
             st->outside[i] += reserve_change(st, &st->rs->rules[i], mv);
-    if (st->pend_mv != mv || st->pend_nc != mv->n_children) {
+    }
+    if (!st->pend_ok || st->pend_sig != move_sig(mv)) {
         /* Not the move evaluated last: compute the custom values again. */
         st->n_pend = 0;
         for (uint32_t i = 0; i < st->rs->n; i++)
-            if (st->cache[i])
+            if (has_cache(st, i))
                 (void) rule_delta(st, i, v, mv, true);
     }
     for (uint32_t i = 0; i < st->n_pend; i++)
-        st->cache[st->pend[i].rule][st->pend[i].id] = st->pend[i].units;
+        cache_set(st, st->pend[i].rule, st->pend[i].id, st->pend[i].units);
+    for (uint32_t i = 0; i < st->rs->n; i++)
+        if (st->mixcnt[i])
+            mix_apply(st, i, mv);
     st->n_pend = 0;
-    st->pend_mv = NULL;
+    st->pend_ok = false;
 }
 
 static void full(void *state, const dp_state_view *v, dp_delta *out)

@@ -253,8 +253,8 @@ class Ratio:
     def budget(self, day):
         dc = [w for (cid, d), ws in self.care.items() if d == day and cid in self.unit_of
               and self.unit_of[cid][1] == "daycare" for w in ws]
-        bso = any(d == day and cid in self.unit_of and self.unit_of[cid][1] == "bso"
-                  for (cid, d) in self.care)
+        bso = [w for (cid, d), ws in self.care.items() if d == day and cid in self.unit_of
+               and self.unit_of[cid][1] == "bso" for w in ws]
         if self.rules[0] == "BE-VL":
             return 0
         budgets = []
@@ -262,7 +262,9 @@ class Ratio:
             opening = max(t for _, t in dc) - min(f for f, _ in dc)
             budgets.append(180 if opening >= 600 else 0)
         if bso:
-            budgets.append(30 if day in self.school_days else 180)
+            opening = max(t for _, t in bso) - min(f for f, _ in bso)
+            long_free_day = day not in self.school_days and opening >= 600
+            budgets.append(180 if long_free_day else 30)
         return min(budgets) if budgets else 0
 
     def day_problems(self, day, away, escorts):

@@ -492,6 +492,29 @@ static const variant variants[] = {
      "activities.csv:2:49: error: expected the first week of the series as YYYY-Www (e.g. "
      "2027-W03), got ''",
      3},
+    /* closures.csv, holiday windows, on_holiday (issue 7). */
+    {"closures.csv", 0,
+     "date_from,date_to,kind,name\n2027-02-15,2027-02-19,holiday,Voorjaar\n"
+     "2027-02-19,2027-02-19,studyday,Studiedag\n",
+     "closures.csv:3:1: error: closure overlaps the closure of line 2 (2027-02-15 to 2027-02-19, "
+     "Voorjaar): expected closures that do not share a day",
+     1},
+    {"closures.csv", 0, "date_from,date_to,kind,name\n2027-02-15,2027-02-19,vacation,x\n",
+     "closures.csv:2:23: error: expected a kind holiday, studyday or closed, got 'vacation'", 1},
+    {"closures.csv", 0, "date_from,date_to,kind,name\n2027-02-15,2027-02-14,holiday,x\n",
+     "closures.csv:2:12: error: expected date_to on or after date_from, got '2027-02-14'", 1},
+    {"closures.csv", 0, "date_from,date_to,kind\n2027-02-31,2027-03-01,holiday\n",
+     "closures.csv:2:1: error: expected a date YYYY-MM-DD between 1900 and 2199, got '2027-02-31'",
+     1},
+    {"activities.csv", 0,
+     "id,name,theme,provider,min_group,max_group,min_size,max_size,escort,on_holiday\n"
+     "judo,Judo groep 3-8,sport,Judoclub,3,8,4,12,0,skip\n"
+     "voorlezen,Voorlezen groep 1-3,lezen,DBieb,1,3,,8,1,run\n"
+     "gitaar,Gitaar groep 4-8,muziek,Muziekschool,4,8,2,6,0,cancel\n"
+     "techlab,Techlab groep 5-8,techniek,IKC,5,8,3,10,0,\n",
+     "activities.csv:2:47: error: expected on_holiday cancel or run, got 'skip'", 1},
+    {"availability.csv", 0, "child,day,from,to,care,holiday\nc01,tue,14:15,18:00,1,yes\n",
+     "availability.csv:2:23: error: expected 0 or 1 in column 'holiday', got 'yes'", -1},
 };
 
 static void run_variant(const variant *v, const char *tmpl)
@@ -700,6 +723,90 @@ static void test_load_pins_and_series(void)
     remove_dir(dir);
 }
 
+/* Closures applied to a week (issue 7): school hours gone on the closure
+ * days, windows replaced by holiday windows (none on a closed day), sessions
+ * on closure days cancelled unless on_holiday = run, candidate times on them
+ * dropped. */
+static void test_load_apply_closures(void)
+{
+    char dir[] = "/tmp/dp-test-load-closures-XXXXXX";
+    dp_diags *diags = dp_diags_new();
+    dp_model *m = NULL;
+    dp_error err = {0};
+    uint32_t cancelled = 0;
+
+    if (!mkdtemp(dir) || !diags) {
+        CHECK(!"cannot make a temporary directory");
+        dp_diags_free(diags);
+        return;
+    }
+    copy_dir(TINY, dir);
+    /* 2027-W07: tue 16 Feb a study day, thu 18 Feb closed. */
+    patch(dir, "closures.csv", 0,
+          "date_from,date_to,kind,name\n2027-02-16,2027-02-16,studyday,Studiedag\n"
+          "2027-02-18,2027-02-18,closed,Verhuizing\n2027-03-01,2027-03-05,holiday,Later\n");
+    patch(dir, "availability.csv", 1, "child,day,from,to,care,holiday");
+    char *avail = NULL;
+    size_t len = 0;
+    char path[256];
+    snprintf(path, sizeof path, "%s/availability.csv", dir);
+    avail = read_all(path, &len);
+    if (avail) {
+        char *more = malloc(len + 200);
+        if (more) {
+            memcpy(more, avail, len);
+            const char *extra = "c01,tue,08:30,18:00,1,1\nc02,thu,08:30,18:00,1,1\n";
+            memcpy(more + len, extra, strlen(extra));
+            write_all(path, more, len + strlen(extra));
+            free(more);
+        }
+        free(avail);
+    }
+    patch(dir, "activities.csv", 1,
+          "id,name,theme,provider,min_group,max_group,min_size,max_size,escort,on_holiday");
+    patch(dir, "activities.csv", 3, "voorlezen,Voorlezen groep 1-3,lezen,DBieb,1,3,,8,1,run");
+    patch(dir, "sessions.csv", 4, "voorlezen-a,tue,14:00,45");
+    CHECK(dp_load_centre(dir, diags, &m, &err) == DP_OK);
+    dp_diags_print(diags, stderr);
+    if (!m)
+        goto done;
+    CHECK(m->n_closures == 3 && m->n_holiday_windows == 2);
+    dp_id c01 = find(m, DP_KIND_CHILD, "c01"), c02 = find(m, DP_KIND_CHILD, "c02");
+    uint32_t sessions_before = m->n_sessions;
+    CHECK(dp_model_apply_closures(m, 2027, 7, &cancelled, &err) == DP_OK);
+    CHECK(m->day_closure[0] == 0 && m->day_closure[1] == DP_CLOSURE_STUDYDAY &&
+          m->day_closure[3] == DP_CLOSURE_CLOSED);
+    CHECK(m->school[1][1].end_min == 0 && m->school[1][0].end_min != 0);
+    /* c01: its tuesday window is the holiday window 08:30-18:00. */
+    bool tue_holiday = false;
+    for (uint32_t w = m->children[c01].window0;
+         w < m->children[c01].window0 + m->children[c01].n_windows; w++)
+        if (m->windows[w].day == 1)
+            tue_holiday = m->windows[w].from_min == 8 * 60 + 30;
+    CHECK(tue_holiday);
+    /* c02: nothing on the closed thursday, holiday window or not. */
+    for (uint32_t w = m->children[c02].window0;
+         w < m->children[c02].window0 + m->children[c02].n_windows; w++)
+        CHECK(m->windows[w].day != 3);
+    /* judo-a tue (cancel) and judo-b thu are cancelled, voorlezen tue (run)
+     * stays; gitaar loses its tue and thu candidates: all of them. */
+    CHECK(cancelled == 3);
+    CHECK(m->n_sessions == sessions_before - 3);
+    const dp_section *va = &m->sections[find(m, DP_KIND_SECTION, "voorlezen-a")];
+    CHECK(va->n_sessions == 1 && m->slots[m->sessions[va->session0].slot0].day == 1);
+    const dp_section *ja = &m->sections[find(m, DP_KIND_SECTION, "judo-a")];
+    CHECK(ja->n_sessions == 1 && m->slots[m->sessions[ja->session0].slot0].day == 4);
+    CHECK(m->sections[find(m, DP_KIND_SECTION, "gitaar-a")].n_sessions == 0);
+    for (dp_id sec = 0; sec < m->n_sections; sec++)
+        for (uint32_t k = m->sections[sec].session0;
+             k < m->sections[sec].session0 + m->sections[sec].n_sessions; k++)
+            CHECK(m->sessions[k].section == sec);
+done:
+    dp_model_free(m);
+    dp_diags_free(diags);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     RUN(test_load_tiny_entities);
@@ -711,5 +818,6 @@ int main(void)
     RUN(test_load_municipality);
     RUN(test_load_from_memory);
     RUN(test_load_pins_and_series);
+    RUN(test_load_apply_closures);
     return harness_report();
 }

@@ -371,7 +371,9 @@ static void test_ratio_budget_minutes(void)
     CHECK(dp_ratio_budget_minutes(&NL, DP_RATIO_DAYCARE, 660, false) == 180);
     CHECK(dp_ratio_budget_minutes(&NL, DP_RATIO_DAYCARE, 599, true) == 0);
     CHECK(dp_ratio_budget_minutes(&NL, DP_RATIO_BSO, 0, true) == 30);
-    CHECK(dp_ratio_budget_minutes(&NL, DP_RATIO_BSO, 0, false) == 180);
+    CHECK(dp_ratio_budget_minutes(&NL, DP_RATIO_BSO, 600, false) == 180);
+    CHECK(dp_ratio_budget_minutes(&NL, DP_RATIO_BSO, 599, false) == 30); /* a short free day */
+    CHECK(dp_ratio_budget_minutes(&NL, DP_RATIO_BSO, 660, true) == 30);
     CHECK(dp_ratio_budget_minutes(&BE, DP_RATIO_DAYCARE, 660, false) == 0);
 }
 
