@@ -103,6 +103,8 @@ static dp_id weakest_grant(const dp_search *s, dp_id c)
 
     for (uint8_t i = 0; i < e->child_n[c]; i++) {
         dp_id ch = e->child_grants[c][i].choice;
+        if (e->child_grants[c][i].section == s->protect)
+            continue;
         if (worst == DP_NONE || s->m->choices[ch].rank > s->m->choices[worst].rank)
             worst = ch;
     }
@@ -139,6 +141,8 @@ static uint32_t fill_candidates(dp_search *s, dp_id sec, fill_candidate *out, ui
         dp__mv_begin(e);
         if (e->child_n[c] >= s->m->centre.max_activities) {
             drop = weakest_grant(s, c);
+            if (drop == DP_NONE)
+                continue; /* every grant is protected */
             dp__mv_assign(e, drop, DP_NONE);
         }
         dp__mv_assign(e, o.choice, sec);

@@ -41,6 +41,7 @@ typedef struct dp_search {
     uint64_t moves, accepted;
     struct timespec t0;
     dp_stop stop;
+    dp_id protect;             /* a section whose members dp__try_grant never drops, or DP_NONE */
     const char *verify_failed; /* plugin whose delta and full evaluation disagree */
     /* Ruin and recreate's scratch marks (rr.c). */
     uint32_t *rr_child_seen; /* [n_children] */

@@ -203,6 +203,7 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     memset(&s, 0, sizeof s);
     s.m = m;
     s.o = o;
+    s.protect = DP_NONE;
     s.rng = o->seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
     if (!s.rng)
         s.rng = 1;
