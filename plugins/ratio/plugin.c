@@ -183,18 +183,52 @@ static ui_entry *ui_get(ratio_state *st, uint32_t u, uint32_t iv)
     return e;
 }
 
-/* Marks the away spans of a grant list in aw (+1 per span) and lists the
- * intervals in civ. after: use the move's slots. */
+/* Whether the move changes the time of a session of section sec. */
+static bool section_moves(const dp_state_view *v, const dp_move *mv, dp_id sec)
+{
+    for (uint32_t i = 0; i < mv->n_sessions; i++)
+        if (v->m->sessions[mv->sessions[i].session].section == sec &&
+            mv->sessions[i].slot_before != mv->sessions[i].slot_after)
+            return true;
+    return false;
+}
+
+/* Whether grant x is in the list and keeps its times: the same before and
+ * after the move. */
+static bool grant_kept(const dp_state_view *v, const dp_move *mv, const dp_grant *list, uint8_t n,
+                       dp_grant x)
+{
+    for (uint8_t i = 0; i < n; i++)
+        if (list[i].choice == x.choice && list[i].section == x.section)
+            return !section_moves(v, mv, x.section);
+    return false;
+}
+
+/* Marks the away spans of the grants of g that change (kept == false) in aw,
+ * listing new intervals in civ; or, for the grants that are kept (kept ==
+ * true), adds them to both sides but only on intervals already listed (they
+ * are the same before and after, so they matter only where they overlap a
+ * change). after: use the move's slots. */
 static void mark_away(ratio_state *st, const dp_state_view *v, const dp_move *mv, const dp_grant *g,
-                      uint8_t n, int after, int16_t *aw)
+                      uint8_t n, const dp_grant *other, uint8_t n_other, int after, bool kept,
+                      int16_t *aw)
 {
     const dp_model *m = v->m;
 
     for (uint8_t i = 0; i < n; i++) {
+        if (grant_kept(v, mv, other, n_other, g[i]) != kept)
+            continue;
         const dp_section *sec = &m->sections[g[i].section];
         for (uint32_t k = sec->session0; k < sec->session0 + sec->n_sessions; k++) {
             uint32_t sl = dp_move_slot(v, mv, k, after);
             for (uint32_t iv = st->c.away0[sl]; iv < st->c.away1[sl]; iv++) {
+                if (kept) {
+                    if (st->aw_before[iv] || st->aw_after[iv]) {
+                        st->aw_before[iv]++;
+                        st->aw_after[iv]++;
+                    }
+                    continue;
+                }
                 if (!st->aw_before[iv] && !st->aw_after[iv])
                     st->civ[st->n_civ++] = iv;
                 aw[iv]++;
@@ -212,8 +246,11 @@ static void child_delta(ratio_state *st, const dp_state_view *v, const dp_move *
     if (u == DP_NONE)
         return;
     st->n_civ = 0;
-    mark_away(st, v, mv, cc->before, cc->n_before, 0, st->aw_before);
-    mark_away(st, v, mv, cc->after, cc->n_after, 1, st->aw_after);
+    mark_away(st, v, mv, cc->before, cc->n_before, cc->after, cc->n_after, 0, false, st->aw_before);
+    mark_away(st, v, mv, cc->after, cc->n_after, cc->before, cc->n_before, 1, false, st->aw_after);
+    if (st->n_civ == 0)
+        return;
+    mark_away(st, v, mv, cc->before, cc->n_before, cc->after, cc->n_after, 0, true, NULL);
     for (uint32_t i = 0; i < st->n_civ; i++) {
         uint32_t iv = st->civ[i];
         bool was = st->aw_before[iv] == 0, is = st->aw_after[iv] == 0;
