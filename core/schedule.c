@@ -516,6 +516,23 @@ dp_status dp_model_set_baseline(dp_model *m, int year, int week, const dp_schedu
         section[ch] = sec;
         m->baseline.n_mapped++;
     }
+    /* Choices the baseline knows (granted or explained as not granted). */
+    bool *known = calloc((size_t) m->n_choices + 1, sizeof *known);
+    if (!known)
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the baseline");
+    for (dp_id ch = 0; ch < m->n_choices; ch++)
+        known[ch] = section[ch] != DP_NONE;
+    for (uint32_t i = 0; i < baseline->n_unassigned; i++) {
+        const dp_sched_unassigned *u = &baseline->unassigned[i];
+        dp_id child = dp_model_find(m, DP_KIND_CHILD, u->child, strlen(u->child));
+        dp_id act = dp_model_find(m, DP_KIND_ACTIVITY, u->activity, strlen(u->activity));
+        dp_id ch = child != DP_NONE && act != DP_NONE ? dp_model_choice_of(m, child, act) : DP_NONE;
+        if (ch != DP_NONE)
+            known[ch] = true;
+    }
+    for (dp_id ch = 0; ch < m->n_choices; ch++)
+        m->baseline.n_new += !known[ch];
+    free(known);
     bool any_locked = false;
     for (dp_id a = 0; a < m->n_activities; a++) {
         const dp_activity *act = &m->activities[a];

@@ -56,7 +56,12 @@ bool dp__try_grant(dp_search *s, dp_option o, int64_t *dv, bool allow_eject)
     }
     if (e->choice_section[o.choice] == DP_NONE && e->child_n[child] >= m->centre.max_activities &&
         e->child_n[child] > 0) {
-        dropped = e->child_grants[child][dp__rand(s, e->child_n[child])].choice;
+        uint8_t i = (uint8_t) dp__rand(s, e->child_n[child]);
+        if (e->child_grants[child][i].section == s->protect)
+            i = (uint8_t) ((i + 1) % e->child_n[child]);
+        if (e->child_grants[child][i].section == s->protect)
+            return false;
+        dropped = e->child_grants[child][i].choice;
         dp__mv_assign(e, dropped, DP_NONE);
     }
     if (dp__mv_eval(e, dv))
@@ -65,7 +70,8 @@ bool dp__try_grant(dp_search *s, dp_option o, int64_t *dv, bool allow_eject)
     uint8_t n = e->child_n[child];
     for (uint8_t i = 0; i < n; i++) {
         dp_id other = e->child_grants[child][i].choice;
-        if (other == o.choice || other == dropped)
+        if (other == o.choice || other == dropped ||
+            e->child_grants[child][i].section == s->protect)
             continue;
         if (dropped != DP_NONE)
             undo(s, dropped);

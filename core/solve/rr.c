@@ -15,6 +15,7 @@
  * The work is bounded by what was ruined (a section's candidates, the ruined
  * children's options), never by the size of the centre. */
 #include <stdlib.h>
+
 #include <string.h>
 
 #include "search.h"
@@ -37,6 +38,7 @@ typedef struct rr_work {
     uint32_t n_children;
     dp_id sections[MAX_RUINED * 8];
     uint32_t n_sections;
+    dp_id opened; /* the section ruin_open opened, or DP_NONE */
 } rr_work;
 
 static void note_child(dp_search *s, rr_work *w, dp_id c)
@@ -205,6 +207,7 @@ static bool ruin_open(dp_search *s, rr_work *w)
     if (sec == DP_NONE)
         return false;
     note_section(s, w, sec);
+    w->opened = sec;
     uint32_t n = s->sec_opt0[sec + 1] - s->sec_opt0[sec];
     uint32_t max = s->m->sections[sec].max_size, start = n ? dp__rand(s, n) : 0;
     uint32_t step = 1 + (n > 1 ? dp__rand(s, n - 1) : 0);
@@ -371,6 +374,7 @@ bool dp__ruin_recreate_move(dp_search *s, int64_t *dv, uint32_t *mark)
     if (s->min_size_plugin == UINT32_MAX || !s->rr_child_seen)
         return false;
     w.n_children = w.n_sections = 0;
+    w.opened = DP_NONE;
     if (++s->rr_gen == 0) {
         memset(s->rr_child_seen, 0, s->m->n_children * sizeof *s->rr_child_seen);
         memset(s->rr_sec_seen, 0, s->m->n_sections * sizeof *s->rr_sec_seen);
@@ -393,9 +397,12 @@ bool dp__ruin_recreate_move(dp_search *s, int64_t *dv, uint32_t *mark)
         ok = ruin_children(s, &w);
         break;
     }
+    /* A section just opened keeps its children while the rest is rebuilt. */
+    s->protect = ok ? w.opened : DP_NONE;
     if (ok)
         recreate(s, &w);
     repair(s, &w, *mark);
+    s->protect = DP_NONE;
     e->relax[s->min_size_plugin] = saved;
     if (!ok || (saved == 0 && e->p_hard[s->min_size_plugin] != 0)) {
         dp__engine_rollback(e, *mark);

@@ -41,6 +41,7 @@ typedef struct dp_search {
     uint64_t moves, accepted;
     struct timespec t0;
     dp_stop stop;
+    dp_id protect;             /* a section whose members dp__try_grant never drops, or DP_NONE */
     const char *verify_failed; /* plugin whose delta and full evaluation disagree */
     /* Ruin and recreate's scratch marks (rr.c). */
     uint32_t *rr_child_seen; /* [n_children] */
@@ -55,6 +56,9 @@ typedef struct dp_search {
     uint32_t ch_gen;
     dp_grant *ch_best; /* [DP_CHAIN_MAX_PEND]: the best path's assignments */
     uint32_t n_ch_best;
+    /* Targets of the chain move, refreshed now and then (local.c). */
+    dp_id *uncovered, *hungry;
+    uint32_t n_uncovered, n_hungry;
 } dp_search;
 
 /* Uniform random number in [0, n). */

@@ -165,6 +165,8 @@ static void search_release(dp_search *s)
     free(s->best_slot);
     dp__rr_release(s);
     dp__chain_release(s);
+    free(s->uncovered);
+    free(s->hungry);
 }
 
 static dp_status run_phases(dp_search *s, dp_error *err)
@@ -195,6 +197,23 @@ static dp_status run_phases(dp_search *s, dp_error *err)
 dp_status dp__solution_build(dp_search *s, dp_solution **out, dp_error *err);
 dp_status dp__warm_start(dp_search *s, dp_error *err);
 
+/* The idle budget of a warm-started search: DP_WARM_IDLE_MOVES plus
+ * DP_WARM_IDLE_PER_CHANGE for every change the edit made (baseline grants
+ * whose child, choice or section is gone or that no longer fit, and choices
+ * the baseline did not know), at most the cold budget. */
+static uint64_t warm_idle_budget(const dp_search *s)
+{
+    const dp_model *m = s->m;
+    uint64_t changes = (uint64_t) m->baseline.n_dropped + m->baseline.n_new;
+    uint64_t cold = 40 * (uint64_t) s->opt0[m->n_children] + 50000;
+
+    for (dp_id ch = 0; ch < m->n_choices; ch++)
+        changes +=
+            s->o->warm_start[ch] != DP_NONE && s->e.choice_section[ch] != s->o->warm_start[ch];
+    uint64_t budget = DP_WARM_IDLE_MOVES + DP_WARM_IDLE_PER_CHANGE * changes;
+    return budget < cold ? budget : cold;
+}
+
 dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err)
 {
     dp_search s;
@@ -202,7 +221,16 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
 
     memset(&s, 0, sizeof s);
     s.m = m;
+    /* A warm start is already a local optimum of nearly the same centre: the
+     * search only repairs around the edit, with an idle budget that grows
+     * with the edit (set after the warm start below; issue 7). */
+    dp_solve_options warm_o;
+    if (o->warm_start && !o->idle_moves) {
+        warm_o = *o;
+        o = &warm_o;
+    }
     s.o = o;
+    s.protect = DP_NONE;
     s.rng = o->seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
     if (!s.rng)
         s.rng = 1;
@@ -230,6 +258,8 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
         s.e.relax[s.min_size_plugin] = 0;
     dp__initial_timetable(&s);
     rc = dp__warm_start(&s, err); /* warm.c: pins, series, warm start (issue 7) */
+    if (rc == DP_OK && o == &warm_o)
+        warm_o.idle_moves = warm_idle_budget(&s);
     if (rc == DP_OK)
         rc = run_phases(&s, err);
     if (rc == DP_OK)

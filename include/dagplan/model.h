@@ -192,6 +192,7 @@ typedef struct dp_baseline {
                              NULL when none is */
     uint32_t n_mapped;    /* its assignments found in this model */
     uint32_t n_dropped;   /* its assignments whose child, choice or section is gone */
+    uint32_t n_new;       /* choices of this model it does not know (neither granted nor not) */
 } dp_baseline;
 
 /* A list of interned names (themes, families, neighbourhoods, care groups). */

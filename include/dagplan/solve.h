@@ -39,6 +39,13 @@ typedef struct dp_progress {
 
 typedef void (*dp_progress_fn)(void *ud, const dp_progress *p);
 
+/* Idle budget of a warm-started search (issue 7): this many moves plus
+ * DP_WARM_IDLE_PER_CHANGE per change the edit made (a baseline grant that is
+ * gone or no longer fits, a choice the baseline did not know), at most the
+ * cold budget. */
+#define DP_WARM_IDLE_MOVES      20000
+#define DP_WARM_IDLE_PER_CHANGE 1000
+
 typedef struct dp_solve_options {
     uint64_t seed;         /* random seed (same seed, same schedule) */
     double time_limit_s;   /* safety cap in seconds; 0: construction only */
@@ -55,7 +62,8 @@ typedef struct dp_solve_options {
      * participants of series under way (failing with DP_EINPUT naming the
      * pins.csv or choices.csv line when one breaks another hard rule), then
      * every warm-start grant that still fits; construction and the search go
-     * on from there, so a small edit is repaired locally. */
+     * on from there, so a small edit is repaired locally. With idle_moves 0
+     * the idle budget then follows the size of the edit (DP_WARM_IDLE_MOVES). */
     const dp_id *warm_start;
 } dp_solve_options;
 
