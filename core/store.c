@@ -1160,6 +1160,50 @@ dp_status dp_store_find_token(dp_store *store, const char *token, dp_store_token
     return rc;
 }
 
+dp_status dp_store_list_tokens(dp_store *store, dp_store_token **list, size_t *n, dp_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    dp_store_token *v = NULL;
+    size_t len = 0, cap = 0;
+    bool found = true;
+    dp_status rc = prepare(store,
+                           "SELECT id, kind, subject, token_hash, created, revoked_at "
+                           "FROM feed_tokens ORDER BY id",
+                           &st, err);
+
+    while (rc == DP_OK) {
+        rc = step_row(store, st, &found, "listing feed tokens", err);
+        if (rc != DP_OK || !found)
+            break;
+        if (len == cap) {
+            size_t c = cap ? cap * 2 : 16;
+            dp_store_token *w = realloc(v, c * sizeof *w);
+            if (!w) {
+                rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory listing feed tokens");
+                break;
+            }
+            v = w;
+            cap = c;
+        }
+        dp_store_token *t = &v[len++];
+        memset(t, 0, sizeof *t);
+        t->id = (int64_t) sqlite3_column_int64(st, 0);
+        t->kind = kind_from_text(sqlite3_column_text(st, 1));
+        column_copy(st, 2, t->subject, sizeof t->subject);
+        column_copy(st, 3, t->token_hash, sizeof t->token_hash);
+        t->created_s = (int64_t) sqlite3_column_int64(st, 4);
+        t->revoked_s = (int64_t) sqlite3_column_int64(st, 5);
+    }
+    sqlite3_finalize(st);
+    if (rc != DP_OK) {
+        free(v);
+        return rc;
+    }
+    *list = v;
+    *n = len;
+    return DP_OK;
+}
+
 dp_status dp_store_revoke_token(dp_store *store, int64_t id, int64_t revoked_s, dp_error *err)
 {
     sqlite3_stmt *st = NULL;

@@ -14,6 +14,8 @@ int dp__cmd_solve(int argc, char **argv);
 int dp__cmd_explain(int argc, char **argv);
 int dp__cmd_ratio(int argc, char **argv);
 int dp__cmd_export(int argc, char **argv);
+int dp__cmd_feeds(int argc, char **argv);
+int dp__cmd_serve(int argc, char **argv); /* core/serve/cmd_serve.c */
 int dp__cmd_history(int argc, char **argv);
 int dp__cmd_rollback(int argc, char **argv);
 int dp__cmd_diff(int argc, char **argv);

@@ -205,6 +205,12 @@ dp_status dp_store_add_token(dp_store *store, dp_feed_kind kind, const char *sub
 dp_status dp_store_find_token(dp_store *store, const char *token, dp_store_token *out /* OUT */,
                               dp_error *err);
 
+/* Lists every feed token, revoked ones included, by id. On success *list is a
+ * new array of *n entries (NULL when there are none), to be freed with
+ * dp_store_free(). */
+dp_status dp_store_list_tokens(dp_store *store, dp_store_token **list /* OUT */,
+                               size_t *n /* OUT */, dp_error *err);
+
 /* Revokes token id at revoked_s (0 = now). DP_ESTATE when there is no such
  * token or it is already revoked. */
 dp_status dp_store_revoke_token(dp_store *store, int64_t id, int64_t revoked_s, dp_error *err);

@@ -1,0 +1,493 @@
+/* plugins/ical/events.c - from schedules to the events of every feed.
+ *
+ * This is where the privacy rules live, so they can be read in one place:
+ * - a family feed holds the family's own children only, by first name: their
+ *   sessions (with location, address, provider, travel time from the centre),
+ *   their childcare blocks and, when asked, their school hours;
+ * - a staff feed holds the sessions the staff member leads, with the number
+ *   and first names of the children in them (the leader takes attendance),
+ *   and the staff member's rota shifts;
+ * - a location feed and an activity feed hold the meetings with counts and
+ *   places, and no child at all.
+ * A child without a family id is a family of its own (subject: the child id).
+ *
+ * Identities (what a UID is the keyed hash of) name the booking, never its
+ * time: a child's session is (child, section, week, n-th session of the
+ * section in that week), so a session moved to another time or day within
+ * its week keeps its UID and only raises SEQUENCE. Labels are Dutch: the
+ * feeds are read by families of Dutch and Flemish centres. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ical_impl.h"
+#include "sha256.h"
+
+typedef struct builder {
+    const dp_model *m;
+    const dp_ical_options *o;
+    ical_feeds *fs;
+    size_t *family_feed; /* [n_children]: the feed of the child's family, SIZE_MAX: none */
+    size_t staff0;       /* feed index of staff 0 */
+    size_t location0;    /* feed index of location 0 */
+    size_t activity0;    /* feed index of activity 0 */
+    dp_error *err;
+} builder;
+
+/* A new string from a format; NULL on OOM. */
+static char *str_printf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+static char *str_printf(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *s;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    s = malloc((size_t) n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t) n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    return fnv(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+void dp__ical_event_hash(ical_event *ev)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    int32_t when[3] = {ev->date, ev->start_min, ev->end_min};
+
+    h = fnv(h, when, sizeof when);
+    h = fnv_str(h, ev->location);
+    h = fnv(h, &ev->cancelled, sizeof ev->cancelled);
+    ev->sig = h;
+    h = fnv_str(h, ev->summary);
+    h = fnv_str(h, ev->description);
+    h = fnv_str(h, ev->categories);
+    h = fnv(h, &ev->travel_min, sizeof ev->travel_min);
+    ev->content = h;
+}
+
+void dp__ical_event_release(ical_event *ev)
+{
+    free(ev->summary);
+    free(ev->location);
+    free(ev->description);
+    free(ev->categories);
+    memset(ev, 0, sizeof *ev);
+}
+
+dp_status dp__ical_feed_add(ical_feed *f, ical_event *ev, dp_error *err)
+{
+    if (!ev->summary || !ev->location) {
+        dp__ical_event_release(ev);
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory building %s", f->file);
+    }
+    if (f->n_events == f->cap_events) {
+        size_t cap = f->cap_events ? f->cap_events * 2 : 16;
+        ical_event *e = realloc(f->events, cap * sizeof *e);
+        if (!e) {
+            dp__ical_event_release(ev);
+            return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory building %s", f->file);
+        }
+        f->events = e;
+        f->cap_events = cap;
+    }
+    f->events[f->n_events++] = *ev;
+    return DP_OK;
+}
+
+/* Sets ev->uid from the feed and the booking's identity. */
+static void make_uid(const ical_feeds *fs, const ical_feed *f, const char *identity, ical_event *ev)
+{
+    dp__sha256_ctx c;
+    unsigned char d[DP_SHA256_SIZE];
+    static const char hex[] = "0123456789abcdef";
+
+    dp__sha256_init(&c);
+    dp__sha256_update(&c, fs->salt, sizeof fs->salt);
+    dp__sha256_update(&c, f->file, strlen(f->file) + 1);
+    dp__sha256_update(&c, identity, strlen(identity));
+    dp__sha256_final(&c, d);
+    for (int i = 0; i < 16; i++) {
+        ev->uid[2 * i] = hex[d[i] >> 4];
+        ev->uid[2 * i + 1] = hex[d[i] & 15];
+    }
+    ev->uid[32] = '\0';
+}
+
+static char *place(const dp_location *l)
+{
+    return l->address[0] ? str_printf("%s, %s", l->name, l->address) : str_printf("%s", l->name);
+}
+
+/* Adds an event with the given identity, time and texts to feed f. */
+static dp_status add(builder *b, ical_feed *f, const char *identity, int32_t date, int start,
+                     int end, char *summary, dp_id location, char *description,
+                     const char *category, int travel_min, int64_t stamp_s)
+{
+    ical_event ev = {0};
+
+    make_uid(b->fs, f, identity, &ev);
+    ev.date = date;
+    ev.start_min = (uint16_t) start;
+    ev.end_min = (uint16_t) end;
+    ev.summary = summary;
+    ev.location = place(&b->m->locations[location]);
+    ev.description = description;
+    ev.categories = category && category[0] ? str_printf("%s", category) : NULL;
+    ev.travel_min = travel_min;
+    ev.stamp_s = stamp_s;
+    dp__ical_event_hash(&ev);
+    return dp__ical_feed_add(f, &ev, b->err);
+}
+
+/* The first names of the children of section in schedule s, comma separated. */
+static char *first_names(const dp_model *m, const dp_timetable *s, const uint32_t *by_section0,
+                         const dp_id *by_section, dp_id section)
+{
+    size_t n = 1;
+    char *out, *p;
+
+    for (uint32_t i = by_section0[section]; i < by_section0[section + 1]; i++)
+        n += strlen(m->children[by_section[i]].first_name) + 2;
+    out = malloc(n);
+    if (!out)
+        return NULL;
+    p = out;
+    *p = '\0';
+    for (uint32_t i = by_section0[section]; i < by_section0[section + 1]; i++) {
+        const char *fn = m->children[by_section[i]].first_name;
+        if (p != out) {
+            memcpy(p, ", ", 2);
+            p += 2;
+        }
+        memcpy(p, fn, strlen(fn) + 1);
+        p += strlen(fn);
+    }
+    (void) s;
+    return out;
+}
+
+/* Events of one meeting: each child's family feed, the leader's, the
+ * location's and the activity's. */
+static dp_status meeting_events(builder *b, const dp_timetable *s, const dp_meeting *mt,
+                                int32_t monday, int64_t stamp, const uint32_t *by_section0,
+                                const dp_id *by_section)
+{
+    const dp_model *m = b->m;
+    const dp_section *sec = &m->sections[mt->section];
+    const dp_activity *act = &m->activities[sec->activity];
+    const dp_location *loc = &m->locations[mt->location];
+    const char *theme = m->themes.name[act->theme];
+    uint32_t n_kids = by_section0[mt->section + 1] - by_section0[mt->section];
+    int travel = m->centre.home != DP_NONE ? dp_model_travel(m, m->centre.home, mt->location) : 0;
+    char id[256];
+    dp_status rc = DP_OK;
+
+    if (travel < 0)
+        travel = 0;
+    char *travel_txt = travel ? str_printf("\nReistijd vanaf %s: %d min.",
+                                           m->locations[m->centre.home].name, travel)
+                              : NULL;
+    if (travel && !travel_txt)
+        return DP_FAIL(b->err, DP_ENOMEM, NULL, "out of memory building the feeds");
+    for (uint32_t i = by_section0[mt->section]; i < by_section0[mt->section + 1] && !rc; i++) {
+        const dp_child *ch = &m->children[by_section[i]];
+        size_t fi = b->family_feed[by_section[i]];
+        if (fi == SIZE_MAX)
+            continue;
+        snprintf(id, sizeof id, "b|%s|%s|%d|%u", ch->id, sec->id, (int) monday, mt->ordinal);
+        char *desc = str_printf("%s: %s%s%s%s.\nLocatie: %s%s%s.%s%s", ch->first_name, act->name,
+                                act->provider[0] ? " (" : "", act->provider,
+                                act->provider[0] ? ")" : "", loc->name, loc->address[0] ? ", " : "",
+                                loc->address, travel_txt ? travel_txt : "",
+                                act->escort ? "\nBegeleid door een medewerker van de opvang." : "");
+        rc = add(b, &b->fs->feeds[fi], id, mt->date, mt->start_min, mt->end_min,
+                 str_printf("%s – %s", act->name, ch->first_name), mt->location, desc, theme,
+                 travel, stamp);
+    }
+    free(travel_txt);
+    if (rc)
+        return rc;
+    snprintf(id, sizeof id, "m|%s|%d|%u", sec->id, (int) monday, mt->ordinal);
+    if (mt->staff != DP_NONE) {
+        char *names = first_names(m, s, by_section0, by_section, mt->section);
+        rc = add(b, &b->fs->feeds[b->staff0 + mt->staff], id, mt->date, mt->start_min, mt->end_min,
+                 str_printf("%s (%s)", act->name, sec->id), mt->location,
+                 names ? str_printf("%u %s: %s.%s%s", n_kids, n_kids == 1 ? "kind" : "kinderen",
+                                    names, act->provider[0] ? "\nAanbieder: " : "", act->provider)
+                       : NULL,
+                 theme, 0, stamp);
+        free(names);
+        if (rc)
+            return rc;
+    }
+    rc = add(b, &b->fs->feeds[b->location0 + mt->location], id, mt->date, mt->start_min,
+             mt->end_min, str_printf("%s (%s)", act->name, sec->id), mt->location,
+             str_printf("%u van %u plaatsen bezet.%s%s", n_kids, sec->max_size,
+                        act->provider[0] ? "\nAanbieder: " : "", act->provider),
+             theme, 0, stamp);
+    if (rc)
+        return rc;
+    return add(b, &b->fs->feeds[b->activity0 + sec->activity], id, mt->date, mt->start_min,
+               mt->end_min, str_printf("%s", act->name), mt->location,
+               str_printf("Groep %s: %u van %u plaatsen bezet (groep %d-%d).%s%s", sec->id, n_kids,
+                          sec->max_size, act->min_group, act->max_group,
+                          act->provider[0] ? "\nAanbieder: " : "", act->provider),
+               theme, 0, stamp);
+}
+
+/* Childcare blocks and (optionally) school hours of every child in a week. */
+static dp_status child_blocks(builder *b, int32_t monday, int64_t stamp)
+{
+    const dp_model *m = b->m;
+    char id[256];
+    dp_status rc = DP_OK;
+
+    for (dp_id c = 0; c < m->n_children && !rc; c++) {
+        const dp_child *ch = &m->children[c];
+        size_t fi = b->family_feed[c];
+        unsigned k = 0;
+        int last_day = -1;
+        if (fi == SIZE_MAX || m->centre.home == DP_NONE)
+            continue;
+        for (uint32_t w = ch->window0; w < ch->window0 + ch->n_windows && !rc; w++) {
+            const dp_window *win = &m->windows[w];
+            if (!win->care)
+                continue;
+            k = win->day == last_day ? k + 1 : 0;
+            last_day = win->day;
+            snprintf(id, sizeof id, "c|%s|%d|%u", ch->id, (int) (monday + win->day), k);
+            rc = add(b, &b->fs->feeds[fi], id, monday + win->day, win->from_min, win->to_min,
+                     str_printf("Opvang – %s", ch->first_name), m->centre.home, NULL, NULL, 0,
+                     stamp);
+        }
+        for (int d = 0; d < DP_N_DAYS && b->o->school && !rc && ch->group > 0; d++) {
+            const dp_school_day *sd = &m->school[ch->group][d];
+            if (sd->end_min <= sd->start_min)
+                continue;
+            snprintf(id, sizeof id, "s|%s|%d", ch->id, (int) (monday + d));
+            rc = add(b, &b->fs->feeds[fi], id, monday + d, sd->start_min, sd->end_min,
+                     str_printf("School – %s", ch->first_name), m->centre.home, NULL, NULL, 0,
+                     stamp);
+        }
+    }
+    return rc;
+}
+
+static dp_status rota_events(builder *b, int32_t monday, int64_t stamp)
+{
+    const dp_model *m = b->m;
+    char id[256];
+    dp_status rc = DP_OK;
+
+    for (uint32_t r = 0; r < m->n_rota && !rc; r++) {
+        const dp_rota *ro = &m->rota[r];
+        const dp_staff *st = &m->staff[ro->staff];
+        snprintf(id, sizeof id, "r|%s|%d|%d|%d", st->id, (int) (monday + ro->day), ro->from_min,
+                 (int) ro->location);
+        rc = add(b, &b->fs->feeds[b->staff0 + ro->staff], id, monday + ro->day, ro->from_min,
+                 ro->to_min, str_printf("Dienst"), ro->location,
+                 ro->care_group != DP_NONE
+                     ? str_printf("Groep %s.", m->care_groups.name[ro->care_group])
+                     : NULL,
+                 NULL, 0, stamp);
+    }
+    return rc;
+}
+
+/* The events of one week's schedule. */
+static dp_status week_events(builder *b, const dp_timetable *s, int32_t monday, int64_t stamp)
+{
+    const dp_model *m = b->m;
+    uint32_t *by_section0 = calloc((size_t) m->n_sections + 2, sizeof *by_section0);
+    dp_id *by_section = malloc((s->n_assignments ? s->n_assignments : 1) * sizeof *by_section);
+    dp_status rc = DP_OK;
+
+    if (!by_section0 || !by_section) {
+        rc = DP_FAIL(b->err, DP_ENOMEM, NULL, "out of memory building the feeds");
+        goto done;
+    }
+    /* Children per section (CSR), in child order. */
+    for (size_t i = 0; i < s->n_assignments; i++)
+        by_section0[s->assignments[i].section + 2]++;
+    for (uint32_t i = 2; i < m->n_sections + 2; i++)
+        by_section0[i] += by_section0[i - 1];
+    for (size_t i = 0; i < s->n_assignments; i++)
+        by_section[by_section0[s->assignments[i].section + 1]++] = s->assignments[i].child;
+    for (size_t i = 0; i < s->n_meetings && !rc; i++) {
+        const dp_meeting *mt = &s->meetings[i];
+        if (mt->cancelled || by_section0[mt->section + 1] == by_section0[mt->section])
+            continue;
+        rc = meeting_events(b, s, mt, monday, stamp, by_section0, by_section);
+    }
+    if (!rc)
+        rc = child_blocks(b, monday, stamp);
+    if (!rc)
+        rc = rota_events(b, monday, stamp);
+done:
+    free(by_section0);
+    free(by_section);
+    return rc;
+}
+
+/* Creates the (empty) feeds: families, lone children, staff, locations,
+ * activities. */
+static dp_status make_feeds(builder *b)
+{
+    const dp_model *m = b->m;
+    size_t n_lone = 0, n, fi = 0;
+    ical_feeds *fs = b->fs;
+
+    for (dp_id c = 0; c < m->n_children; c++)
+        n_lone += m->children[c].family == DP_NONE;
+    n = m->families.n + n_lone + m->n_staff + m->n_locations + m->n_activities;
+    fs->feeds = calloc(n ? n : 1, sizeof *fs->feeds);
+    b->family_feed = malloc((m->n_children ? m->n_children : 1) * sizeof *b->family_feed);
+    if (!fs->feeds || !b->family_feed)
+        return DP_FAIL(b->err, DP_ENOMEM, NULL, "out of memory building the feeds");
+    fs->n_feeds = n;
+    for (dp_id f = 0; f < m->families.n; f++, fi++) {
+        fs->feeds[fi].kind = DP_FEED_FAMILY;
+        fs->feeds[fi].subject = m->families.name[f];
+    }
+    for (dp_id c = 0; c < m->n_children; c++) {
+        const dp_child *ch = &m->children[c];
+        if (ch->family != DP_NONE) {
+            b->family_feed[c] = ch->family;
+            continue;
+        }
+        /* A lone child whose id is also some family's id would share that
+         * family's feed: it gets none rather than leak into another's. */
+        if (dp_model_find(m, DP_KIND_FAMILY, ch->id, strlen(ch->id)) != DP_NONE) {
+            b->family_feed[c] = SIZE_MAX;
+            fs->feeds[fi].kind = DP_FEED_FAMILY;
+            fs->feeds[fi].subject = NULL;
+            fi++;
+            continue;
+        }
+        b->family_feed[c] = fi;
+        fs->feeds[fi].kind = DP_FEED_FAMILY;
+        fs->feeds[fi++].subject = ch->id;
+    }
+    b->staff0 = fi;
+    for (dp_id s = 0; s < m->n_staff; s++, fi++) {
+        fs->feeds[fi].kind = DP_FEED_STAFF;
+        fs->feeds[fi].subject = m->staff[s].id;
+    }
+    b->location0 = fi;
+    for (dp_id l = 0; l < m->n_locations; l++, fi++) {
+        fs->feeds[fi].kind = DP_FEED_LOCATION;
+        fs->feeds[fi].subject = m->locations[l].id;
+    }
+    b->activity0 = fi;
+    for (dp_id a = 0; a < m->n_activities; a++, fi++) {
+        fs->feeds[fi].kind = DP_FEED_ACTIVITY;
+        fs->feeds[fi].subject = m->activities[a].id;
+    }
+    return DP_OK;
+}
+
+/* The calendar's NAME: the centre and whose feed it is. */
+static char *feed_name(const builder *b, size_t fi)
+{
+    const dp_model *m = b->m;
+    const ical_feed *f = &b->fs->feeds[fi];
+    size_t n = strlen(m->centre.name) + 4;
+    char *s;
+
+    if (f->kind == DP_FEED_STAFF)
+        return str_printf("%s: %s", m->centre.name, m->staff[fi - b->staff0].name);
+    if (f->kind == DP_FEED_LOCATION)
+        return str_printf("%s: %s", m->centre.name, m->locations[fi - b->location0].name);
+    if (f->kind == DP_FEED_ACTIVITY)
+        return str_printf("%s: %s", m->centre.name, m->activities[fi - b->activity0].name);
+    for (dp_id c = 0; c < m->n_children; c++)
+        if (b->family_feed[c] == fi)
+            n += strlen(m->children[c].first_name) + 2;
+    s = malloc(n);
+    if (!s)
+        return NULL;
+    snprintf(s, n, "%s: ", m->centre.name);
+    bool first = true;
+    for (dp_id c = 0; c < m->n_children; c++) {
+        if (b->family_feed[c] != fi)
+            continue;
+        if (!first)
+            strcat(s, ", ");
+        strcat(s, m->children[c].first_name);
+        first = false;
+    }
+    return s;
+}
+
+dp_status dp__ical_build(const dp_model *m, const dp_ical_options *o, ical_feeds *fs, dp_error *err)
+{
+    builder b = {m, o, fs, NULL, 0, 0, 0, err};
+    dp_status rc = make_feeds(&b);
+
+    for (size_t fi = 0; fi < fs->n_feeds && !rc; fi++) {
+        ical_feed *f = &fs->feeds[fi];
+        if (!f->subject)
+            continue;
+        if (dp_ical_feed_file(f->kind, f->subject, f->file, sizeof f->file) != 0)
+            continue;
+        f->name = feed_name(&b, fi);
+        if (!f->name)
+            rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory building the feeds");
+    }
+    for (unsigned w = 0; w < o->n_weeks && !rc; w++)
+        if (o->weeks[w].schedule)
+            rc = week_events(&b, o->weeks[w].schedule, o->first_monday + 7 * (int32_t) w,
+                             o->weeks[w].stamp_s);
+    free(b.family_feed);
+    return rc;
+}
+
+void dp__ical_feeds_release(ical_feeds *fs)
+{
+    for (size_t i = 0; i < fs->n_feeds; i++) {
+        ical_feed *f = &fs->feeds[i];
+        for (size_t k = 0; k < f->n_events; k++)
+            dp__ical_event_release(&f->events[k]);
+        free(f->events);
+        free(f->name);
+    }
+    free(fs->feeds);
+    fs->feeds = NULL;
+    fs->n_feeds = 0;
+}
+
+int dp_ical_feed_file(dp_feed_kind kind, const char *subject, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s-%s.ics", dp_store_feed_kind_name(kind), subject);
+
+    return n < 0 || (size_t) n >= len ? -1 : 0;
+}
