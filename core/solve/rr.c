@@ -391,9 +391,9 @@ bool dp__ruin_recreate_move(dp_search *s, int64_t *dv, uint32_t *mark)
         break;
     case 1:
     case 2:
-    case 3:
         ok = ruin_open(s, &w);
         break;
+    case 3:
     case 4:
         ok = ruin_slot(s, &w) || ruin_open(s, &w);
         break;
