@@ -1173,7 +1173,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
             int64_t ua = child_units(st, r, &after, c);
             if (has_cache(st, ri)) {
                 du += ua - cache_get(st, ri, c);
-                if (record)
+                if (record && ua != cache_get(st, ri, c))
                     remember(st, ri, c, ua);
             } else {
                 du += ua - child_units(st, r, &before, c);
@@ -1191,7 +1191,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
             int64_t ua = family_units(st, r, &after, f);
             if (st->cache[ri]) {
                 du += ua - st->cache[ri][f];
-                if (record)
+                if (record && ua != st->cache[ri][f])
                     remember(st, ri, f, ua);
             } else {
                 du += ua - family_units(st, r, &before, f);
@@ -1224,7 +1224,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
                                                 : section_units(st, r, &after, sec);
                     if (st->cache[ri]) {
                         du += ua - st->cache[ri][sec];
-                        if (record)
+                        if (record && ua != st->cache[ri][sec])
                             remember(st, ri, sec, ua);
                     } else {
                         du += ua - section_units(st, r, &before, sec);
@@ -1413,8 +1413,10 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
             for (uint64_t bits = same ? mask[w] & st->tmask[w] : mask[w]; bits; bits &= bits - 1) {
                 uint32_t k = w * 64 + (uint32_t) __builtin_ctzll(bits), ri = st->crule[k];
                 int64_t ua = child_units(st, &st->rs->rules[ri], &after, c);
-                st->du[ri] += ua - now[k];
-                remember(st, ri, c, ua);
+                if (ua != now[k]) { /* apply() stores only what changes */
+                    st->du[ri] += ua - now[k];
+                    remember(st, ri, c, ua);
+                }
             }
         }
     }
