@@ -26,5 +26,6 @@ int dp__cmd_import_closures(int argc, char **argv);
 #include <stdbool.h>
 bool dp__solve_is_city(int argc, char **argv);
 int dp__cmd_solve_city(int argc, char **argv);
+int dp__cmd_report(int argc, char **argv); /* cmd_report.c */
 
 #endif
