@@ -16,10 +16,10 @@ if ! command -v python3 >/dev/null || [ ! -f "${DP_GEN_INSTANCE:-}" ]; then
     echo "skipped: needs python3 and gen-instance"
     exit 0
 fi
-python3 "$DP_GEN_INSTANCE" --out "$work/m" --municipality 3 --children 150 --seed 9 \
+python3 "$DP_GEN_INSTANCE" --out "$work/m" --municipality 3 --children 120 --seed 9 \
     >/dev/null || { echo "FAIL: gen-instance" >&2; exit 1; }
 cp -r "$work/m" "$work/unsolved"
-"$DAGPLAN" solve "$work/m" --threads 2 --seed 1 --max-moves 20000 --quiet \
+"$DAGPLAN" solve "$work/m" --threads 2 --seed 1 --max-moves 8000 --quiet \
     --json-dir "$work/json" 2>"$work/err" || note "solve failed: $(head -3 "$work/err")"
 
 "$DAGPLAN" report "$work/m" --out "$work/r" >"$work/out" 2>"$work/err"

@@ -14,13 +14,13 @@ if ! command -v python3 >/dev/null || [ ! -f "${DP_GEN_INSTANCE:-}" ]; then
     echo "skipped: needs python3 and gen-instance"
     exit 0
 fi
-python3 "$DP_GEN_INSTANCE" --out "$work/m" --municipality 3 --children 150 --seed 5 \
+python3 "$DP_GEN_INSTANCE" --out "$work/m" --municipality 3 --children 100 --seed 5 \
     >/dev/null || { echo "FAIL: gen-instance" >&2; exit 1; }
 centres=$(cd "$work/m" && ls -d */ | tr -d / | tr '\n' ' ')
 [ "$(echo $centres | wc -w)" -eq 3 ] || note "expected 3 centres, got: $centres"
 cp -r "$work/m" "$work/alone"
 cp -r "$work/m" "$work/one"
-opts="--seed 3 --max-moves 20000"
+opts="--seed 3 --max-moves 8000"
 
 # Two threads, all centres.
 mkdir -p "$work/ja"
