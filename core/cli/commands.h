@@ -27,5 +27,8 @@ int dp__cmd_import_closures(int argc, char **argv);
 bool dp__solve_is_city(int argc, char **argv);
 int dp__cmd_solve_city(int argc, char **argv);
 int dp__cmd_report(int argc, char **argv); /* cmd_report.c */
+/* `dagplan export CITYDIR --html DIR` (cmd_export_city.c) */
+bool dp__export_is_city_html(int argc, char **argv);
+int dp__cmd_export_city(int argc, char **argv);
 
 #endif

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/cli/test_report.sh - `dagplan report CITYDIR --out DIR` (issue 8): on a
+# tests/cli/test_report.sh - `dagplan report CITYDIR --out DIR` and the public
+# overview `dagplan export CITYDIR --html DIR` (issue 8): on a
 # solved generated municipality every figure of the CSV files is recomputed
 # independently from the schedule JSONs and the centres' CSVs
 # (tests/tools/check_report.py); the HTML opens offline (no external assets,
@@ -45,6 +46,12 @@ for c in $(cd "$work/m" && ls -d */ | tr -d /); do
     grep -rqw -- "$id" "$work/r" && note "report contains child id $id"
 done
 
+# The public overview: `dagplan export CITYDIR --html DIR`.
+"$DAGPLAN" export "$work/m" --html "$work/o" >"$work/out" 2>"$work/err"
+[ $? -eq 0 ] || note "export --html: expected exit 0: $(head -3 "$work/err")"
+python3 "$DP_SOURCE_DIR/tests/tools/check_overview.py" "$work/m" "$work/json" \
+    "$work/o/index.html" >&2 || note "overview page differs from the schedules"
+
 # One centre not solved: the others are reported, exit 1.
 first=$(cd "$work/unsolved" && ls -d */ | head -1 | tr -d /)
 cp -r "$work/m" "$work/part"
@@ -55,11 +62,18 @@ grep -q "$first: not reported: no stored schedule" "$work/err" || note "one unso
 grep -q "2 of 3 centres reported" "$work/out" || note "one unsolved: summary"
 grep -q "^$first,.*,no stored schedule" "$work/rp/centres.csv" || note "one unsolved: centres.csv"
 [ -e "$work/part/$first/dagplan.db" ] && note "report created a store"
+"$DAGPLAN" export "$work/part" --html "$work/op" >/dev/null 2>"$work/err"
+[ $? -eq 1 ] || note "export, one unsolved: expected exit 1"
+grep -q "$first: left out: no stored schedule" "$work/err" || note "export: left-out message"
+[ -s "$work/op/index.html" ] || note "export, one unsolved: the others not written"
 
 # Nothing solved: nothing written.
 "$DAGPLAN" report "$work/unsolved" --out "$work/ru" >/dev/null 2>"$work/err"
 [ $? -eq 1 ] || note "unsolved: expected exit 1"
 [ -e "$work/ru/index.html" ] && note "unsolved: index.html written"
+"$DAGPLAN" export "$work/unsolved" --html "$work/ou" >/dev/null 2>"$work/err"
+[ $? -eq 1 ] || note "export unsolved: expected exit 1"
+[ -e "$work/ou/index.html" ] && note "export unsolved: index.html written"
 
 # Wrong usage.
 "$DAGPLAN" report "$work/m" >/dev/null 2>&1
