@@ -88,6 +88,11 @@ typedef struct city_run {
 
 static volatile int interrupted;
 
+static double now_s(void)
+{
+    return (double) uv_hrtime() / 1e9;
+}
+
 static void on_signal(int sig)
 {
     (void) sig;
@@ -300,7 +305,7 @@ static void solve_centre(uv_work_t *req)
     dp_solve_options o = a->o;
     char cmd[600], desc[160];
     uint32_t n_cancelled = 0;
-    double t0 = uv_hrtime() / 1e9;
+    double t0 = now_s();
     FILE *out = open_memstream(&j->messages, &j->messages_len);
 
     j->state = JOB_FAILED;
@@ -361,7 +366,7 @@ done:
     fclose(out);
     dp_solution_free(sol);
     dp_model_free(m);
-    j->seconds = uv_hrtime() / 1e9 - t0;
+    j->seconds = now_s() - t0;
 }
 
 static void clear_progress(const city_run *r)
@@ -380,7 +385,7 @@ static void print_progress(const city_run *r)
         bar[i] = i < filled ? '#' : '.';
     bar[width] = 0;
     fprintf(stderr, "\r[%s] %zu/%zu centres, %llu children placed, %.1f s   ", bar, r->done, r->n,
-            r->placed, uv_hrtime() / 1e9 - r->t0);
+            r->placed, now_s() - r->t0);
 }
 
 static void on_timer(uv_timer_t *t)
@@ -449,7 +454,7 @@ static void print_table(const city_run *r, const city_args *a)
     snprintf(pc, sizeof pc, "%llu/%llu", placed, choosing);
     snprintf(gw, sizeof gw, "%llu/%llu", granted, choices);
     printf("  %-*s %9llu %15s %15s %10lld %8.2f  %zu of %zu centres stored\n", w, "total", children,
-           pc, gw, score, uv_hrtime() / 1e9 - r->t0, r->n - r->failed, r->n);
+           pc, gw, score, now_s() - r->t0, r->n - r->failed, r->n);
 }
 
 bool dp__solve_is_city(int argc, char **argv)
@@ -515,7 +520,7 @@ int dp__cmd_solve_city(int argc, char **argv)
     }
     loop.data = &r;
     r.progress = !a.quiet && isatty(STDERR_FILENO);
-    r.t0 = uv_hrtime() / 1e9;
+    r.t0 = now_s();
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     uv_timer_init(&loop, &r.timer);
