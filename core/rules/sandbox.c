@@ -1056,6 +1056,28 @@ dp_status dp__sandbox_register_lib(dp_sandbox *sb, const char *name, const luaL_
     return DP_OK;
 }
 
+/* Protected part of dp__sandbox_reseed: math.randomseed(arg 1). */
+static int reseed(lua_State *L)
+{
+    lua_Integer seed = lua_tointeger(L, 1);
+
+    lua_getglobal(L, LUA_MATHLIBNAME);
+    lua_getfield(L, -1, "randomseed");
+    lua_pushinteger(L, seed);
+    lua_call(L, 1, 0);
+    return 0;
+}
+
+void dp__sandbox_reseed(dp_sandbox *sb, uint64_t seed)
+{
+    lua_State *L = sb->L;
+
+    lua_pushcfunction(L, reseed);
+    lua_pushinteger(L, (lua_Integer) (seed & 0x7fffffffffffffffu));
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+        lua_pop(L, 1); /* out of memory: the sequence simply goes on */
+}
+
 void dp__sandbox_set_print(dp_sandbox *sb, dp_sandbox_print_fn fn, void *ud)
 {
     sb->print_fn = fn;

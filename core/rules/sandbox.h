@@ -91,6 +91,10 @@ dp_status dp__sandbox_register(dp_sandbox *sb, const char *name, lua_CFunction f
 dp_status dp__sandbox_register_lib(dp_sandbox *sb, const char *name, const luaL_Reg *fns, void *ud,
                                    dp_error *err);
 
+/* Restarts math.random's sequence from seed (rules: at the start of every
+ * solve, so that a solve of the same centre gives the same schedule). */
+void dp__sandbox_reseed(dp_sandbox *sb, uint64_t seed);
+
 /* Replaces the receiver of print(...) output (NULL: dropped). */
 void dp__sandbox_set_print(dp_sandbox *sb, dp_sandbox_print_fn fn, void *ud);
 

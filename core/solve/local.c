@@ -178,7 +178,21 @@ static bool move_chain(dp_search *s, int64_t *dv)
 {
     dp_id c = DP_NONE;
 
-    for (int t = 0; t < 16 && c == DP_NONE; t++) {
+    /* Half the time a child from the lists (refreshed every few thousand
+     * moves, so checked), half the time any child: aiming only at the lists
+     * loses the variety the search needs. */
+    bool aim = dp__rand(s, 2) == 0;
+    for (int t = 0; aim && t < 4 && c == DP_NONE && s->n_uncovered; t++) {
+        dp_id x = s->uncovered[dp__rand(s, s->n_uncovered)];
+        if (s->e.child_n[x] == 0)
+            c = x;
+    }
+    for (int t = 0; aim && t < 4 && c == DP_NONE && s->n_hungry; t++) {
+        dp_id x = s->hungry[dp__rand(s, s->n_hungry)];
+        if (s->e.child_n[x] < s->m->centre.max_activities)
+            c = x;
+    }
+    for (int t = 0; !aim && t < 16 && c == DP_NONE; t++) {
         dp_id x = s->active[dp__rand(s, s->n_active)];
         if (s->e.child_n[x] == 0)
             c = x;
@@ -186,6 +200,32 @@ static bool move_chain(dp_search *s, int64_t *dv)
     if (c == DP_NONE)
         c = s->active[dp__rand(s, s->n_active)];
     return dp__chain_grant(s, c, dv);
+}
+
+/* Lists the children without any activity, and those who could still take
+ * one more (below the maximum, with an option of a choice they do not hold),
+ * for the chain move to aim at. O(options); run every few thousand moves. */
+static void refresh_targets(dp_search *s)
+{
+    const dp_engine *e = &s->e;
+
+    s->n_uncovered = s->n_hungry = 0;
+    if (!s->uncovered || !s->hungry)
+        return;
+    for (uint32_t i = 0; i < s->n_active; i++) {
+        dp_id c = s->active[i];
+        if (e->child_n[c] == 0) {
+            s->uncovered[s->n_uncovered++] = c;
+            continue;
+        }
+        if (e->child_n[c] >= s->m->centre.max_activities)
+            continue;
+        for (uint32_t j = s->opt0[c]; j < s->opt0[c + 1]; j++)
+            if (e->choice_section[s->opts[j].choice] == DP_NONE) {
+                s->hungry[s->n_hungry++] = c;
+                break;
+            }
+    }
 }
 
 static bool propose(dp_search *s, int64_t *dv)
@@ -284,6 +324,8 @@ void dp__local_search(dp_search *s)
         return;
     dp__chain_init(s);
     dp__rr_init(s); /* without it, the search goes on with the other moves */
+    s->uncovered = malloc(((size_t) s->n_active + 1) * sizeof *s->uncovered);
+    s->hungry = malloc(((size_t) s->n_active + 1) * sizeof *s->hungry);
     for (int i = 0; i < LAHC_LENGTH; i++)
         hist[i] = cur;
     while (!should_stop(s, idle, max_moves, max_idle)) {
@@ -291,6 +333,8 @@ void dp__local_search(dp_search *s)
         uint32_t slot = (uint32_t) (s->moves % LAHC_LENGTH);
         s->moves++;
         idle++;
+        if ((s->moves & 4095) == 1)
+            refresh_targets(s);
         if (s->rr_child_seen && dp__rand(s, 100) < RR_PERCENT) {
             uint32_t mark;
             if (dp__ruin_recreate_move(s, &dv, &mark)) {

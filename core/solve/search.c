@@ -42,18 +42,23 @@ void dp__search_note_best(dp_search *s)
 
     if (dp__engine_relaxed(&s->e) != 0 || obj <= s->best)
         return;
+    for (uint32_t i = 0; i < s->e.n_plugins; i++)
+        if (s->e.p_hard[i] != 0)
+            return; /* a strict plugin broken on purpose (a phase's own bookkeeping) */
     s->best = obj;
     memcpy(s->best_choice, s->e.choice_section, s->m->n_choices * sizeof *s->best_choice);
     memcpy(s->best_slot, s->e.session_slot, s->m->n_sessions * sizeof *s->best_slot);
 }
 
 /* Grants a child's options in rank order while each one raises the value. */
-void dp__greedy_child(dp_search *s, dp_id c)
+/* Grants child c's options in rank order, while each raises the value, until
+ * it holds `limit` activities. */
+static void greedy_child_upto(dp_search *s, dp_id c, uint32_t limit)
 {
     for (uint32_t i = s->opt0[c]; i < s->opt0[c + 1]; i++) {
         dp_option o = s->opts[i];
         int64_t dv;
-        if (s->e.choice_section[o.choice] != DP_NONE ||
+        if (s->e.choice_section[o.choice] != DP_NONE || s->e.child_n[c] >= limit ||
             s->e.child_n[c] >= s->m->centre.max_activities)
             continue;
         if (dp__try_grant(s, o, &dv, false) && dv > 0)
@@ -78,6 +83,11 @@ static int compare_construction_order(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
+void dp__greedy_child(dp_search *s, dp_id c)
+{
+    greedy_child_upto(s, c, UINT32_MAX);
+}
+
 void dp__construct(dp_search *s)
 {
     dp_id *order = malloc(((size_t) s->n_active + 1) * sizeof *order);
@@ -90,6 +100,10 @@ void dp__construct(dp_search *s)
         qsort(order, s->n_active, sizeof *order, compare_construction_order);
         sort_ctx = NULL;
     }
+    /* Coverage first: one activity for every child (it weighs five times a
+     * second theme), then the rest in the same order. */
+    for (uint32_t i = 0; i < s->n_active; i++)
+        greedy_child_upto(s, order ? order[i] : s->active[i], 1);
     for (uint32_t i = 0; i < s->n_active; i++)
         dp__greedy_child(s, order ? order[i] : s->active[i]);
     free(order);
@@ -209,19 +223,28 @@ void dp__repair_min_size(dp_search *s)
 
     if (s->min_size_plugin == UINT32_MAX)
         return;
-    for (dp_id sec = 0; sec < m->n_sections; sec++) {
-        uint32_t n = e->section_count[sec], min = m->sections[sec].min_size;
-        if (n == 0 || n >= min)
-            continue;
-        for (int attempt = 0; attempt < 3 && e->section_count[sec] < min; attempt++)
-            if (dp__build_fill(s, sec, min - e->section_count[sec]) && dp__mv_eval(e, &dv) &&
-                dv > 0)
-                dp__mv_commit(e);
-        if (e->section_count[sec] > 0 && e->section_count[sec] < min) {
-            dp__build_cancel(s, sec);
-            if (dp__mv_eval(e, &dv))
-                dp__mv_commit(e);
+    /* Filling one section may take a child from another that was already
+     * repaired (a child at its maximum gives up its weakest grant): a few
+     * passes, and the last one only cancels, which breaks nothing else. */
+    for (int pass = 0; pass < 4; pass++) {
+        bool again = false;
+        for (dp_id sec = 0; sec < m->n_sections; sec++) {
+            uint32_t n = e->section_count[sec], min = m->sections[sec].min_size;
+            if (n == 0 || n >= min)
+                continue;
+            again = true;
+            for (int attempt = 0; pass < 3 && attempt < 3 && e->section_count[sec] < min; attempt++)
+                if (dp__build_fill(s, sec, min - e->section_count[sec]) && dp__mv_eval(e, &dv) &&
+                    dv > 0)
+                    dp__mv_commit(e);
+            if (e->section_count[sec] > 0 && e->section_count[sec] < min) {
+                dp__build_cancel(s, sec);
+                if (dp__mv_eval(e, &dv))
+                    dp__mv_commit(e);
+            }
         }
+        if (!again)
+            break;
     }
     s->e.relax[s->min_size_plugin] = 0;
     /* Children who lost a grant may fit elsewhere now. */

@@ -56,6 +56,9 @@ typedef struct dp_search {
     uint32_t ch_gen;
     dp_grant *ch_best; /* [DP_CHAIN_MAX_PEND]: the best path's assignments */
     uint32_t n_ch_best;
+    /* Targets of the chain move, refreshed now and then (local.c). */
+    dp_id *uncovered, *hungry;
+    uint32_t n_uncovered, n_hungry;
 } dp_search;
 
 /* Uniform random number in [0, n). */

@@ -165,6 +165,8 @@ static void search_release(dp_search *s)
     free(s->best_slot);
     dp__rr_release(s);
     dp__chain_release(s);
+    free(s->uncovered);
+    free(s->hungry);
 }
 
 static dp_status run_phases(dp_search *s, dp_error *err)

@@ -344,6 +344,7 @@ dp_status dp__care_init(dp_care *c, const dp_model *m, dp_error *err)
     }
     build_ages(c);
     build_budgets(c);
+    c->memo = calloc(DP_CARE_MEMO_SIZE, sizeof *c->memo); /* optional: NULL only slows down */
     return DP_OK;
 }
 
@@ -361,6 +362,7 @@ void dp__care_release(dp_care *c)
     free(c->away0);
     free(c->away1);
     free(c->escorted);
+    free(c->memo);
     memset(c, 0, sizeof *c);
 }
 
@@ -380,13 +382,31 @@ bool dp__care_window_covers(const dp_care *c, dp_id ch, uint32_t iv)
 
 int dp__care_required(const dp_care *c, uint32_t u, const uint16_t *n)
 {
+    uint8_t loc = c->units[u].location;
+    dp_care_memo *e = NULL;
+    /* Only Dutch daycare (Tabel 1, the formula, the band maxima) is worth
+     * remembering; the other rules are a division or two. */
+    if (c->memo && c->units[u].kind == DP_RATIO_DAYCARE && c->rules.country == DP_RATIO_NL) {
+        uint32_t h = 2166136261u ^ loc;
+        for (int a = 0; a < DP_RATIO_N_AGES; a++)
+            h = (h ^ n[a]) * 16777619u;
+        e = &c->memo[h & (DP_CARE_MEMO_SIZE - 1)];
+        if (e->used && e->location == loc && memcmp(e->n, n, sizeof e->n) == 0)
+            return e->required;
+    }
     dp_ratio_group g;
-
     memset(&g, 0, sizeof g);
     for (int a = 0; a < DP_RATIO_N_AGES; a++)
         g.n_age[a] = n[a];
     g.location = c->units[u].location;
-    return dp_ratio_required(&c->rules, &g);
+    int r = dp_ratio_required(&c->rules, &g);
+    if (e) {
+        memcpy(e->n, n, sizeof e->n);
+        e->location = loc;
+        e->used = 1;
+        e->required = (int16_t) r;
+    }
+    return r;
 }
 
 void dp__care_sums_add(const dp_care *c, dp_care_sums *s, uint32_t u, uint32_t iv, int req,

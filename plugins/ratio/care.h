@@ -52,6 +52,16 @@ typedef struct dp_care_sums {
     int32_t n_bad;   /* units whose composition is not allowed */
 } dp_care_sums;
 
+/* A remembered requirement: compositions repeat a lot in a week. */
+typedef struct dp_care_memo {
+    uint16_t n[DP_RATIO_N_AGES]; /* the counts */
+    uint8_t location;            /* the unit's location flag */
+    uint8_t used;                /* the entry holds an answer */
+    int16_t required;            /* dp_ratio_required()'s answer */
+} dp_care_memo;
+
+#define DP_CARE_MEMO_SIZE 4096 /* entries, a power of two */
+
 typedef struct dp_care {
     const dp_model *m;
     dp_ratio_rules rules;
@@ -77,6 +87,7 @@ typedef struct dp_care {
     uint32_t *away1;            /* [n_slots] end (exclusive); away0 == away1: none */
     bool *escorted;             /* [n_sections] escorted and meeting away from home */
     uint32_t budget[DP_N_DAYS]; /* minutes below ratio allowed per day */
+    dp_care_memo *memo;         /* [DP_CARE_MEMO_SIZE] direct-mapped, NULL: none */
     bool has_rota;
 } dp_care;
 
@@ -93,7 +104,9 @@ static inline uint32_t dp__care_escorts(const dp_care *c, uint32_t n)
     return (n + c->escort_ratio - 1) / c->escort_ratio;
 }
 
-/* Professionals unit u needs for counts n[13] (DP_RATIO_NOT_ALLOWED: -1). */
+/* Professionals unit u needs for counts n[13] (DP_RATIO_NOT_ALLOWED: -1),
+ * remembered in c->memo (the answer depends only on the counts, the unit's
+ * location flag and the rules). */
 int dp__care_required(const dp_care *c, uint32_t u, const uint16_t *n);
 
 /* Adds (sign +1) or removes (-1) unit u's contribution to sums at interval iv

@@ -98,6 +98,7 @@ struct rstate {
     uint64_t *cmask;   /* [n_children * cwords]: bit k: child rule k selects the child */
     int32_t *ccache;   /* [n_children * n_crules]: current units */
     int64_t *du;       /* [n_rules]: change of units in the move being judged */
+    uint64_t *tmask;   /* [cwords]: bit k: child rule k depends on session times */
     uint32_t **mixcnt; /* [n_rules]: mix, children per section and category */
     uint32_t **mixn;   /* [n_rules]: mix, children per section */
     int ctx_ref;       /* registry ref of the ctx userdata */
@@ -129,6 +130,37 @@ static void cache_set(rstate *st, uint32_t ri, dp_id id, int64_t units)
         st->ccache[(size_t) id * st->n_crules + k] = (int32_t) units;
     else
         st->cache[ri][id] = units;
+}
+
+/* Whether the child's grants stay the same (it is listed only because a
+ * session of its section moves): rules that ignore times need not look. */
+static bool grants_same(const dp_child_change *cc)
+{
+    if (cc->n_before != cc->n_after)
+        return false;
+    for (uint8_t i = 0; i < cc->n_before; i++)
+        if (cc->before[i].choice != cc->after[i].choice ||
+            cc->before[i].section != cc->after[i].section)
+            return false;
+    return true;
+}
+
+/* Whether the rule's units depend on session times. */
+static bool rule_timed(const dp_rule *r)
+{
+    switch (r->kind) {
+    case DP_RULE_NOT_BEFORE:
+    case DP_RULE_NOT_AFTER:
+    case DP_RULE_CUSTOM:
+        return true;
+    case DP_RULE_MAX_ACTIVITIES:
+    case DP_RULE_MAX_MINUTES:
+        return r->per_day || r->day_mask != 0x7f;
+    case DP_RULE_SIBLINGS:
+        return r->same_day;
+    default:
+        return false;
+    }
 }
 
 /* A signature of a move's content (children, their grants after, sessions). */
@@ -331,8 +363,14 @@ static dp_id arg_id(lua_State *L, const dp_model *m, int idx, dp_kind kind)
 
 static int arg_day(lua_State *L, int idx)
 {
+    static const char names[] = "montuewedthufrisatsun";
     size_t len;
     const char *s = luaL_checklstring(L, idx, &len);
+
+    if (len == 3) /* the usual lower-case names, without a call */
+        for (int d = 0; d < DP_N_DAYS; d++)
+            if (memcmp(s, names + 3 * d, 3) == 0)
+                return d;
     int d = dp_day_parse(s, len);
 
     if (d < 0)
@@ -546,84 +584,147 @@ static int push_name_or_nil(lua_State *L, const dp_names *names, dp_id id)
     return 1;
 }
 
-static int child_index(lua_State *L, lua_view *vw, const char *k)
+/* Fields of the ctx views: __index looks the key up in a table made once
+ * (upvalue 1 for a child, 2 for a section) that maps it to a method (a C
+ * function) or to one of these codes. */
+enum {
+    F_ID = 1,
+    F_GROUP,
+    F_PRIORITY,
+    F_NEIGHBOURHOOD,
+    F_FAMILY,
+    F_N,
+    F_ACTIVITY,
+    F_THEME,
+    F_LOCATION,
+    F_SIZE,
+    F_MAX_SIZE,
+    F_SESSIONS
+};
+
+typedef struct ctx_key {
+    const char *name;
+    int code;         /* a field, or 0 for a method */
+    lua_CFunction fn; /* the method */
+} ctx_key;
+
+static const ctx_key child_keys[] = {
+    {"id", F_ID, NULL},
+    {"group", F_GROUP, NULL},
+    {"priority", F_PRIORITY, NULL},
+    {"neighbourhood", F_NEIGHBOURHOOD, NULL},
+    {"family", F_FAMILY, NULL},
+    {"n", F_N, NULL},
+    {"has", 0, ctx_has},
+    {"has_theme", 0, ctx_has_theme},
+    {"activity", 0, ctx_activity},
+    {"section", 0, ctx_section},
+    {"theme", 0, ctx_theme},
+    {"sessions_on", 0, ctx_sessions_on},
+    {"minutes_on", 0, ctx_minutes_on},
+    {"first_start", 0, ctx_first_start},
+    {"last_end", 0, ctx_last_end},
+    {NULL, 0, NULL},
+};
+
+static const ctx_key section_keys[] = {
+    {"id", F_ID, NULL},
+    {"activity", F_ACTIVITY, NULL},
+    {"theme", F_THEME, NULL},
+    {"location", F_LOCATION, NULL},
+    {"size", F_SIZE, NULL},
+    {"max_size", F_MAX_SIZE, NULL},
+    {"sessions", F_SESSIONS, NULL},
+    {"member", 0, ctx_member},
+    {"count", 0, ctx_count},
+    {"day", 0, ctx_day},
+    {"start", 0, ctx_start},
+    {NULL, 0, NULL},
+};
+
+static int child_field(lua_State *L, const lua_view *vw, int code)
 {
     const dp_model *m = vw->st->m;
     const dp_child *c = &m->children[vw->id];
 
-    if (strcmp(k, "id") == 0)
+    switch (code) {
+    case F_ID:
         lua_pushstring(L, c->id);
-    else if (strcmp(k, "group") == 0)
+        return 1;
+    case F_GROUP:
         lua_pushinteger(L, c->group);
-    else if (strcmp(k, "priority") == 0)
+        return 1;
+    case F_PRIORITY:
         lua_pushinteger(L, c->priority);
-    else if (strcmp(k, "neighbourhood") == 0)
+        return 1;
+    case F_NEIGHBOURHOOD:
         return push_name_or_nil(L, &m->neighbourhoods, c->neighbourhood);
-    else if (strcmp(k, "family") == 0)
+    case F_FAMILY:
         return push_name_or_nil(L, &m->families, c->family);
-    else if (strcmp(k, "n") == 0)
+    default:
         lua_pushinteger(L, vw->n);
-    else if (strcmp(k, "has") == 0)
-        lua_pushcfunction(L, ctx_has);
-    else if (strcmp(k, "has_theme") == 0)
-        lua_pushcfunction(L, ctx_has_theme);
-    else if (strcmp(k, "activity") == 0)
-        lua_pushcfunction(L, ctx_activity);
-    else if (strcmp(k, "section") == 0)
-        lua_pushcfunction(L, ctx_section);
-    else if (strcmp(k, "theme") == 0)
-        lua_pushcfunction(L, ctx_theme);
-    else if (strcmp(k, "sessions_on") == 0)
-        lua_pushcfunction(L, ctx_sessions_on);
-    else if (strcmp(k, "minutes_on") == 0)
-        lua_pushcfunction(L, ctx_minutes_on);
-    else if (strcmp(k, "first_start") == 0)
-        lua_pushcfunction(L, ctx_first_start);
-    else if (strcmp(k, "last_end") == 0)
-        lua_pushcfunction(L, ctx_last_end);
-    else
-        return luaL_error(L, "a child has no field '%s' (see docs/rules.md)", k);
-    return 1;
+        return 1;
+    }
 }
 
-static int section_index(lua_State *L, lua_view *vw, const char *k)
+static int section_field(lua_State *L, const lua_view *vw, int code)
 {
     const dp_model *m = vw->st->m;
     const dp_section *s = &m->sections[vw->id];
 
-    if (strcmp(k, "id") == 0)
+    switch (code) {
+    case F_ID:
         lua_pushstring(L, s->id);
-    else if (strcmp(k, "activity") == 0)
+        break;
+    case F_ACTIVITY:
         lua_pushstring(L, m->activities[s->activity].id);
-    else if (strcmp(k, "theme") == 0)
+        break;
+    case F_THEME:
         lua_pushstring(L, m->themes.name[m->activities[s->activity].theme]);
-    else if (strcmp(k, "location") == 0)
+        break;
+    case F_LOCATION:
         lua_pushstring(L, m->locations[s->location].id);
-    else if (strcmp(k, "size") == 0)
+        break;
+    case F_SIZE:
         lua_pushinteger(L, vw->n_members);
-    else if (strcmp(k, "max_size") == 0)
+        break;
+    case F_MAX_SIZE:
         lua_pushinteger(L, s->max_size);
-    else if (strcmp(k, "sessions") == 0)
+        break;
+    default:
         lua_pushinteger(L, s->n_sessions);
-    else if (strcmp(k, "member") == 0)
-        lua_pushcfunction(L, ctx_member);
-    else if (strcmp(k, "count") == 0)
-        lua_pushcfunction(L, ctx_count);
-    else if (strcmp(k, "day") == 0)
-        lua_pushcfunction(L, ctx_day);
-    else if (strcmp(k, "start") == 0)
-        lua_pushcfunction(L, ctx_start);
-    else
-        return luaL_error(L, "a section has no field '%s' (see docs/rules.md)", k);
+    }
     return 1;
 }
 
 static int ctx_index(lua_State *L)
 {
     lua_view *vw = check_view(L);
-    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?";
 
-    return vw->section ? section_index(L, vw, k) : child_index(L, vw, k);
+    lua_settop(L, 2);
+    lua_pushvalue(L, 2);
+    int t = lua_rawget(L, lua_upvalueindex(vw->section ? 2 : 1));
+    if (t == LUA_TFUNCTION)
+        return 1;
+    if (t != LUA_TNUMBER)
+        return luaL_error(L, "a %s has no field '%s' (see docs/rules.md)",
+                          vw->section ? "section" : "child",
+                          lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?");
+    int code = (int) lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return vw->section ? section_field(L, vw, code) : child_field(L, vw, code);
+}
+
+static void push_keys(lua_State *L, const ctx_key *keys)
+{
+    lua_newtable(L);
+    for (; keys->name; keys++) {
+        if (keys->fn)
+            lua_pushcfunction(L, keys->fn);
+        else
+            lua_pushinteger(L, keys->code);
+        lua_setfield(L, -2, keys->name);
+    }
 }
 
 static int ctx_newindex(lua_State *L)
@@ -639,7 +740,9 @@ static int make_ctx(lua_State *L)
 
     *p = &st->view;
     lua_createtable(L, 0, 3);
-    lua_pushcfunction(L, ctx_index);
+    push_keys(L, child_keys);
+    push_keys(L, section_keys);
+    lua_pushcclosure(L, ctx_index, 2);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, ctx_newindex);
     lua_setfield(L, -2, "__newindex");
@@ -902,6 +1005,8 @@ static void mix_adjust(const dp_model *m, const dp_rule *r, const dp_move *mv, d
         const dp_child_change *cc = &mv->children[i];
         const dp_grant *g = after ? cc->after : cc->before;
         uint8_t ng = after ? cc->n_after : cc->n_before;
+        if (grants_same(cc))
+            continue;
         dp_id cat = mix_cat(m, r, cc->child);
         for (uint8_t k = 0; k < ng; k++) {
             if (g[k].section != sec)
@@ -1079,7 +1184,8 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
         stamp = next_scope_stamp(st);
         for (uint32_t i = 0; i < mv->n_children; i++) {
             dp_id f = m->children[mv->children[i].child].family;
-            if (f == DP_NONE || st->fam_stamp[f] == stamp)
+            if (f == DP_NONE || st->fam_stamp[f] == stamp ||
+                (!r->same_day && grants_same(&mv->children[i])))
                 continue;
             st->fam_stamp[f] = stamp;
             int64_t ua = family_units(st, r, &after, f);
@@ -1094,7 +1200,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
         return du;
     case DP_SCOPE_SET:
         for (uint32_t i = 0; i < mv->n_children; i++)
-            if (r->id_sel[mv->children[i].child])
+            if (r->id_sel[mv->children[i].child] && !grants_same(&mv->children[i]))
                 return set_units(st, r, &after) - set_units(st, r, &before);
         return 0;
     case DP_SCOPE_ACTIVITY:
@@ -1104,6 +1210,8 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
         stamp = next_scope_stamp(st);
         for (uint32_t i = 0; i < mv->n_children; i++) {
             const dp_child_change *cc = &mv->children[i];
+            if (grants_same(cc)) /* membership unchanged; times: below */
+                continue;
             for (int side_i = 0; side_i < 2; side_i++) {
                 const dp_grant *g = side_i ? cc->after : cc->before;
                 uint8_t n = side_i ? cc->n_after : cc->n_before;
@@ -1164,6 +1272,7 @@ static void state_free(void *state)
     free(st->ckey);
     free(st->du);
     free(st->cmask);
+    free(st->tmask);
     free(st->ccache);
     free(st->child_stamp);
     free(st->child_idx);
@@ -1236,8 +1345,12 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->cwords = (st->n_crules + 63) / 64;
     st->cmask = calloc((size_t) m->n_children * st->cwords + 1, sizeof *st->cmask);
     st->ccache = calloc((size_t) m->n_children * st->n_crules + 1, sizeof *st->ccache);
-    if (!st->cmask || !st->ccache)
+    st->tmask = calloc((size_t) st->cwords + 1, sizeof *st->tmask);
+    if (!st->cmask || !st->ccache || !st->tmask)
         goto nomem;
+    for (uint32_t k = 0; k < st->n_crules; k++)
+        if (rule_timed(&rs->rules[st->crule[k]]))
+            st->tmask[k / 64] |= (uint64_t) 1 << (k % 64);
     for (uint32_t k = 0; k < st->n_crules; k++)
         for (dp_id c = 0; c < m->n_children; c++)
             if (dp__rule_selects(&rs->rules[st->crule[k]], c))
@@ -1267,6 +1380,8 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
     if (!v->m->rules || v->m->rules->n == 0)
         return DP_OK;
     v->m->rules->failed = false; /* a new solve */
+    if (v->m->rules->sb)
+        dp__sandbox_reseed(v->m->rules->sb, 1); /* math.random: the same for every solve */
     if (v->m->week_monday && v->m->rules->ref_days != v->m->week_monday)
         dp_rules_set_date(v->m, v->m->week_monday); /* the planned week's Monday */
     rc = state_new(v->m, &st, err);
@@ -1293,8 +1408,9 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
         dp_id c = mv->children[i].child;
         const uint64_t *mask = &st->cmask[(size_t) c * st->cwords];
         const int32_t *now = &st->ccache[(size_t) c * st->n_crules];
+        bool same = grants_same(&mv->children[i]);
         for (uint32_t w = 0; w < st->cwords; w++) {
-            for (uint64_t bits = mask[w]; bits; bits &= bits - 1) {
+            for (uint64_t bits = same ? mask[w] & st->tmask[w] : mask[w]; bits; bits &= bits - 1) {
                 uint32_t k = w * 64 + (uint32_t) __builtin_ctzll(bits), ri = st->crule[k];
                 int64_t ua = child_units(st, &st->rs->rules[ri], &after, c);
                 st->du[ri] += ua - now[k];

@@ -130,6 +130,10 @@ done
 [[ $? -eq 2 ]] && pass || fail "solve without DIR: want exit 2"
 
 # --- --time-limit 0: construction only, still valid -------------------------
+# (also on a larger centre, where filling one section below its minimum used
+# to empty another that repair had already handled)
+gen ikc1000 --children 1000 --seed 2
+solve_and_check ikc1000 --time-limit 0
 solve_and_check ikc2 --time-limit 0
 if grep -q '"stopped": "construction_only"' "$DP_WORK/ikc2.json"; then pass; else
     fail "time limit 0: the JSON does not say construction_only"
