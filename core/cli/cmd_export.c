@@ -37,6 +37,8 @@ static const char help[] =
     "              uses its own current version, else the weekly template's\n"
     "  --school    family feeds also show school hours\n"
     "  --db FILE   the store (default DIR/dagplan.db)\n\n"
+    "For a municipality, 'dagplan export CITYDIR --html DIR' writes the public\n"
+    "overview of all centres' offering (see docs/municipality.md).\n\n"
     "Exit status: 0 written, 1 the data could not be loaded or exported, 2 wrong\n"
     "usage.\n";
 
@@ -98,6 +100,8 @@ int dp__cmd_export(int argc, char **argv)
     dp_model *m = NULL;
     int status = 0, n_given = 0;
 
+    if (dp__export_is_city_html(argc, argv)) /* a municipality's public overview */
+        return dp__cmd_export_city(argc, argv);
     for (size_t i = 0; i < N_FORMATS; i++)
         opts[n_opts++] = (dp_opt) DP_OPT(formats[i].option, true);
     for (size_t i = 0; i < sizeof modifiers / sizeof *modifiers; i++)

@@ -45,6 +45,8 @@ static const char help[] =
     "The solve starts from the current version of the week (or of the latest\n"
     "week before it) and repairs it locally; every assignment of it that changes\n"
     "costs the stability penalty of centre.lua. pins.csv pins and forbids hold.\n\n"
+    "DIR may be a municipality directory (centre directories one level down): see\n"
+    "'dagplan solve CITYDIR --help' and docs/municipality.md.\n\n"
     "Exit status: 0 solved and stored, 1 the data or the solve failed (nothing is\n"
     "stored), 2 wrong usage.\n";
 
@@ -350,9 +352,11 @@ int dp__cmd_solve(int argc, char **argv)
     dp_solution *sol = NULL;
     dp_error err = {0};
     unsigned version = 0;
-    int status = parse(argc, argv, &a);
+    int status;
 
-    if (status != 0)
+    if (dp__solve_is_city(argc, argv)) /* a municipality: every centre, in parallel */
+        return dp__cmd_solve_city(argc, argv);
+    if ((status = parse(argc, argv, &a)) != 0)
         return status;
     if (dp__cli_load("solve", a.dir, &m) != 0)
         return 1;

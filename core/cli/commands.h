@@ -21,4 +21,14 @@ int dp__cmd_rollback(int argc, char **argv);
 int dp__cmd_diff(int argc, char **argv);
 int dp__cmd_import_closures(int argc, char **argv);
 
+/* `dagplan solve CITYDIR` (cmd_solve_city.c): dp__solve_is_city tells from
+ * the arguments of solve whether its DIR is a municipality directory. */
+#include <stdbool.h>
+bool dp__solve_is_city(int argc, char **argv);
+int dp__cmd_solve_city(int argc, char **argv);
+int dp__cmd_report(int argc, char **argv); /* cmd_report.c */
+/* `dagplan export CITYDIR --html DIR` (cmd_export_city.c) */
+bool dp__export_is_city_html(int argc, char **argv);
+int dp__cmd_export_city(int argc, char **argv);
+
 #endif

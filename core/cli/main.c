@@ -25,6 +25,7 @@ static const command commands[] = {
     {"history", dp__cmd_history, "list the stored schedule versions of each week"},
     {"rollback", dp__cmd_rollback, "make an earlier version of a week current again"},
     {"diff", dp__cmd_diff, "per child, what changed between two versions and why"},
+    {"report", dp__cmd_report, "a municipality's equity report and gap analysis (HTML, CSV)"},
     {"import-closures", dp__cmd_import_closures, "add the holidays of an .ics to closures.csv"},
 };
 

@@ -415,13 +415,13 @@ static dp_status make_feeds(builder *b)
     return DP_OK;
 }
 
-/* The calendar's NAME: the centre and whose feed it is. */
-static char *feed_name(const builder *b, size_t fi)
+/* The calendar's NAME: the centre and whose feed it is. kids0/kids list the
+ * children of each family feed (CSR by feed index). */
+static char *feed_name(const builder *b, size_t fi, const size_t *kids0, const dp_id *kids)
 {
     const dp_model *m = b->m;
     const ical_feed *f = &b->fs->feeds[fi];
-    size_t n = strlen(m->centre.name) + 4;
-    char *s;
+    dp_buf s;
 
     if (f->kind == DP_FEED_STAFF)
         return str_printf("%s: %s", m->centre.name, m->staff[fi - b->staff0].name);
@@ -429,23 +429,54 @@ static char *feed_name(const builder *b, size_t fi)
         return str_printf("%s: %s", m->centre.name, m->locations[fi - b->location0].name);
     if (f->kind == DP_FEED_ACTIVITY)
         return str_printf("%s: %s", m->centre.name, m->activities[fi - b->activity0].name);
-    for (dp_id c = 0; c < m->n_children; c++)
-        if (b->family_feed[c] == fi)
-            n += strlen(m->children[c].first_name) + 2;
-    s = malloc(n);
-    if (!s)
-        return NULL;
-    snprintf(s, n, "%s: ", m->centre.name);
-    bool first = true;
-    for (dp_id c = 0; c < m->n_children; c++) {
-        if (b->family_feed[c] != fi)
-            continue;
-        if (!first)
-            strcat(s, ", ");
-        strcat(s, m->children[c].first_name);
-        first = false;
+    dp_buf_init(&s);
+    dp_buf_printf(&s, "%s: ", m->centre.name);
+    for (size_t k = kids0[fi]; k < kids0[fi + 1]; k++) {
+        if (k > kids0[fi])
+            dp_buf_puts(&s, ", ");
+        dp_buf_puts(&s, m->children[kids[k]].first_name);
     }
-    return s;
+    if (dp_buf_status(&s, NULL) != DP_OK) {
+        dp_buf_release(&s);
+        return NULL;
+    }
+    return s.data; /* handed over */
+}
+
+/* Names every feed; the children of each family feed are gathered in one
+ * pass (a town has thousands of families). */
+static dp_status name_feeds(builder *b)
+{
+    const dp_model *m = b->m;
+    ical_feeds *fs = b->fs;
+    size_t *kids0 = calloc(fs->n_feeds + 2, sizeof *kids0);
+    dp_id *kids = malloc((m->n_children ? m->n_children : 1) * sizeof *kids);
+    dp_status rc = DP_OK;
+
+    if (!kids0 || !kids) {
+        rc = DP_FAIL(b->err, DP_ENOMEM, NULL, "out of memory building the feeds");
+        goto done;
+    }
+    for (dp_id c = 0; c < m->n_children; c++)
+        if (b->family_feed[c] != SIZE_MAX)
+            kids0[b->family_feed[c] + 2]++;
+    for (size_t i = 2; i < fs->n_feeds + 2; i++)
+        kids0[i] += kids0[i - 1];
+    for (dp_id c = 0; c < m->n_children; c++)
+        if (b->family_feed[c] != SIZE_MAX)
+            kids[kids0[b->family_feed[c] + 1]++] = c;
+    for (size_t fi = 0; fi < fs->n_feeds && !rc; fi++) {
+        ical_feed *f = &fs->feeds[fi];
+        if (!f->subject || dp_ical_feed_file(f->kind, f->subject, f->file, sizeof f->file) != 0)
+            continue;
+        f->name = feed_name(b, fi, kids0, kids);
+        if (!f->name)
+            rc = DP_FAIL(b->err, DP_ENOMEM, NULL, "out of memory building the feeds");
+    }
+done:
+    free(kids0);
+    free(kids);
+    return rc;
 }
 
 dp_status dp__ical_build(const dp_model *m, const dp_ical_options *o, ical_feeds *fs, dp_error *err)
@@ -453,16 +484,8 @@ dp_status dp__ical_build(const dp_model *m, const dp_ical_options *o, ical_feeds
     builder b = {m, o, fs, NULL, 0, 0, 0, err};
     dp_status rc = make_feeds(&b);
 
-    for (size_t fi = 0; fi < fs->n_feeds && !rc; fi++) {
-        ical_feed *f = &fs->feeds[fi];
-        if (!f->subject)
-            continue;
-        if (dp_ical_feed_file(f->kind, f->subject, f->file, sizeof f->file) != 0)
-            continue;
-        f->name = feed_name(&b, fi);
-        if (!f->name)
-            rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory building the feeds");
-    }
+    if (!rc)
+        rc = name_feeds(&b);
     for (unsigned w = 0; w < o->n_weeks && !rc; w++)
         if (o->weeks[w].schedule)
             rc = week_events(&b, o->weeks[w].schedule, o->first_monday + 7 * (int32_t) w,

@@ -100,8 +100,9 @@ dp_status dp__ical_state_write(const ical_state *st, const ical_feeds *fs, const
  * to_utc). NULL on OOM. */
 icalcomponent *dp__ical_vtimezone(const dp_tz *tz, int64_t from_utc, int64_t to_utc);
 
-/* render.c: appends feed f as an iCalendar object. vtz may be NULL. */
-dp_status dp__ical_render(const dp_model *m, const ical_feed *f, const icalcomponent *vtz,
+/* render.c: appends feed f as an iCalendar object, with vtz (the serialised
+ * VTIMEZONE, may be NULL) before its events. */
+dp_status dp__ical_render(const dp_model *m, const ical_feed *f, const char *vtz,
                           unsigned refresh_minutes, dp_buf *out, dp_error *err);
 
 #endif

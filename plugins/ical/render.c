@@ -137,19 +137,32 @@ static void header(icalcomponent *cal, const char *name, const char *tzid, unsig
     }
 }
 
-static dp_status finish(icalcomponent *cal, dp_buf *out, dp_error *err)
+/* Serialises cal into out with the VTIMEZONE text vtz (may be NULL) spliced
+ * in before the first event: the zone is the same in every feed, so it is
+ * built and serialised once per export instead of once per feed. */
+static dp_status finish(icalcomponent *cal, const char *vtz, dp_buf *out, dp_error *err)
 {
     char *text = icalcomponent_as_ical_string_r(cal);
+    const char *at;
 
     icalcomponent_free(cal);
     if (!text)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory writing a feed");
-    dp_buf_puts(out, text);
+    at = strstr(text, "\r\nBEGIN:VEVENT\r\n");
+    if (!at)
+        at = strstr(text, "\r\nEND:VCALENDAR");
+    if (vtz && at) {
+        dp_buf_append(out, text, (size_t) (at - text) + 2);
+        dp_buf_puts(out, vtz);
+        dp_buf_puts(out, at + 2);
+    } else {
+        dp_buf_puts(out, text);
+    }
     free(text);
     return dp_buf_status(out, err);
 }
 
-dp_status dp__ical_render(const dp_model *m, const ical_feed *f, const icalcomponent *vtz,
+dp_status dp__ical_render(const dp_model *m, const ical_feed *f, const char *vtz,
                           unsigned refresh_minutes, dp_buf *out, dp_error *err)
 {
     icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
@@ -157,9 +170,6 @@ dp_status dp__ical_render(const dp_model *m, const ical_feed *f, const icalcompo
     if (!cal)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory writing %s", f->file);
     header(cal, f->name, m->centre.timezone, refresh_minutes);
-    if (vtz)
-        icalcomponent_add_component(cal,
-                                    icalcomponent_new_clone((icalcomponent *) (uintptr_t) vtz));
     for (size_t i = 0; i < f->n_events; i++) {
         icalcomponent *ev = event(&f->events[i], m->centre.timezone);
         if (!ev) {
@@ -168,7 +178,7 @@ dp_status dp__ical_render(const dp_model *m, const ical_feed *f, const icalcompo
         }
         icalcomponent_add_component(cal, ev);
     }
-    return finish(cal, out, err);
+    return finish(cal, vtz, out, err);
 }
 
 dp_status dp_ical_empty(const dp_model *m, dp_buf *out, dp_error *err)
@@ -178,5 +188,5 @@ dp_status dp_ical_empty(const dp_model *m, dp_buf *out, dp_error *err)
     if (!cal)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory writing a feed");
     header(cal, m->centre.name, m->centre.timezone, 60);
-    return finish(cal, out, err);
+    return finish(cal, NULL, out, err);
 }

@@ -1,0 +1,390 @@
+/* core/cli/cmd_export_city.c - `dagplan export CITYDIR --html DIR`: the public
+ * overview of a municipality's offering in one week, as one static page.
+ *
+ * One row per running section of every centre: the centre, the activity and
+ * its theme, the school groups it is for, when and where it meets and the
+ * places left, from each centre's current stored schedule of the week. The
+ * page is public, so it holds no child data: only activities, sections,
+ * locations, times and counts (the neighbourhoods a centre serves are the
+ * distinct neighbourhood names of its children, never a child). It is in
+ * Dutch with an English toggle, filterable by school group, neighbourhood and
+ * theme with labelled controls (a small inline script; without it every row
+ * shows and the filters stay hidden), and has no external assets. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "args.h"
+#include "commands.h"
+#include "dagplan/buf.h"
+#include "dagplan/load.h"
+#include "dagplan/store.h"
+#include "dagplan/time.h"
+#include "dagplan/timetable.h"
+
+static const char help[] =
+    "Usage: dagplan export CITYDIR --html DIR [--week YYYY-Www]\n\n"
+    "Writes DIR/index.html: the public overview of the offering of every centre of\n"
+    "the municipality CITYDIR in the week (default: the weekly template), from each\n"
+    "centre's current stored schedule: activity, theme, school groups, when, where\n"
+    "and places left; in Dutch with an English toggle, filterable by group,\n"
+    "neighbourhood and theme; no child data; no external assets.\n\n"
+    "Exit status: 0 written with every centre, 1 written without a centre that has\n"
+    "no stored schedule or broken data (or not written when none has one), 2 wrong\n"
+    "usage.\n";
+
+static void esc(dp_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            dp_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            dp_buf_puts(b, "&gt;");
+            break;
+        case '&':
+            dp_buf_puts(b, "&amp;");
+            break;
+        case '"':
+            dp_buf_puts(b, "&quot;");
+            break;
+        default:
+            dp_buf_append(b, s, 1);
+        }
+    }
+}
+
+/* A growing list of distinct strings (the filters' options). */
+typedef struct strset {
+    char **s;
+    size_t n, cap;
+} strset;
+
+static void strset_add(strset *t, const char *s)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->s[i], s) == 0)
+            return;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 16;
+        char **s2 = realloc(t->s, cap * sizeof *s2);
+        if (!s2)
+            return;
+        t->s = s2;
+        t->cap = cap;
+    }
+    if ((t->s[t->n] = strdup(s)) != NULL)
+        t->n++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static void strset_free(strset *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->s[i]);
+    free(t->s);
+}
+
+static const char *const day_nl[7] = {"ma", "di", "wo", "do", "vr", "za", "zo"};
+static const char *const day_en[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+/* The rows of one centre into rows; its neighbourhoods and themes into the sets. */
+static void centre_rows(dp_buf *rows, const dp_model *m, const dp_timetable *t, strset *nbs,
+                        strset *themes, unsigned *n_rows)
+{
+    dp_buf nbl;
+    uint8_t *has = calloc(m->neighbourhoods.n + 1, 1);
+
+    dp_buf_init(&nbl);
+    for (dp_id c = 0; has && c < m->n_children; c++)
+        if (m->children[c].neighbourhood != DP_NONE)
+            has[m->children[c].neighbourhood] = 1;
+    for (uint32_t i = 0; has && i < m->neighbourhoods.n; i++)
+        if (has[i]) {
+            strset_add(nbs, m->neighbourhoods.name[i]);
+            dp_buf_puts(&nbl, nbl.len ? "|" : "");
+            dp_buf_puts(&nbl, m->neighbourhoods.name[i]);
+        }
+    free(has);
+    for (dp_id s = 0; s < m->n_sections; s++) {
+        const dp_section *sec = &m->sections[s];
+        const dp_activity *a = &m->activities[sec->activity];
+        uint32_t kids = 0;
+        bool runs = false;
+        dp_buf when_nl, when_en;
+        for (size_t i = 0; i < t->n_meetings; i++)
+            if (t->meetings[i].section == s && !t->meetings[i].cancelled) {
+                runs = true;
+                kids = t->meetings[i].n_children;
+            }
+        if (!runs)
+            continue;
+        dp_buf_init(&when_nl);
+        dp_buf_init(&when_en);
+        dp_id loc = DP_NONE;
+        for (size_t i = 0; i < t->n_meetings; i++) {
+            const dp_meeting *mt = &t->meetings[i];
+            char from[8], to[8];
+            if (mt->section != s || mt->cancelled)
+                continue;
+            loc = mt->location;
+            dp_time_format(mt->start_min, from);
+            dp_time_format(mt->end_min, to);
+            dp_buf_printf(&when_nl, "%s%s %s-%s", when_nl.len ? ", " : "", day_nl[mt->day], from,
+                          to);
+            dp_buf_printf(&when_en, "%s%s %s-%s", when_en.len ? ", " : "", day_en[mt->day], from,
+                          to);
+        }
+        const char *theme = m->themes.name[a->theme];
+        strset_add(themes, theme);
+        dp_buf_printf(rows, "<tr data-min=\"%d\" data-max=\"%d\" data-theme=\"", a->min_group,
+                      a->max_group);
+        esc(rows, theme);
+        dp_buf_puts(rows, "\" data-nb=\"");
+        esc(rows, nbl.data ? nbl.data : "");
+        dp_buf_puts(rows, "\" data-section=\"");
+        esc(rows, m->centre.id);
+        dp_buf_puts(rows, "/");
+        esc(rows, sec->id);
+        dp_buf_printf(rows, "\" data-left=\"%u\"><td>",
+                      kids < sec->max_size ? sec->max_size - kids : 0);
+        esc(rows, m->centre.name);
+        dp_buf_puts(rows, "</td><td>");
+        esc(rows, a->name);
+        dp_buf_puts(rows, "</td><td>");
+        esc(rows, theme);
+        dp_buf_printf(rows,
+                      "</td><td>%d-%d</td><td><span class=\"nl\">%s</span><span "
+                      "class=\"en\" hidden>%s</span></td><td>",
+                      a->min_group, a->max_group, when_nl.data ? when_nl.data : "",
+                      when_en.data ? when_en.data : "");
+        esc(rows, loc != DP_NONE ? m->locations[loc].name : "");
+        dp_buf_printf(rows, "</td><td>%u / %u</td></tr>\n",
+                      kids < sec->max_size ? sec->max_size - kids : 0, sec->max_size);
+        dp_buf_release(&when_nl);
+        dp_buf_release(&when_en);
+        (*n_rows)++;
+    }
+    dp_buf_release(&nbl);
+}
+
+static const char script[] =
+    "<script>\n"
+    "(function(){\n"
+    "var rows=[].slice.call(document.querySelectorAll('#offer tbody tr'));\n"
+    "var g=document.getElementById('f-group'),n=document.getElementById('f-nb'),"
+    "t=document.getElementById('f-theme'),out=document.getElementById('count');\n"
+    "var en=false;\n"
+    "function apply(){var k=0;rows.forEach(function(r){var gv=g.value,ok=true;\n"
+    " if(gv!==''&&(+gv<+r.dataset.min||+gv>+r.dataset.max))ok=false;\n"
+    " if(n.value!==''&&r.dataset.nb.split('|').indexOf(n.value)<0)ok=false;\n"
+    " if(t.value!==''&&r.dataset.theme!==t.value)ok=false;\n"
+    " r.hidden=!ok;if(ok)k++;});\n"
+    " out.textContent=en?(k+' activities shown'):(k+' activiteiten getoond');}\n"
+    "[g,n,t].forEach(function(s){s.addEventListener('change',apply);});\n"
+    "document.getElementById('filters').hidden=false;\n"
+    "var lang=document.getElementById('lang');lang.hidden=false;\n"
+    "lang.addEventListener('click',function(){en=!en;document.documentElement.lang=en?'en':'nl';\n"
+    " [].forEach.call(document.querySelectorAll('.nl'),function(e){e.hidden=en;});\n"
+    " [].forEach.call(document.querySelectorAll('.en'),function(e){e.hidden=!en;});\n"
+    " [].forEach.call(document.querySelectorAll('[data-en]'),function(e){"
+    "var o=e.textContent;e.textContent=e.dataset.en;e.dataset.en=o;});\n"
+    " lang.setAttribute('aria-pressed',en?'true':'false');apply();});\n"
+    "apply();})();\n"
+    "</script>\n";
+
+static void write_page(dp_buf *b, const char *title, const char *week, const dp_buf *rows,
+                       strset *nbs, strset *themes, unsigned n_rows)
+{
+    qsort(nbs->s, nbs->n, sizeof *nbs->s, cmp_str);
+    qsort(themes->s, themes->n, sizeof *themes->s, cmp_str);
+    dp_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<title>");
+    esc(b, title);
+    dp_buf_puts(b, "</title>\n<style>body{font-family:system-ui,sans-serif;margin:1em;"
+                   "line-height:1.4}table{border-collapse:collapse;width:100%}th,td{border:1px "
+                   "solid #999;padding:.3em .5em;text-align:left;vertical-align:top}"
+                   "#filters label{display:inline-block;margin:0 1em .5em 0}select,button{font:"
+                   "inherit;padding:.3em}button:focus,select:focus{outline:3px solid #1a5fb4}"
+                   "@media (max-width:40em){thead{display:none}tr{display:block;border:1px solid "
+                   "#999;margin:.5em 0}td{display:block;border:0}}</style>\n</head><body>\n"
+                   "<header><button id=\"lang\" type=\"button\" aria-pressed=\"false\" hidden "
+                   "data-en=\"Nederlands\">English</button>\n<h1>");
+    esc(b, title);
+    dp_buf_puts(b, "</h1>\n<p><span class=\"nl\">Aanbod ");
+    esc(b, week[0] ? week : "van een gewone week");
+    dp_buf_puts(b, ": alle activiteiten van alle kindcentra, met de groepen waarvoor ze zijn en "
+                   "de plaatsen die nog vrij zijn.</span><span class=\"en\" hidden>Offering ");
+    esc(b, week[0] ? week : "of a regular week");
+    dp_buf_puts(b, ": every activity of every child centre, with the school groups it is for "
+                   "and the places left.</span></p></header>\n<main>\n"
+                   "<form id=\"filters\" hidden onsubmit=\"return false\">\n"
+                   "<label><span data-en=\"School group\">Groep</span> <select id=\"f-group\">"
+                   "<option value=\"\" data-en=\"all\">alle</option>");
+    for (int g = 1; g <= 8; g++)
+        dp_buf_printf(b, "<option value=\"%d\">%d</option>", g, g);
+    dp_buf_puts(b, "</select></label>\n<label><span data-en=\"Neighbourhood\">Wijk</span> "
+                   "<select id=\"f-nb\"><option value=\"\" data-en=\"all\">alle</option>");
+    for (size_t i = 0; i < nbs->n; i++) {
+        dp_buf_puts(b, "<option>");
+        esc(b, nbs->s[i]);
+        dp_buf_puts(b, "</option>");
+    }
+    dp_buf_puts(b, "</select></label>\n<label><span data-en=\"Theme\">Thema</span> <select "
+                   "id=\"f-theme\"><option value=\"\" data-en=\"all\">alle</option>");
+    for (size_t i = 0; i < themes->n; i++) {
+        dp_buf_puts(b, "<option>");
+        esc(b, themes->s[i]);
+        dp_buf_puts(b, "</option>");
+    }
+    dp_buf_printf(b,
+                  "</select></label>\n</form>\n<p id=\"count\" role=\"status\" "
+                  "aria-live=\"polite\">%u activiteiten</p>\n",
+                  n_rows);
+    dp_buf_puts(b, "<table id=\"offer\"><caption data-en=\"Offering\">Aanbod</caption>\n"
+                   "<thead><tr><th scope=\"col\" data-en=\"Centre\">Kindcentrum</th>"
+                   "<th scope=\"col\" data-en=\"Activity\">Activiteit</th>"
+                   "<th scope=\"col\" data-en=\"Theme\">Thema</th>"
+                   "<th scope=\"col\" data-en=\"Groups\">Groepen</th>"
+                   "<th scope=\"col\" data-en=\"When\">Wanneer</th>"
+                   "<th scope=\"col\" data-en=\"Where\">Waar</th>"
+                   "<th scope=\"col\" data-en=\"Places left\">Plaatsen vrij</th></tr></thead>\n"
+                   "<tbody>\n");
+    dp_buf_append(b, rows->data ? rows->data : "", rows->len);
+    dp_buf_puts(b, "</tbody></table>\n</main>\n");
+    dp_buf_puts(b, script);
+    dp_buf_puts(b, "</body></html>\n");
+}
+
+bool dp__export_is_city_html(int argc, char **argv)
+{
+    bool html = false;
+    const char *dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--html") == 0)
+            html = true;
+        else if (argv[i][0] != '-' && !dir &&
+                 !(i > 1 && argv[i - 1][0] == '-' && argv[i - 1][1] == '-' &&
+                   !strchr(argv[i - 1], '=') && strcmp(argv[i - 1], "--school") != 0))
+            dir = argv[i];
+    }
+    return html && dir && dp_load_is_municipality(dir);
+}
+
+int dp__cmd_export_city(int argc, char **argv)
+{
+    dp_opt opts[] = {DP_OPT("html", true), DP_OPT("week", true)};
+    size_t n = sizeof opts / sizeof *opts, n_dirs = 0, n_ok = 0;
+    dp_args args;
+    char **dirs = NULL, week[16] = "", path[4096];
+    int year = 0, wk = 0, status = 0;
+    dp_error err = {0};
+    dp_diags *diags;
+    strset nbs = {0}, themes = {0};
+    dp_buf rows, page;
+    unsigned n_rows = 0;
+
+    if (dp__args_parse(argc, argv, opts, n, &args) != 0)
+        return 2;
+    if (args.help) {
+        fputs(help, stdout);
+        return 0;
+    }
+    const char *out = dp__args_get(opts, n, "html")->value;
+    if (args.n_positional != 1 || !out) {
+        fputs(help, stderr);
+        return 2;
+    }
+    const char *w = dp__args_get(opts, n, "week")->value;
+    if (w) {
+        if (dp_isoweek_parse(w, strlen(w), &year, &wk) != 0) {
+            fprintf(stderr, "dagplan export: --week expects YYYY-Www (e.g. 2027-W03), got '%s'\n",
+                    w);
+            return 2;
+        }
+        dp_isoweek_format(year, wk, week);
+    }
+    const char *dir = args.positional[0];
+    if (!(diags = dp_diags_new()))
+        return 1;
+    if (dp_load_municipality(dir, diags, &dirs, &n_dirs, &err) != DP_OK) {
+        dp_diags_print(diags, stderr);
+        dp_diags_free(diags);
+        return 1;
+    }
+    dp_diags_free(diags);
+    dp_buf_init(&rows);
+    for (size_t i = 0; i < n_dirs; i++) {
+        dp_diags *d = dp_diags_new();
+        dp_model *m = NULL;
+        dp_store *store = NULL;
+        dp_timetable *t = NULL;
+        char *json = NULL;
+        struct stat st;
+        const char *why = NULL;
+        if (!d || dp_load_centre(dirs[i], d, &m, &err) != DP_OK)
+            why = "the data has errors (see 'dagplan check')";
+        else if (snprintf(path, sizeof path, "%s/dagplan.db", dirs[i]) < 0 ||
+                 stat(path, &st) != 0 || dp_store_open(path, &store, &err) != DP_OK ||
+                 dp_store_get_version(store, week, 0, NULL, &json, &err) != DP_OK)
+            why = "no stored schedule of the week";
+        else if (dp_timetable_parse(m, json, strlen(json),
+                                    week[0] ? dp_isoweek_monday(year, wk) : 0, "schedule", &t,
+                                    &err) != DP_OK)
+            why = "the stored schedule cannot be read";
+        if (why) {
+            fprintf(stderr, "dagplan export: %s: left out: %s\n", dirs[i], why);
+            status = 1;
+        } else {
+            centre_rows(&rows, m, t, &nbs, &themes, &n_rows);
+            n_ok++;
+        }
+        dp_timetable_free(t);
+        dp_store_free(json);
+        dp_store_close(store);
+        dp_model_free(m);
+        dp_diags_free(d);
+    }
+    if (n_ok == 0) {
+        fprintf(stderr,
+                "dagplan export: no centre of %s has a stored schedule; nothing was "
+                "written\n",
+                dir);
+        status = 1;
+        goto done;
+    }
+    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "dagplan export: cannot create %s: %s\n", out, strerror(errno));
+        status = 1;
+        goto done;
+    }
+    const char *slash = strrchr(dir, '/');
+    char title[300];
+    snprintf(title, sizeof title, "Aanbod %s", slash && slash[1] ? slash + 1 : dir);
+    dp_buf_init(&page);
+    write_page(&page, title, week, &rows, &nbs, &themes, n_rows);
+    snprintf(path, sizeof path, "%s/index.html", out);
+    if (dp_buf_write_file(&page, path, &err) != DP_OK) {
+        fprintf(stderr, "dagplan export: ");
+        dp_error_print(&err, stderr, false);
+        status = 1;
+    } else {
+        printf("dagplan export: %s: %u activities of %zu of %zu centres\n", path, n_rows, n_ok,
+               n_dirs);
+    }
+    dp_buf_release(&page);
+done:
+    dp_buf_release(&rows);
+    strset_free(&nbs);
+    strset_free(&themes);
+    dp_load_free_list(dirs, n_dirs);
+    return status;
+}
