@@ -326,6 +326,21 @@ void dp__local_search(dp_search *s)
     dp__rr_init(s); /* without it, the search goes on with the other moves */
     s->uncovered = malloc(((size_t) s->n_active + 1) * sizeof *s->uncovered);
     s->hungry = malloc(((size_t) s->n_active + 1) * sizeof *s->hungry);
+    if (s->ch_step) {
+        /* One ejection chain for every child without an activity, then for
+         * every child with room for one more, before the random moves. */
+        int64_t dv;
+        for (int phase = 0; phase < 2; phase++)
+            for (uint32_t i = 0; i < s->n_active; i++) {
+                dp_id c = s->active[i];
+                if ((phase == 0) != (s->e.child_n[c] == 0))
+                    continue;
+                if (dp__chain_grant(s, c, &dv) && dv > 0)
+                    dp__mv_commit(&s->e);
+            }
+        dp__search_note_best(s);
+        cur = dp__engine_value(&s->e);
+    }
     for (int i = 0; i < LAHC_LENGTH; i++)
         hist[i] = cur;
     while (!should_stop(s, idle, max_moves, max_idle)) {
