@@ -14,20 +14,20 @@
 #include "dagplan/closures.h"
 #include "dagplan/time.h"
 
-/* Line of the k-th (0-based) "BEGIN:VEVENT" line, 0 when there is none. */
-static unsigned vevent_line(const char *text, size_t len, size_t k)
+/* Fills lines[0..max) with the lines of the "BEGIN:VEVENT" lines, in order,
+ * in one pass; the rest stay 0. */
+static void vevent_lines(const char *text, size_t len, unsigned *lines, size_t max)
 {
     unsigned line = 1;
     size_t seen = 0;
 
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len && seen < max; i++) {
         if ((i == 0 || text[i - 1] == '\n') && len - i >= 12 &&
-            strncasecmp(text + i, "BEGIN:VEVENT", 12) == 0 && seen++ == k)
-            return line;
+            strncasecmp(text + i, "BEGIN:VEVENT", 12) == 0)
+            lines[seen++] = line;
         if (text[i] == '\n')
             line++;
     }
-    return 0;
 }
 
 static bool mentions_studyday(const char *s)
@@ -147,10 +147,14 @@ dp_status dp_closures_read_ics(const char *text, size_t len, const char *file_na
          ev; ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
         count++;
     list = calloc(count + 1, sizeof *list);
-    if (!list) {
+    unsigned *lines = calloc(count + 1, sizeof *lines);
+    if (!list || !lines) {
+        free(list);
+        free(lines);
         icalcomponent_free(root);
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory reading %s", file_name);
     }
+    vevent_lines(text, len, lines, count);
     if (count == 0)
         problem(diags, file_name, 1,
                 "expected at least one VEVENT with a DTSTART date: the file has no events");
@@ -159,7 +163,7 @@ dp_status dp_closures_read_ics(const char *text, size_t len, const char *file_na
          ev; ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT), k++) {
         dp_ics_closure *c = &list[k];
         const char *summary = icalcomponent_get_summary(ev);
-        c->line = vevent_line(text, len, k);
+        c->line = lines[k];
         snprintf(c->name, sizeof c->name, "%s", summary ? summary : "");
         c->kind = !kind_forced && mentions_studyday(c->name) ? DP_CLOSURE_STUDYDAY : kind;
         if (!icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY)) {
@@ -197,6 +201,7 @@ dp_status dp_closures_read_ics(const char *text, size_t len, const char *file_na
                     "event '%s' ends before it starts: expected DTEND after DTSTART", c->name);
     }
     icalcomponent_free(root);
+    free(lines);
     if (dp_diags_n_errors(diags) > errors) {
         free(list);
         return DP_FAIL(err, DP_EINPUT, NULL, "%s: %zu errors", file_name,

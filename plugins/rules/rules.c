@@ -88,7 +88,6 @@ struct rstate {
     bool pend_ok;      /* pend holds a complete set for pend_sig */
     dp_id *members;    /* [n_children]: section members scratch */
     uint32_t *hist;    /* [max(n_neighbourhoods, 4)]: mix histogram */
-    uint32_t *row;     /* [max(n_neighbourhoods, 4)]: scratch of mix_after */
     /* Child-scope rules keep their values child by child, so that the rules
      * a move's child touches share a cache line or two. */
     uint32_t n_crules; /* child-scope rules */
@@ -101,6 +100,9 @@ struct rstate {
     uint64_t *tmask;   /* [cwords]: bit k: child rule k depends on session times */
     uint32_t **mixcnt; /* [n_rules]: mix, children per section and category */
     uint32_t **mixn;   /* [n_rules]: mix, children per section */
+    uint32_t *mrows;   /* mix_delta: touched sections (section, count, counters) */
+    uint32_t cap_mrows;
+    uint32_t *sec_idx; /* [n_sections]: row of a section in mrows */
     int ctx_ref;       /* registry ref of the ctx userdata */
     bool cached;       /* the caches were filled (by the first full()) */
     lua_view view;     /* what ctx shows during a custom call */
@@ -996,46 +998,6 @@ static void mix_fill(rstate *st, uint32_t ri, const side *sd)
     }
 }
 
-/* Mix: adds (sign 1) or removes (-1) the move's grants in sec to or from the
- * counters row/n; before (after == 0) or after grants. */
-static void mix_adjust(const dp_model *m, const dp_rule *r, const dp_move *mv, dp_id sec,
-                       uint32_t *row, uint32_t *n, int after, int sign)
-{
-    for (uint32_t i = 0; i < mv->n_children; i++) {
-        const dp_child_change *cc = &mv->children[i];
-        const dp_grant *g = after ? cc->after : cc->before;
-        uint8_t ng = after ? cc->n_after : cc->n_before;
-        if (grants_same(cc))
-            continue;
-        dp_id cat = mix_cat(m, r, cc->child);
-        for (uint8_t k = 0; k < ng; k++) {
-            if (g[k].section != sec)
-                continue;
-            *n = (uint32_t) ((int64_t) *n + sign);
-            if (cat != DP_NONE)
-                row[cat] = (uint32_t) ((int64_t) row[cat] + sign);
-        }
-    }
-}
-
-/* Mix: units of sec after the move, from the counters. */
-static int64_t mix_after(rstate *st, uint32_t ri, const dp_move *mv, dp_id sec)
-{
-    const dp_model *m = st->m;
-    const dp_rule *r = &st->rs->rules[ri];
-    uint32_t nc = mix_ncat(m, r), n = st->mixn[ri][sec], top = 0;
-    uint32_t *row = st->row;
-
-    memcpy(row, &st->mixcnt[ri][(size_t) sec * nc], nc * sizeof *row);
-    mix_adjust(m, r, mv, sec, row, &n, 0, -1);
-    mix_adjust(m, r, mv, sec, row, &n, 1, 1);
-    if (n < 2)
-        return 0;
-    for (uint32_t k = 0; k < nc; k++)
-        top = row[k] > top ? row[k] : top;
-    return excess(top, (int64_t) n * r->share_pm / 1000);
-}
-
 /* Mix: applies the move to the counters. */
 static void mix_apply(rstate *st, uint32_t ri, const dp_move *mv)
 {
@@ -1153,6 +1115,70 @@ static void remember(rstate *st, uint32_t ri, dp_id id, int64_t units)
     st->pend[st->n_pend++] = (pend){ri, id, units};
 }
 
+/* Mix: the change of units by the move, in one pass over its children: the
+ * touched sections' counter rows are copied to st->mrows and adjusted. */
+static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv, bool record)
+{
+    const dp_model *m = st->m;
+    const dp_rule *r = &st->rs->rules[ri];
+    uint32_t nc = mix_ncat(m, r), stamp = next_scope_stamp(st), nt = 0;
+    int64_t du = 0;
+
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        const dp_child_change *cc = &mv->children[i];
+        if (grants_same(cc))
+            continue;
+        dp_id cat = mix_cat(m, r, cc->child);
+        for (int side_i = 0; side_i < 2; side_i++) {
+            const dp_grant *g = side_i ? cc->after : cc->before;
+            uint8_t n = side_i ? cc->n_after : cc->n_before;
+            for (uint8_t k = 0; k < n; k++) {
+                dp_id sec = g[k].section;
+                if (!dp__rule_act(r, m->sections[sec].activity))
+                    continue;
+                if (st->sec_stamp[sec] != stamp) {
+                    if (nt == st->cap_mrows) {
+                        uint32_t cap = st->cap_mrows ? 2 * st->cap_mrows : 16;
+                        uint32_t *rows = realloc(st->mrows, (size_t) cap * (nc + 2) * sizeof *rows);
+                        if (!rows) {
+                            st->oom = true;
+                            return 0;
+                        }
+                        st->mrows = rows;
+                        st->cap_mrows = cap;
+                    }
+                    st->sec_stamp[sec] = stamp;
+                    st->sec_idx[sec] = nt;
+                    uint32_t *row = &st->mrows[(size_t) nt * (nc + 2)];
+                    row[0] = sec;
+                    row[1] = st->mixn[ri][sec];
+                    memcpy(row + 2, &st->mixcnt[ri][(size_t) sec * nc], nc * sizeof *row);
+                    nt++;
+                }
+                uint32_t *row = &st->mrows[(size_t) st->sec_idx[sec] * (nc + 2)];
+                row[1] = side_i ? row[1] + 1 : row[1] - 1;
+                if (cat != DP_NONE)
+                    row[2 + cat] = side_i ? row[2 + cat] + 1 : row[2 + cat] - 1;
+            }
+        }
+    }
+    for (uint32_t t = 0; t < nt; t++) {
+        const uint32_t *row = &st->mrows[(size_t) t * (nc + 2)];
+        dp_id sec = row[0];
+        uint32_t top = 0;
+        int64_t ua = 0;
+        if (row[1] >= 2) {
+            for (uint32_t k = 0; k < nc; k++)
+                top = row[2 + k] > top ? row[2 + k] : top;
+            ua = excess(top, (int64_t) row[1] * r->share_pm / 1000);
+        }
+        du += ua - st->cache[ri][sec];
+        if (record && ua != st->cache[ri][sec])
+            remember(st, ri, sec, ua);
+    }
+    return du;
+}
+
 /* Change of rule ri's units by the move. With record, custom values are
  * remembered for apply(). */
 static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const dp_move *mv,
@@ -1173,7 +1199,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
             int64_t ua = child_units(st, r, &after, c);
             if (has_cache(st, ri)) {
                 du += ua - cache_get(st, ri, c);
-                if (record)
+                if (record && ua != cache_get(st, ri, c))
                     remember(st, ri, c, ua);
             } else {
                 du += ua - child_units(st, r, &before, c);
@@ -1191,7 +1217,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
             int64_t ua = family_units(st, r, &after, f);
             if (st->cache[ri]) {
                 du += ua - st->cache[ri][f];
-                if (record)
+                if (record && ua != st->cache[ri][f])
                     remember(st, ri, f, ua);
             } else {
                 du += ua - family_units(st, r, &before, f);
@@ -1207,6 +1233,8 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
         return reserve_units(r, st->outside[ri] + reserve_change(st, r, mv)) -
                reserve_units(r, st->outside[ri]);
     case DP_SCOPE_SECTION:
+        if (st->mixcnt[ri])
+            return mix_delta(st, ri, mv, record);
         stamp = next_scope_stamp(st);
         for (uint32_t i = 0; i < mv->n_children; i++) {
             const dp_child_change *cc = &mv->children[i];
@@ -1220,11 +1248,10 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
                     if (st->sec_stamp[sec] == stamp || !dp__rule_act(r, m->sections[sec].activity))
                         continue;
                     st->sec_stamp[sec] = stamp;
-                    int64_t ua = st->mixcnt[ri] ? mix_after(st, ri, mv, sec)
-                                                : section_units(st, r, &after, sec);
+                    int64_t ua = section_units(st, r, &after, sec);
                     if (st->cache[ri]) {
                         du += ua - st->cache[ri][sec];
-                        if (record)
+                        if (record && ua != st->cache[ri][sec])
                             remember(st, ri, sec, ua);
                     } else {
                         du += ua - section_units(st, r, &before, sec);
@@ -1266,6 +1293,8 @@ static void state_free(void *state)
         free(st->mixn[i]);
     }
     free(st->mixcnt);
+    free(st->mrows);
+    free(st->sec_idx);
     free(st->mixn);
     free(st->cache);
     free(st->crule);
@@ -1283,7 +1312,6 @@ static void state_free(void *state)
     free(st->pend);
     free(st->members);
     free(st->hist);
-    free(st->row);
     free(st);
 }
 
@@ -1310,13 +1338,12 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->ckey = calloc((size_t) rs->n + 1, sizeof *st->ckey);
     st->du = calloc((size_t) rs->n + 1, sizeof *st->du);
     st->mixcnt = calloc((size_t) rs->n + 1, sizeof *st->mixcnt);
+    st->sec_idx = calloc((size_t) m->n_sections + 1, sizeof *st->sec_idx);
     st->mixn = calloc((size_t) rs->n + 1, sizeof *st->mixn);
     st->members = calloc((size_t) m->n_choices + 1, sizeof *st->members);
     st->hist = calloc(nh, sizeof *st->hist);
-    st->row = calloc(nh, sizeof *st->row);
     if (!st->child_stamp || !st->child_idx || !st->fam_stamp || !st->sec_stamp || !st->set_stamp ||
-        !st->outside || !st->cache || !st->members || !st->hist || !st->row || !st->mixcnt ||
-        !st->mixn)
+        !st->outside || !st->cache || !st->members || !st->hist || !st->mixcnt || !st->mixn)
         goto nomem;
     for (uint32_t i = 0; i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
@@ -1413,8 +1440,10 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
             for (uint64_t bits = same ? mask[w] & st->tmask[w] : mask[w]; bits; bits &= bits - 1) {
                 uint32_t k = w * 64 + (uint32_t) __builtin_ctzll(bits), ri = st->crule[k];
                 int64_t ua = child_units(st, &st->rs->rules[ri], &after, c);
-                st->du[ri] += ua - now[k];
-                remember(st, ri, c, ua);
+                if (ua != now[k]) { /* apply() stores only what changes */
+                    st->du[ri] += ua - now[k];
+                    remember(st, ri, c, ua);
+                }
             }
         }
     }

@@ -2,9 +2,10 @@
 -- dagplan.lua - definitions of what a centre.lua can use, for
 -- lua-language-server (VS Code's "Lua" extension): completion and hover help
 -- for centre{} and every rule. This file is never run; dagplan provides these
--- names itself (docs/rules.md, docs/sandbox.md). Installed in
--- /usr/share/dagplan; point the language server at it with a .luarc.json next
--- to centre.lua:  { "workspace.library": ["/usr/share/dagplan"] }
+-- names itself (docs/rules.md, docs/sandbox.md). Installed in share/dagplan
+-- (e.g. /usr/local/share/dagplan); copy it next to centre.lua or point the
+-- language server at it with a .luarc.json next to centre.lua:
+--   { "workspace.library": ["/usr/local/share/dagplan"] }
 
 ---@alias dagplan.Day "mon"|"tue"|"wed"|"thu"|"fri"|"sat"|"sun"
 ---@alias dagplan.OneOrMany<T> T|T[]
