@@ -808,8 +808,8 @@ int dp__cmd_report(int argc, char **argv)
     if (n_ok == 0) {
         fprintf(stderr,
                 "dagplan report: no centre of %s has a stored schedule to report; "
-                "nothing was written (run 'dagplan solve %s' first)\n",
-                dir, dir);
+                "nothing was written (run 'dagplan solve %s%s%s' first)\n",
+                dir, dir, r.week[0] ? " --week " : "", r.week);
         status = 1;
         goto done;
     }
