@@ -37,6 +37,7 @@ typedef struct chain_search {
     uint32_t head, tail;
     int64_t best;
     bool found;
+    dp_id root_drop; /* the grant the first child gives up (at its maximum), or DP_NONE */
 } chain_search;
 
 /* Adds to the pending move the step into x's option, x giving up `left`. */
@@ -60,6 +61,8 @@ static void try_path(dp_search *s, chain_search *cs, dp_id node, dp_option last,
         dp__mv_assign(e, left, DP_NONE);
     for (dp_id n = node; n != DP_NONE; n = s->ch_step[n].from)
         add_step(e, s->ch_step[n].in, s->ch_step[n].left);
+    if (cs->root_drop != DP_NONE)
+        dp__mv_assign(e, cs->root_drop, DP_NONE);
     if (e->n_pend <= DP_CHAIN_MAX_PEND && dp__mv_eval(e, &dv) && (!cs->found || dv > cs->best)) {
         cs->found = true;
         cs->best = dv;
@@ -110,15 +113,37 @@ static uint32_t expand(dp_search *s, chain_search *cs, dp_id node, uint32_t path
     return paths;
 }
 
+/* The grant a child at its maximum gives up for a chain: one whose theme
+ * another grant already brings (it adds no breadth), else a random one. */
+static dp_id grant_to_drop(dp_search *s, dp_id c)
+{
+    const dp_engine *e = &s->e;
+    const dp_model *m = s->m;
+    uint8_t n = e->child_n[c];
+
+    for (uint8_t i = 0; i < n; i++)
+        for (uint8_t j = 0; j < n; j++) {
+            dp_id ti = m->activities[m->choices[e->child_grants[c][i].choice].activity].theme;
+            dp_id tj = m->activities[m->choices[e->child_grants[c][j].choice].activity].theme;
+            if (i != j && ti == tj)
+                return e->child_grants[c][i].choice;
+        }
+    return n ? e->child_grants[c][dp__rand(s, n)].choice : DP_NONE;
+}
+
 bool dp__chain_grant(dp_search *s, dp_id c, int64_t *dv)
 {
     dp_engine *e = &s->e;
     const dp_model *m = s->m;
-    chain_search cs = {.found = false};
+    chain_search cs = {.found = false, .root_drop = DP_NONE};
     uint32_t paths = 0;
 
-    if (!s->ch_step || e->child_n[c] >= m->centre.max_activities)
+    if (!s->ch_step)
         return false;
+    /* At its maximum the child gives up one grant for the new one: a second
+     * activity of a theme it already has is worth less than a new theme. */
+    if (e->child_n[c] >= m->centre.max_activities)
+        cs.root_drop = grant_to_drop(s, c);
     if (++s->ch_gen == 0) {
         memset(s->ch_sec_seen, 0, m->n_sections * sizeof *s->ch_sec_seen);
         memset(s->ch_child_seen, 0, m->n_children * sizeof *s->ch_child_seen);
@@ -127,10 +152,18 @@ bool dp__chain_grant(dp_search *s, dp_id c, int64_t *dv)
     s->ch_child_seen[c] = s->ch_gen;
     for (uint32_t j = s->opt0[c]; j < s->opt0[c + 1]; j++) {
         dp_option o = s->opts[j];
-        if (e->choice_section[o.choice] != DP_NONE || s->ch_sec_seen[o.section] == s->ch_gen)
+        if (e->choice_section[o.choice] != DP_NONE || s->ch_sec_seen[o.section] == s->ch_gen ||
+            o.choice == cs.root_drop)
             continue;
-        if (e->section_count[o.section] < m->sections[o.section].max_size)
-            continue; /* a plain grant, tried by other moves */
+        if (e->section_count[o.section] < m->sections[o.section].max_size) {
+            /* A plain grant is tried by other moves; with a grant given up
+             * in exchange it is a path of length one. */
+            if (cs.root_drop != DP_NONE && o.choice != cs.root_drop && has_room(s, o.section)) {
+                try_path(s, &cs, DP_NONE, o, DP_NONE);
+                paths++;
+            }
+            continue;
+        }
         s->ch_sec_seen[o.section] = s->ch_gen;
         s->ch_step[o.section] = (chain_step){o, DP_NONE, DP_NONE};
         if (cs.tail < MAX_NODES)
