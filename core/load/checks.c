@@ -229,6 +229,15 @@ void dp__check_sessions(dp__loader *ld)
             sec->session0 = i;
     }
     m->n_sessions = n;
+    /* A section without a session never meets: the solver grants it to
+     * nobody, and the planner should know why. (Not after errors: a broken
+     * session row would show up twice.) */
+    for (dp_id s = 0; s < m->n_sections && dp_diags_n_errors(ld->diags) == 0; s++)
+        if (m->sections[s].n_sessions == 0)
+            dp__report_file(ld, DP_SEV_WARNING, "sections.csv", m->sections[s].line, 1,
+                            "section '%s' has no session in sessions.csv: it never meets and "
+                            "no child is assigned to it",
+                            m->sections[s].id);
 }
 
 static void fill_names(dp__loader *ld, dp_kind kind, dp_names *out)

@@ -33,6 +33,14 @@ static uint32_t explain_choice(dp_search *s, dp_arena *a, dp_id ch, const char *
     char buf[320];
 
     for (uint32_t sec = act->section0; sec < act->section0 + act->n_sections; sec++) {
+        if (m->sections[sec].n_sessions == 0 && n < max) {
+            /* No session at all (none given, or all on closure days). */
+            snprintf(buf, sizeof buf, "%s does not meet this week", m->sections[sec].id);
+            list[n] = dp__arena_strndup(a, buf, strlen(buf));
+            if (list[n])
+                n++;
+            continue;
+        }
         for (uint32_t p = 0; p < e->n_plugins && n < max; p++) {
             const dp_plugin *pl = e->plugins[p];
             if (!pl->explain || !pl->explain(e->pstate[p], &e->view, ch, sec, buf, sizeof buf))

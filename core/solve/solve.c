@@ -81,7 +81,8 @@ static dp_status build_options(dp_search *s)
         for (uint32_t ch = child->choice0; ch < child->choice0 + child->n_choices; ch++) {
             const dp_activity *a = &m->activities[m->choices[ch].activity];
             for (uint32_t sec = a->section0; sec < a->section0 + a->n_sections; sec++)
-                if (!has_fixed_times(m, sec) || option_alone_ok(s, ch, sec))
+                if (m->sections[sec].n_sessions > 0 && /* else it does not meet */
+                    (!has_fixed_times(m, sec) || option_alone_ok(s, ch, sec)))
                     s->opts[n++] = (dp_option){ch, sec};
         }
         if (n > s->opt0[c])

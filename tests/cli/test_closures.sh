@@ -122,6 +122,14 @@ python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 assert all(s["activity"] == sys.argv[2] for s in d["sessions"]), "sessions in a holiday week"' \
     "$DP_WORK/w07.json" "$act" && pass || fail "sessions met in the holiday week"
+# ... and no child is placed in a section that does not meet (the week has
+# no earlier version to continue from); the reasons say why.
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+meets = {s["section"] for s in d["sessions"]}
+assert all(a["section"] in meets for a in d["assignments"]), "placed in a section that does not meet"
+assert any("does not meet this week" in r for u in d["unassigned"] for r in u["reasons"])' \
+    "$DP_WORK/w07.json" && pass || fail "holiday week: children in sections that do not meet"
 
 echo "$passes passed, $fails failed"
 [[ $fails -eq 0 ]]

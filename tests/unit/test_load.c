@@ -513,6 +513,12 @@ static const variant variants[] = {
      "gitaar,Gitaar groep 4-8,muziek,Muziekschool,4,8,2,6,0,cancel\n"
      "techlab,Techlab groep 5-8,techniek,IKC,5,8,3,10,0,\n",
      "activities.csv:2:47: error: expected on_holiday cancel or run, got 'skip'", 1},
+    {"sessions.csv", 0,
+     "section,day,start,minutes\njudo-a,tue,15:30,60\nvoorlezen-a,wed,14:00,45\n"
+     "gitaar-a,tue|thu,15:00|15:45,45\ntechlab-a,mon,15:00,90\njudo-a,fri,15:30,60\n",
+     "sections.csv:4:1: warning: section 'judo-b' has no session in sessions.csv: it never meets "
+     "and no child is assigned to it",
+     0},
     {"availability.csv", 0, "child,day,from,to,care,holiday\nc01,tue,14:15,18:00,1,yes\n",
      "availability.csv:2:23: error: expected 0 or 1 in column 'holiday', got 'yes'", -1},
 };
