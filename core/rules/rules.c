@@ -34,7 +34,7 @@ static char list_key; /* registry[&list_key]: the recorded rules */
 
 static const char *const kind_names[DP_N_RULE_KINDS] = {
     "max_activities", "max_minutes", "not_before", "not_after", "reserve", "siblings", "theme_once",
-    "at_least_one",   "only_for",    "apart",      "pin",       "mix",     "custom"};
+    "at_least_one",   "only_for",    "apart",      "pin",       "mix",     "custom",   "forbid"};
 
 const char *dp__rule_kind_name(dp_rule_kind k)
 {
@@ -108,6 +108,7 @@ RECORDER(DP_RULE_APART, rule_apart)
 RECORDER(DP_RULE_PIN, rule_pin)
 RECORDER(DP_RULE_MIX, rule_mix)
 RECORDER(DP_RULE_CUSTOM, rule_custom)
+RECORDER(DP_RULE_FORBID, rule_forbid)
 
 static const luaL_Reg rule_lib[] = {
     {"max_activities", rule_max_activities},
@@ -123,6 +124,7 @@ static const luaL_Reg rule_lib[] = {
     {"pin", rule_pin},
     {"mix", rule_mix},
     {"custom", rule_custom},
+    {"forbid", rule_forbid},
     {NULL, NULL},
 };
 
@@ -692,6 +694,7 @@ static void compile_apart(compile_ctx *cc, lua_State *L)
     r->scope = DP_SCOPE_SET;
 }
 
+/* pin and forbid name one child and one section. */
 static void compile_pin(compile_ctx *cc, lua_State *L)
 {
     dp_rule *r = cc->r;
@@ -707,7 +710,8 @@ static void compile_pin(compile_ctx *cc, lua_State *L)
     r->id_sel = cc_calloc(cc, m->n_children, 1);
     if (r->id_sel)
         r->id_sel[r->child] = 1;
-    if (dp_model_choice_of(m, r->child, m->sections[r->section].activity) == DP_NONE)
+    if (r->kind == DP_RULE_PIN &&
+        dp_model_choice_of(m, r->child, m->sections[r->section].activity) == DP_NONE)
         problem(cc, "child %s did not choose %s (choices.csv), so it cannot be pinned to %s",
                 m->children[r->child].id, m->activities[m->sections[r->section].activity].id,
                 m->sections[r->section].id);
@@ -834,6 +838,7 @@ static void compile_rule(compile_ctx *cc, lua_State *L)
         compile_apart(cc, L);
         break;
     case DP_RULE_PIN:
+    case DP_RULE_FORBID:
         check_keys(cc, L, keys_pin);
         compile_pin(cc, L);
         break;

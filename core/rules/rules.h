@@ -35,6 +35,7 @@ typedef enum dp_rule_kind {
     DP_RULE_PIN,                /* a child is granted its activity in one section */
     DP_RULE_MIX,                /* sections not drawn mostly from one background */
     DP_RULE_CUSTOM,             /* a Lua function */
+    DP_RULE_FORBID,             /* a child is never granted one section */
     DP_N_RULE_KINDS
 } dp_rule_kind;
 

@@ -841,6 +841,8 @@ static int64_t child_units(rstate *st, const dp_rule *r, const side *sd, dp_id c
         return units;
     case DP_RULE_PIN:
         return has_section(g, n, r->section) ? 0 : 1;
+    case DP_RULE_FORBID:
+        return has_section(g, n, r->section) ? 1 : 0;
     case DP_RULE_CUSTOM:
         st->view = (lua_view){st, *sd, false, c, g, n, NULL, 0, false, {0}, {0}, {0}, {0}};
         return call_custom(st, r);
@@ -1542,6 +1544,10 @@ static void rule_says(const dp_model *m, const dp_rule *r, char *buf, size_t len
         break;
     case DP_RULE_PIN:
         snprintf(buf, len, "%s belongs in %s", m->children[r->child].id,
+                 m->sections[r->section].id);
+        break;
+    case DP_RULE_FORBID:
+        snprintf(buf, len, "%s may not be in %s", m->children[r->child].id,
                  m->sections[r->section].id);
         break;
     default:

@@ -198,6 +198,10 @@ function rule.apart(r) end
 ---@param r dagplan.PinRule
 function rule.pin(r) end
 
+---The child is never placed in that section (a planner's "not this group").
+---@param r dagplan.PinRule
+function rule.forbid(r) end
+
 ---Sections not drawn mostly from one neighbourhood or priority level (soft).
 ---@param r dagplan.MixRule
 function rule.mix(r) end

@@ -43,6 +43,8 @@ rows = lambda f: list(csv.DictReader(open(f"{d}/{f}", encoding="utf-8-sig")))
 choices, sections = rows("choices.csv"), rows("sections.csv")
 first = next(r for r in choices if r["rank"] == "1")
 pin_sec = next(s["id"] for s in sections if s["activity"] == first["activity"])
+second = next(r for r in choices if r["rank"] == "1" and r["child"] != first["child"])
+forbid_sec = next(s["id"] for s in sections if s["activity"] == second["activity"])
 rules = [
     {"kind": "not_after", "name": "groepen 1-3 niet na 16:15", "groups": [1, 2, 3],
      "time": "16:15", "hard": True},
@@ -65,6 +67,8 @@ rules = [
     {"kind": "apart", "name": "uit elkaar", "children": ["c0001", "c0002", "c0003"],
      "hard": True},
     {"kind": "pin", "name": "vast", "child": first["child"], "section": pin_sec, "hard": True},
+    {"kind": "forbid", "name": "niet daar", "child": second["child"], "section": forbid_sec,
+     "hard": True},
     {"kind": "reserve", "name": "plekken voor voorrang", "activity": sections[0]["activity"],
      "places": 2, "min_priority": 1, "hard": True},
     {"kind": "reserve", "name": "verlopen", "activity": sections[0]["activity"], "places": 1,
@@ -103,6 +107,25 @@ else
     grep -q "groepen 1-3 niet na 16:15 .*hard, 0 violations" "$DP_WORK/out" && pass ||
         fail "summary lacks the hard rule line"
 fi
+
+# rule.forbid: a child placed in a section without the rule is kept out of it
+# with the rule (the Lua form of a forbid row in pins.csv).
+f="$DP_WORK/forbid"
+cp -r "$DP_SOURCE_DIR/tests/data/tiny" "$f"
+rm "$f/rota.csv" # tiny's rota does not meet the childcare ratio
+"$DAGPLAN" solve "$f" --json "$DP_WORK/f1.json" --db "$DP_WORK/f1.db" >/dev/null 2>&1 ||
+    fail "solve tiny for forbid"
+read -r fc fs < <(python3 -c 'import json,sys
+a = json.load(open(sys.argv[1]))["assignments"][0]
+print(a["child"], a["section"])' "$DP_WORK/f1.json")
+echo "rule.forbid{name = \"niet hier\", child = \"$fc\", section = \"$fs\", hard = true}" \
+    >>"$f/centre.lua"
+"$DAGPLAN" solve "$f" --json "$DP_WORK/f2.json" --db "$DP_WORK/f2.db" >/dev/null 2>"$DP_WORK/err" ||
+    fail "solve tiny with rule.forbid: $(cat "$DP_WORK/err")"
+python3 -c 'import json,sys
+s = json.load(open(sys.argv[1]))
+assert not any(a["child"] == sys.argv[2] and a["section"] == sys.argv[3] for a in s["assignments"])' \
+    "$DP_WORK/f2.json" "$fc" "$fs" && pass || fail "rule.forbid: $fc is still in $fs"
 
 # A rule that blocks a wish shows in the reasons and in explain.
 b="$DP_WORK/blocked"

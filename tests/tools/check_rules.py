@@ -175,6 +175,8 @@ def units(r, d):
                 total += sum(1 for a, s in d.grants.get(kids[i], []) if in_acts(a) and s in sb)
     elif kind == "pin":
         total += 0 if any(s == r["section"] for a, s in d.grants.get(r["child"], [])) else 1
+    elif kind == "forbid":
+        total += 1 if any(s == r["section"] for a, s in d.grants.get(r["child"], [])) else 0
     elif kind == "mix":
         share = int(r.get("max_share", 0.5) * 1000 + 0.5)
         members = {}
