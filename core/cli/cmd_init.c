@@ -61,6 +61,8 @@ static const template_file templates[] = {
      "-- rule.apart{ name = \"niet samen\", children = {\"c001\", \"c002\"}, weight = 100 }\n"
      "-- rule.pin{ name = \"Sem bij judo-a\", child = \"c001\", section = \"judo-a\", hard = true "
      "}\n"
+     "-- rule.forbid{ name = \"Sem niet bij judo-a\", child = \"c001\", section = \"judo-a\",\n"
+     "--              hard = true }\n"
      "-- rule.mix{ name = \"wijken mengen\", by = \"neighbourhood\", max_share = 0.6, weight = 10 "
      "}\n"
      "-- rule.custom{ name = \"hoogstens twee dagen\", scope = \"child\", weight = 15,\n"
