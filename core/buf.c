@@ -133,3 +133,25 @@ dp_status dp_buf_write_file(const dp_buf *b, const char *path, dp_error *err)
     }
     return DP_OK;
 }
+
+void dp_buf_put_html(dp_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            dp_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            dp_buf_puts(b, "&gt;");
+            break;
+        case '&':
+            dp_buf_puts(b, "&amp;");
+            break;
+        case '"':
+            dp_buf_puts(b, "&quot;");
+            break;
+        default:
+            dp_buf_append(b, s, 1);
+        }
+    }
+}

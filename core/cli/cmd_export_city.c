@@ -35,28 +35,6 @@ static const char help[] =
     "no stored schedule or broken data (or not written when none has one), 2 wrong\n"
     "usage.\n";
 
-static void esc(dp_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            dp_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            dp_buf_puts(b, "&gt;");
-            break;
-        case '&':
-            dp_buf_puts(b, "&amp;");
-            break;
-        case '"':
-            dp_buf_puts(b, "&quot;");
-            break;
-        default:
-            dp_buf_append(b, s, 1);
-        }
-    }
-}
-
 /* A growing list of distinct strings (the filters' options). */
 typedef struct strset {
     char **s;
@@ -146,26 +124,26 @@ static void centre_rows(dp_buf *rows, const dp_model *m, const dp_timetable *t, 
         strset_add(themes, theme);
         dp_buf_printf(rows, "<tr data-min=\"%d\" data-max=\"%d\" data-theme=\"", a->min_group,
                       a->max_group);
-        esc(rows, theme);
+        dp_buf_put_html(rows, theme);
         dp_buf_puts(rows, "\" data-nb=\"");
-        esc(rows, nbl.data ? nbl.data : "");
+        dp_buf_put_html(rows, nbl.data ? nbl.data : "");
         dp_buf_puts(rows, "\" data-section=\"");
-        esc(rows, m->centre.id);
+        dp_buf_put_html(rows, m->centre.id);
         dp_buf_puts(rows, "/");
-        esc(rows, sec->id);
+        dp_buf_put_html(rows, sec->id);
         dp_buf_printf(rows, "\" data-left=\"%u\"><td>",
                       kids < sec->max_size ? sec->max_size - kids : 0);
-        esc(rows, m->centre.name);
+        dp_buf_put_html(rows, m->centre.name);
         dp_buf_puts(rows, "</td><td>");
-        esc(rows, a->name);
+        dp_buf_put_html(rows, a->name);
         dp_buf_puts(rows, "</td><td>");
-        esc(rows, theme);
+        dp_buf_put_html(rows, theme);
         dp_buf_printf(rows,
                       "</td><td>%d-%d</td><td><span class=\"nl\">%s</span><span "
                       "class=\"en\" hidden>%s</span></td><td>",
                       a->min_group, a->max_group, when_nl.data ? when_nl.data : "",
                       when_en.data ? when_en.data : "");
-        esc(rows, loc != DP_NONE ? m->locations[loc].name : "");
+        dp_buf_put_html(rows, loc != DP_NONE ? m->locations[loc].name : "");
         dp_buf_printf(rows, "</td><td>%u / %u</td></tr>\n",
                       kids < sec->max_size ? sec->max_size - kids : 0, sec->max_size);
         dp_buf_release(&when_nl);
@@ -208,7 +186,7 @@ static void write_page(dp_buf *b, const char *title, const char *week, const dp_
     dp_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                    "<title>");
-    esc(b, title);
+    dp_buf_put_html(b, title);
     dp_buf_puts(b, "</title>\n<style>body{font-family:system-ui,sans-serif;margin:1em;"
                    "line-height:1.4}table{border-collapse:collapse;width:100%}th,td{border:1px "
                    "solid #999;padding:.3em .5em;text-align:left;vertical-align:top}"
@@ -218,12 +196,12 @@ static void write_page(dp_buf *b, const char *title, const char *week, const dp_
                    "#999;margin:.5em 0}td{display:block;border:0}}</style>\n</head><body>\n"
                    "<header><button id=\"lang\" type=\"button\" aria-pressed=\"false\" hidden "
                    "data-en=\"Nederlands\">English</button>\n<h1>");
-    esc(b, title);
+    dp_buf_put_html(b, title);
     dp_buf_puts(b, "</h1>\n<p><span class=\"nl\">Aanbod ");
-    esc(b, week[0] ? week : "van een gewone week");
+    dp_buf_put_html(b, week[0] ? week : "van een gewone week");
     dp_buf_puts(b, ": alle activiteiten van alle kindcentra, met de groepen waarvoor ze zijn en "
                    "de plaatsen die nog vrij zijn.</span><span class=\"en\" hidden>Offering ");
-    esc(b, week[0] ? week : "of a regular week");
+    dp_buf_put_html(b, week[0] ? week : "of a regular week");
     dp_buf_puts(b, ": every activity of every child centre, with the school groups it is for "
                    "and the places left.</span></p></header>\n<main>\n"
                    "<form id=\"filters\" hidden onsubmit=\"return false\">\n"
@@ -235,14 +213,14 @@ static void write_page(dp_buf *b, const char *title, const char *week, const dp_
                    "<select id=\"f-nb\"><option value=\"\" data-en=\"all\">alle</option>");
     for (size_t i = 0; i < nbs->n; i++) {
         dp_buf_puts(b, "<option>");
-        esc(b, nbs->s[i]);
+        dp_buf_put_html(b, nbs->s[i]);
         dp_buf_puts(b, "</option>");
     }
     dp_buf_puts(b, "</select></label>\n<label><span data-en=\"Theme\">Thema</span> <select "
                    "id=\"f-theme\"><option value=\"\" data-en=\"all\">alle</option>");
     for (size_t i = 0; i < themes->n; i++) {
         dp_buf_puts(b, "<option>");
-        esc(b, themes->s[i]);
+        dp_buf_put_html(b, themes->s[i]);
         dp_buf_puts(b, "</option>");
     }
     dp_buf_printf(b,

@@ -321,28 +321,6 @@ static void csv_field(dp_buf *b, const char *s)
     dp_buf_puts(b, "\"");
 }
 
-static void html_esc(dp_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            dp_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            dp_buf_puts(b, "&gt;");
-            break;
-        case '&':
-            dp_buf_puts(b, "&amp;");
-            break;
-        case '"':
-            dp_buf_puts(b, "&quot;");
-            break;
-        default:
-            dp_buf_append(b, s, 1);
-        }
-    }
-}
-
 static double ratio(unsigned long long a, unsigned long long b)
 {
     return b ? (double) a / (double) b : 0.0;
@@ -443,14 +421,14 @@ static void svg_bars(dp_buf *b, const char *title, const char *const *label, con
 {
     int row = 22, left = 190, width = 360, h = row * (int) n + 30;
     dp_buf_printf(b, "<figure><svg role=\"img\" aria-label=\"");
-    html_esc(b, title);
+    dp_buf_put_html(b, title);
     dp_buf_printf(b, "\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", left + width + 80, h,
                   left + width + 80, h);
     for (size_t i = 0; i < n; i++) {
         double w = max > 0 ? value[i] / max * width : 0;
         int y = 10 + row * (int) i;
         dp_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 6, y + 14);
-        html_esc(b, label[i]);
+        dp_buf_put_html(b, label[i]);
         dp_buf_printf(b,
                       "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"16\" "
                       "class=\"bar\"/><text x=\"%.1f\" y=\"%d\">%.*f%s</text>",
@@ -458,14 +436,14 @@ static void svg_bars(dp_buf *b, const char *title, const char *const *label, con
                       unit[0] == '%' ? 100 * value[i] : value[i], unit);
     }
     dp_buf_puts(b, "</svg><figcaption>");
-    html_esc(b, title);
+    dp_buf_put_html(b, title);
     dp_buf_puts(b, "</figcaption></figure>\n");
 }
 
 static void tally_row_html(dp_buf *b, const char *name, const tally *t)
 {
     dp_buf_puts(b, "<tr><th scope=\"row\">");
-    html_esc(b, name);
+    dp_buf_put_html(b, name);
     dp_buf_printf(b,
                   "</th><td>%u</td><td>%u</td><td>%u</td><td>%u</td><td>%.1f%%</td><td>%u</td>"
                   "<td>%u</td><td>%.2f</td><td>%.0f</td></tr>\n",
@@ -489,13 +467,13 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
     dp_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                    "<title>dagplan report: ");
-    html_esc(b, title);
+    dp_buf_put_html(b, title);
     dp_buf_puts(b, "</title><style>body{font-family:system-ui,sans-serif;margin:1em;max-width:"
                    "70em}table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid "
                    "#bbb;padding:.2em .5em;text-align:right}th[scope=row],td.l{text-align:left}"
                    "caption{text-align:left;font-weight:bold}.bar{fill:#2a6fb0}.bar2{fill:#e08a2c}"
                    "svg text{font-size:12px}figure{margin:0 0 1em}</style></head><body>\n<h1>");
-    html_esc(b, title);
+    dp_buf_put_html(b, title);
     dp_buf_printf(b,
                   "</h1>\n<p>Week: %s. Coverage: children placed in at least one activity of "
                   "those with wishes. Priority children: priority 1-3. Minutes: the weekly "
@@ -510,9 +488,9 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
             tally_row_html(b, c->name, &c->t);
         } else {
             dp_buf_puts(b, "<tr><th scope=\"row\">");
-            html_esc(b, c->name);
+            dp_buf_put_html(b, c->name);
             dp_buf_puts(b, "</th><td class=\"l\" colspan=\"9\">not reported: ");
-            html_esc(b, c->status);
+            dp_buf_put_html(b, c->status);
             dp_buf_puts(b, "</td></tr>\n");
         }
     }
@@ -559,7 +537,7 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
     for (size_t t = 0; t < r->themes.n; t++) {
         const tally *x = &r->theme[t];
         dp_buf_puts(b, "<tr><th scope=\"row\">");
-        html_esc(b, r->themes.s[t]);
+        dp_buf_put_html(b, r->themes.s[t]);
         dp_buf_printf(b,
                       "</th><td>%u</td><td>%u</td><td>%llu</td><td>%u</td><td>%u</td><td>%u</td>"
                       "<td>%u</td><td>%.1f%%</td></tr>\n",
@@ -576,7 +554,7 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
             const cell *x = cell_at(r, SIZE_MAX, bd, t);
             dp_buf_printf(b, "<tr><th scope=\"row\">groups %s</th><td class=\"l\">",
                           band_names[bd]);
-            html_esc(b, r->themes.s[t]);
+            dp_buf_put_html(b, r->themes.s[t]);
             dp_buf_printf(b, "</td><td>%llu</td><td>%u</td><td>%u</td><td>%u</td></tr>\n",
                           x->places, x->wishing, x->granted, x->wishing - x->granted);
         }
@@ -595,9 +573,9 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
     for (size_t i = 0; i < n_gaps; i++) {
         const cell *x = cell_at(r, g[i].nb, g[i].band, g[i].th);
         dp_buf_printf(b, "<tr><td>%zu</td><td class=\"l\">", i + 1);
-        html_esc(b, r->nbs.s[g[i].nb]);
+        dp_buf_put_html(b, r->nbs.s[g[i].nb]);
         dp_buf_printf(b, "</td><td class=\"l\">%s</td><td class=\"l\">", band_names[g[i].band]);
-        html_esc(b, r->themes.s[g[i].th]);
+        dp_buf_put_html(b, r->themes.s[g[i].th]);
         dp_buf_printf(b, "</td><td class=\"l\">%s</td><td>%u</td><td>%u</td><td>%llu</td></tr>\n",
                       g[i].none ? "no offering" : "demand above places", g[i].prio_affected,
                       g[i].affected, x->places);

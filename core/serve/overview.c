@@ -8,28 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void esc(dp_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            dp_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            dp_buf_puts(b, "&gt;");
-            break;
-        case '&':
-            dp_buf_puts(b, "&amp;");
-            break;
-        case '"':
-            dp_buf_puts(b, "&quot;");
-            break;
-        default:
-            dp_buf_append(b, s, 1);
-        }
-    }
-}
-
 static const char *const day_nl[7] = {"ma", "di", "wo", "do", "vr", "za", "zo"};
 
 char *dp__overview_html(const dp_model *m, const dp_timetable *t, const char *week_label)
@@ -43,9 +21,9 @@ char *dp__overview_html(const dp_model *m, const dp_timetable *t, const char *we
     for (size_t i = 0; t && i < t->n_assignments; i++)
         kids[t->assignments[i].section]++;
     dp_buf_puts(&b, "<h1>");
-    esc(&b, m->centre.name);
+    dp_buf_put_html(&b, m->centre.name);
     dp_buf_puts(&b, "</h1>\n<p>Aanbod ");
-    esc(&b, week_label);
+    dp_buf_put_html(&b, week_label);
     dp_buf_puts(&b, " per locatie, met de groepen waarvoor het is en de plaatsen die nog vrij "
                     "zijn.</p>\n");
     if (!t)
@@ -61,7 +39,7 @@ char *dp__overview_html(const dp_model *m, const dp_timetable *t, const char *we
             char from[8], to[8];
             if (!any) {
                 dp_buf_puts(&b, "<h2>");
-                esc(&b, m->locations[l].name);
+                dp_buf_put_html(&b, m->locations[l].name);
                 dp_buf_puts(&b, "</h2>\n<table>\n<thead><tr><th scope=\"col\">Activiteit</th>"
                                 "<th scope=\"col\">Groepen</th><th scope=\"col\">Wanneer</th>"
                                 "<th scope=\"col\">Plaatsen vrij</th></tr></thead>\n<tbody>\n");
@@ -70,7 +48,7 @@ char *dp__overview_html(const dp_model *m, const dp_timetable *t, const char *we
             dp_time_format(mt->start_min, from);
             dp_time_format(mt->end_min, to);
             dp_buf_puts(&b, "<tr><td>");
-            esc(&b, a->name);
+            dp_buf_put_html(&b, a->name);
             dp_buf_printf(&b, "</td><td>%d-%d</td><td>%s %s-%s</td><td>%u van %u</td></tr>\n",
                           a->min_group, a->max_group, day_nl[mt->day], from, to,
                           kids[mt->section] < s->max_size ? s->max_size - kids[mt->section] : 0,

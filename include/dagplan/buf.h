@@ -26,6 +26,8 @@ void dp_buf_release(dp_buf *b);
 
 void dp_buf_append(dp_buf *b, const char *s, size_t len);
 void dp_buf_puts(dp_buf *b, const char *s);
+/* Appends s with < > & " escaped for HTML text and attribute values. */
+void dp_buf_put_html(dp_buf *b, const char *s);
 void dp_buf_printf(dp_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
