@@ -6,6 +6,8 @@
 
 #include "search.h"
 
+#define RA_PERMILLE 10 /* exact block reassignments per 1000 moves */
+
 #define LAHC_LENGTH   1000
 #define CHAIN_PERCENT 30 /* share of ejection-chain moves among the others */
 #define RR_PERCENT    5  /* share of ruin-and-recreate moves */
@@ -324,6 +326,7 @@ void dp__local_search(dp_search *s)
         return;
     dp__chain_init(s);
     dp__rr_init(s); /* without it, the search goes on with the other moves */
+    dp__reassign_init(s);
     s->uncovered = malloc(((size_t) s->n_active + 1) * sizeof *s->uncovered);
     s->hungry = malloc(((size_t) s->n_active + 1) * sizeof *s->hungry);
     if (s->ch_step) {
@@ -366,7 +369,9 @@ void dp__local_search(dp_search *s)
                     dp__engine_rollback(&s->e, mark);
                 }
             }
-        } else if (propose(s, &dv) && (dv >= 0 || cur + dv >= hist[slot])) {
+        } else if ((s->ra && dp__rand(s, 1000) < RA_PERMILLE ? dp__reassign_move(s, DP_NONE, &dv)
+                                                             : propose(s, &dv)) &&
+                   (dv >= 0 || cur + dv >= hist[slot])) {
             dp__mv_commit(&s->e);
             s->accepted++;
             cur += dv;
