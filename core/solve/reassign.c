@@ -34,6 +34,16 @@ typedef struct ra_child {
     uint32_t n_arcs;
 } ra_child;
 
+/* What a child's seat is worth, remembered until the child's grants or any
+ * session's time change (the plugins that look across children can make it
+ * stale meanwhile; the final evaluation of the whole move is exact). */
+typedef struct ra_memo {
+    uint64_t stamp; /* engine commit count + 1 when worked out, 0: never */
+    dp_id held;     /* the block section the child held then, or DP_NONE */
+    bool ok;        /* feasible */
+    int64_t value;
+} ra_memo;
+
 typedef struct ra_arc {
     dp_option to;
     uint32_t flow_arc;
@@ -54,6 +64,8 @@ struct dp_reassign {
     ra_arc *arcs;
     uint32_t n_arcs, cap_arcs;
     uint32_t capacity_plugin;
+    ra_memo *option_memo; /* [n_options]: the option's value for the child */
+    ra_memo *leave_memo;  /* [n_children]: the value of leaving its block seat */
 };
 
 static uint32_t plugin_index(const dp_engine *e, const char *name)
@@ -75,10 +87,12 @@ bool dp__reassign_init(dp_search *s)
     ra->sec_idx = calloc((size_t) m->n_sections + 1, sizeof *ra->sec_idx);
     ra->child_gen = calloc((size_t) m->n_children + 1, sizeof *ra->child_gen);
     ra->children = malloc(MAX_CHILDREN * sizeof *ra->children);
+    ra->option_memo = calloc((size_t) s->opt0[m->n_children] + 1, sizeof *ra->option_memo);
+    ra->leave_memo = calloc((size_t) m->n_children + 1, sizeof *ra->leave_memo);
     ra->capacity_plugin = plugin_index(&s->e, "capacity");
     s->ra = ra;
-    if (!ra->sec_gen || !ra->sec_idx || !ra->child_gen || !ra->children ||
-        ra->capacity_plugin == UINT32_MAX) {
+    if (!ra->sec_gen || !ra->sec_idx || !ra->child_gen || !ra->children || !ra->option_memo ||
+        !ra->leave_memo || ra->capacity_plugin == UINT32_MAX) {
         dp__reassign_release(s);
         return false;
     }
@@ -97,6 +111,8 @@ void dp__reassign_release(dp_search *s)
     free(ra->child_gen);
     free(ra->children);
     free(ra->arcs);
+    free(ra->option_memo);
+    free(ra->leave_memo);
     free(ra);
     s->ra = NULL;
 }
@@ -214,6 +230,56 @@ static int add_arc(dp_reassign *ra, dp_option to)
     return 0;
 }
 
+/* Whether a memo about child c still holds for the seat it holds now. */
+static bool memo_holds(const dp_search *s, const ra_memo *mm, dp_id c, dp_id held)
+{
+    const dp_engine *e = &s->e;
+
+    return mm->stamp != 0 && e->child_changed[c] < mm->stamp && e->slots_changed < mm->stamp &&
+           mm->held == held;
+}
+
+static void memo_set(const dp_search *s, ra_memo *mm, dp_id held, bool ok, int64_t value)
+{
+    *mm = (ra_memo){s->e.n_commits + 1, held, ok, value};
+}
+
+/* The value of child c leaving its block seat, with the memo's help; false
+ * when it cannot leave (a pin, a series). */
+static bool leave_value(dp_search *s, dp_id c, dp_grant held, int64_t *value)
+{
+    ra_memo *mm = &s->ra->leave_memo[c];
+
+    if (!memo_holds(s, mm, c, held.section)) {
+        int64_t dv = 0;
+        dp__mv_begin(&s->e);
+        dp__mv_assign(&s->e, held.choice, DP_NONE);
+        bool ok = eval_free(s, &dv);
+        memo_set(s, mm, held.section, ok, dv);
+    }
+    *value = mm->value;
+    return mm->ok;
+}
+
+/* The value of child c taking option i instead of its block seat (if any). */
+static bool option_value(dp_search *s, dp_id c, dp_grant held, uint32_t i, int64_t *value)
+{
+    ra_memo *mm = &s->ra->option_memo[i];
+    dp_option o = s->opts[i];
+
+    if (!memo_holds(s, mm, c, held.section)) {
+        int64_t dv = 0;
+        dp__mv_begin(&s->e);
+        if (held.section != DP_NONE && held.choice != o.choice)
+            dp__mv_assign(&s->e, held.choice, DP_NONE);
+        dp__mv_assign(&s->e, o.choice, o.section);
+        bool ok = eval_free(s, &dv);
+        memo_set(s, mm, held.section, ok, dv);
+    }
+    *value = mm->value;
+    return mm->ok;
+}
+
 /* Values every seat of the block for child c (relative to c holding none of
  * them) and records the child; false when out of memory. */
 static bool value_child(dp_search *s, dp_id c, int64_t **values, uint32_t *cap_values)
@@ -228,10 +294,8 @@ static bool value_child(dp_search *s, dp_id c, int64_t **values, uint32_t *cap_v
         return true;
     }
     if (held.section != DP_NONE) {
-        dp__mv_begin(e);
-        dp__mv_assign(e, held.choice, DP_NONE);
-        if (!eval_free(s, &base)) {
-            hold_seats(s, c); /* it cannot leave (a pin, a series) */
+        if (!leave_value(s, c, held, &base)) {
+            hold_seats(s, c);
             return true;
         }
     } else if (e->child_n[c] >= s->m->centre.max_activities) {
@@ -249,16 +313,10 @@ static bool value_child(dp_search *s, dp_id c, int64_t **values, uint32_t *cap_v
         dp_id now = e->choice_section[o.choice];
         if (!in_block(ra, o.section) || (now != DP_NONE && !in_block(ra, now)))
             continue; /* not a seat of the block, or an activity held elsewhere */
-        if (o.section == held.section) {
+        if (o.section == held.section)
             dv = 0;
-        } else {
-            dp__mv_begin(e);
-            if (held.section != DP_NONE && held.choice != o.choice)
-                dp__mv_assign(e, held.choice, DP_NONE);
-            dp__mv_assign(e, o.choice, o.section);
-            if (!eval_free(s, &dv))
-                continue;
-        }
+        else if (!option_value(s, c, held, i, &dv))
+            continue;
         if (add_arc(ra, o) != 0)
             return false;
         if (ra->n_arcs > *cap_values) {
@@ -401,6 +459,7 @@ bool dp__reassign_move(dp_search *s, dp_id session, int64_t *dv)
         e->relax[mn] = saved_min;
     if (built && ra->n_children > 0 && solve_flow(s, values) && pend_result(s))
         ok = dp__mv_eval(e, dv);
+
     free(values);
     return ok;
 }
