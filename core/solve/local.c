@@ -6,7 +6,10 @@
 
 #include "search.h"
 
-#define RA_PERMILLE 10 /* exact block reassignments per 1000 moves */
+/* Exact block reassignments (reassign.c) get this many plugin evaluations
+ * per 100 moves: on a small centre that is one block in a hundred moves, on a
+ * large one (blocks with many children) fewer. */
+#define RA_SHARE 50
 
 #define LAHC_LENGTH   1000
 #define CHAIN_PERCENT 30 /* share of ejection-chain moves among the others */
@@ -369,8 +372,8 @@ void dp__local_search(dp_search *s)
                     dp__engine_rollback(&s->e, mark);
                 }
             }
-        } else if ((s->ra && dp__rand(s, 1000) < RA_PERMILLE ? dp__reassign_move(s, DP_NONE, &dv)
-                                                             : propose(s, &dv)) &&
+        } else if ((s->ra && s->ra_work * 100 < s->moves * RA_SHARE ? dp__reassign_move(s, &dv)
+                                                                    : propose(s, &dv)) &&
                    (dv >= 0 || cur + dv >= hist[slot])) {
             dp__mv_commit(&s->e);
             s->accepted++;

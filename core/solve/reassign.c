@@ -1,18 +1,22 @@
-/* core/solve/reassign.c - the exact reassignment of one time block's seats.
+/* core/solve/reassign.c - the exact reassignment of a block of seats.
  *
  * Near the optimum the schedule differs from a better one by many small
  * exchanges at once: five children each trade a seat so that a sixth gets in,
- * and no single move or short chain gains. Take every section that meets at
- * the same time as one random session: a child can be in at most one of them
- * (they overlap), and with the child's other grants fixed, each seat's value
- * for each child is known exactly (coverage, breadth and rank depend only on
- * the child's grants, which the block changes by at most one). Who gets which
- * seat is then a transportation problem, solved exactly by a min-cost flow:
- * source -> child (one seat) -> section (the child's value) -> sink (the
- * section's free places; the places up to its minimum size carry a large
- * bonus, so that open sections stay open). The plugins judge the result as
- * one move, so terms that do not add up child by child (family rules, the
- * ratio, a location's capacity) are still checked exactly.
+ * and no single move or short chain gains. Take a block of sections: those
+ * meeting at the same time as one random session (a child can be in at most
+ * one of them anyway), or those of every activity one random child chose (so
+ * that two children can trade activities that meet at different times). Keep
+ * every grant outside the block and let each child hold at most one seat of
+ * it: then each seat's value for each child is exact (coverage, breadth and
+ * rank depend only on the child's own grants), and who gets which seat is a
+ * transportation problem, solved exactly by a min-cost flow: source -> child
+ * (one seat) -> section (the child's value) -> sink (the section's places; the
+ * places up to its minimum size carry a large bonus, so that open sections
+ * stay open). Children holding two seats of the block keep them. The flow
+ * starts from the schedule and cancels negative cycles (flow.c), so a block
+ * that is already optimal costs one cycle search. The plugins judge the
+ * result as one move, so terms that do not add up child by child (family
+ * rules, the ratio, a location's capacity) are still checked exactly.
  *
  * The work is bounded by the block (its sections and the children who chose
  * them), and the block by MAX_SECTIONS. */
@@ -22,10 +26,11 @@
 #include "flow.h"
 #include "search.h"
 
-#define MAX_SECTIONS 24
-#define MAX_CHILDREN 2048
-#define KEEP_OPEN    ((int64_t) 1 << 40) /* bonus per place up to a section's minimum */
-#define MAX_WORK     4000000             /* arc relaxations per block */
+#define MAX_SECTIONS  24
+#define CHOICE_BLOCKS 60 /* percent of random blocks built from a child's choices */
+#define MAX_CHILDREN  2048
+#define KEEP_OPEN     ((int64_t) 1 << 40) /* bonus per place up to a section's minimum */
+#define MAX_WORK      4000000             /* arc relaxations per block */
 
 typedef struct ra_child {
     dp_id child;
@@ -139,6 +144,35 @@ static dp_id random_session(dp_search *s)
     return m->sections[sec].session0 + dp__rand(s, m->sections[sec].n_sessions);
 }
 
+static void add_to_block(dp_reassign *ra, const dp_model *m, dp_id t)
+{
+    ra->sec_gen[t] = ra->gen;
+    ra->sec_idx[t] = ra->n_block;
+    ra->room[ra->n_block] = m->sections[t].max_size;
+    ra->need[ra->n_block] = m->sections[t].min_size;
+    ra->block[ra->n_block++] = t;
+}
+
+/* The other kind of block: the running sections of every activity a random
+ * child chose. Two children trading activities that meet at different times
+ * (one gives up judo for drama, the other the reverse) is one exchange here. */
+static bool pick_choice_block(dp_search *s, dp_reassign *ra)
+{
+    const dp_model *m = s->m;
+    dp_id c = s->active[dp__rand(s, s->n_active)];
+    const dp_child *ch = &m->children[c];
+
+    ra->gen++;
+    ra->n_block = 0;
+    for (uint32_t i = 0; i < ch->n_choices; i++) {
+        const dp_activity *a = &m->activities[m->choices[ch->choice0 + i].activity];
+        for (uint32_t t = a->section0; t < a->section0 + a->n_sections; t++)
+            if (s->e.section_count[t] > 0 && ra->n_block < MAX_SECTIONS)
+                add_to_block(ra, m, t);
+    }
+    return ra->n_block > 1;
+}
+
 /* The block: the running sections with a session that overlaps session k. */
 static bool pick_block(dp_search *s, dp_reassign *ra, dp_id k)
 {
@@ -159,11 +193,7 @@ static bool pick_block(dp_search *s, dp_reassign *ra, dp_id k)
         dp_session_span(m, j, e->session_slot[j], &d, &a0, &a1);
         if (d != day || a0 >= t1 || t0 >= a1)
             continue;
-        ra->sec_gen[t] = ra->gen;
-        ra->sec_idx[t] = ra->n_block;
-        ra->room[ra->n_block] = m->sections[t].max_size;
-        ra->need[ra->n_block] = m->sections[t].min_size;
-        ra->block[ra->n_block++] = t;
+        add_to_block(ra, m, t);
     }
     return ra->n_block > 1;
 }
@@ -255,6 +285,7 @@ static bool leave_value(dp_search *s, dp_id c, dp_grant held, int64_t *value)
         dp__mv_begin(&s->e);
         dp__mv_assign(&s->e, held.choice, DP_NONE);
         bool ok = eval_free(s, &dv);
+        s->ra_work++;
         memo_set(s, mm, held.section, ok, dv);
     }
     *value = mm->value;
@@ -274,6 +305,7 @@ static bool option_value(dp_search *s, dp_id c, dp_grant held, uint32_t i, int64
             dp__mv_assign(&s->e, held.choice, DP_NONE);
         dp__mv_assign(&s->e, o.choice, o.section);
         bool ok = eval_free(s, &dv);
+        s->ra_work++;
         memo_set(s, mm, held.section, ok, dv);
     }
     *value = mm->value;
@@ -412,7 +444,7 @@ static bool pend_result(dp_search *s)
     return changed;
 }
 
-bool dp__reassign_move(dp_search *s, dp_id session, int64_t *dv)
+bool dp__reassign_move(dp_search *s, int64_t *dv)
 {
     dp_reassign *ra = s->ra;
     dp_engine *e = &s->e;
@@ -420,10 +452,16 @@ bool dp__reassign_move(dp_search *s, dp_id session, int64_t *dv)
     uint32_t cap_values = 0;
     bool ok = false;
 
-    if (session == DP_NONE)
-        session = random_session(s);
-    if (!ra || session == DP_NONE || !pick_block(s, ra, session))
+    if (!ra)
         return false;
+    if (dp__rand(s, 100) < CHOICE_BLOCKS) {
+        if (!pick_choice_block(s, ra))
+            return false;
+    } else {
+        dp_id session = random_session(s);
+        if (session == DP_NONE || !pick_block(s, ra, session))
+            return false;
+    }
     uint32_t cap = ra->capacity_plugin, mn = s->min_size_plugin;
     int64_t saved_cap = e->relax[cap], saved_min = mn != UINT32_MAX ? e->relax[mn] : 0;
     e->relax[cap] = 1;
@@ -457,6 +495,9 @@ bool dp__reassign_move(dp_search *s, dp_id session, int64_t *dv)
     e->relax[cap] = saved_cap;
     if (mn != UINT32_MAX)
         e->relax[mn] = saved_min;
+    /* Visiting a child and its arcs in the flow cost about a quarter of an
+     * evaluation each. */
+    s->ra_work += (ra->n_children + ra->n_arcs) / 4 + 1;
     if (built && ra->n_children > 0 && solve_flow(s, values) && pend_result(s))
         ok = dp__mv_eval(e, dv);
 
