@@ -106,8 +106,20 @@ struct rstate {
     int ctx_ref;       /* registry ref of the ctx userdata */
     bool cached;       /* the caches were filled (by the first full()) */
     lua_view view;     /* what ctx shows during a custom call */
+    uint64_t seed;     /* the seed math.random was last seeded with */
     bool oom;
 };
+
+/* math.random follows the solve's seed (dagplan/plugin.h: the view carries it
+ * from the first move on; the first full() may still see 0): the Lua state is
+ * reseeded whenever the view shows a seed it was not seeded with. */
+static void follow_seed(rstate *st, const dp_state_view *v)
+{
+    if (v->seed != st->seed && st->rs->sb) {
+        st->seed = v->seed;
+        dp__sandbox_reseed(st->rs->sb, v->seed);
+    }
+}
 
 /* ------------------------------------------------------------------------ */
 /* Reading a side                                                             */
@@ -1409,11 +1421,13 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
     if (!v->m->rules || v->m->rules->n == 0)
         return DP_OK;
     v->m->rules->failed = false; /* a new solve */
-    if (v->m->rules->sb)
-        dp__sandbox_reseed(v->m->rules->sb, 1); /* math.random: the same for every solve */
+    if (v->m->rules->sb)         /* math.random: from the solve's seed (follow_seed) */
+        dp__sandbox_reseed(v->m->rules->sb, v->seed);
     if (v->m->week_monday && v->m->rules->ref_days != v->m->week_monday)
         dp_rules_set_date(v->m, v->m->week_monday); /* the planned week's Monday */
     rc = state_new(v->m, &st, err);
+    if (st)
+        st->seed = v->seed;
     *state = st;
     return rc;
 }
@@ -1426,6 +1440,7 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     out->score = 0;
     if (!st)
         return;
+    follow_seed(st, v);
     mark_move(st, mv);
     st->n_pend = 0;
     st->pend_sig = move_sig(mv);
@@ -1466,6 +1481,7 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
 
     if (!st)
         return;
+    follow_seed(st, v);
     mark_move(st, mv);
     for (uint32_t i = 0; i < st->rs->n; i++) {
         if (st->rs->rules[i].scope == DP_SCOPE_ACTIVITY)
@@ -1495,6 +1511,7 @@ static void full(void *state, const dp_state_view *v, dp_delta *out)
     out->score = 0;
     if (!st)
         return;
+    follow_seed(st, v);
     mark_move(st, NULL);
     for (uint32_t i = 0; i < st->rs->n; i++)
         add_units(&st->rs->rules[i], rule_full(st, i, v), out);
