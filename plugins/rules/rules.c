@@ -816,14 +816,13 @@ static int64_t excess(int64_t n, int64_t max)
     return n > max ? n - max : 0;
 }
 
-static int64_t child_units(rstate *st, const dp_rule *r, const side *sd, dp_id c)
+/* The units of child c with the grants g[0..n) (its grants in side sd). */
+static int64_t child_units_g(rstate *st, const dp_rule *r, const side *sd, dp_id c,
+                             const dp_grant *g, uint8_t n)
 {
     const dp_model *m = st->m;
-    const dp_grant *g;
-    uint8_t n;
     int64_t units = 0, per[DP_N_DAYS] = {0}, week = 0;
 
-    grants_of(st, sd, c, &g, &n);
     switch (r->kind) {
     case DP_RULE_MAX_ACTIVITIES:
     case DP_RULE_MAX_MINUTES:
@@ -902,6 +901,15 @@ static int64_t child_units(rstate *st, const dp_rule *r, const side *sd, dp_id c
     default:
         return 0;
     }
+}
+
+static int64_t child_units(rstate *st, const dp_rule *r, const side *sd, dp_id c)
+{
+    const dp_grant *g;
+    uint8_t n;
+
+    grants_of(st, sd, c, &g, &n);
+    return child_units_g(st, r, sd, c, g, n);
 }
 
 /* Siblings: pairs of selected children of family f sharing an activity in
@@ -1797,13 +1805,15 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     side after = {v, mv, 1};
     uint32_t rw = st->rw;
     for (uint32_t i = 0; i < mv->n_children; i++) {
-        dp_id c = mv->children[i].child;
+        const dp_child_change *cc = &mv->children[i];
+        dp_id c = cc->child;
         const uint64_t *rel = &st->rel[(size_t) i * rw];
         const int32_t *now = cvals(st, c);
         for (uint32_t w = 0; w < rw; w++) {
             for (uint64_t bits = rel[w] & st->m_child[w]; bits; bits &= bits - 1) {
                 uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits), k = st->ckey[ri];
-                int64_t ua = child_units(st, &st->rs->rules[ri], &after, c);
+                int64_t ua =
+                    child_units_g(st, &st->rs->rules[ri], &after, c, cc->after, cc->n_after);
                 if (ua != now[k]) { /* apply() stores only what changes */
                     st->du[ri] += ua - now[k];
                     remember(st, ri, c, ua);
