@@ -133,7 +133,10 @@ assert not any(a["child"] == sys.argv[2] and a["section"] == sys.argv[3] for a i
 r="$DP_WORK/random"
 cp -r "$DP_SOURCE_DIR/tests/data/tiny" "$r"
 rm "$r/rota.csv" # tiny's rota does not meet the childcare ratio
-"$DAGPLAN" solve "$r" --seed 5 --json "$DP_WORK/r0.json" --db "$DP_WORK/r0.db" >/dev/null 2>&1 ||
+# A move budget and a generous time cap: a solve cut short by time (asan on a
+# busy machine) would not be reproducible.
+budget=(--max-moves 20000 --time-limit 600)
+"$DAGPLAN" solve "$r" "${budget[@]}" --seed 5 --json "$DP_WORK/r0.json" --db "$DP_WORK/r0.db" >/dev/null 2>&1 ||
     fail "solve tiny without rules"
 cat >>"$r/centre.lua" <<'LUA'
 rule.custom{name = "los", scope = "section", weight = 0,
@@ -141,10 +144,10 @@ rule.custom{name = "los", scope = "section", weight = 0,
 rule.theme_once{name = "kijk", weight = 0}
 LUA
 for run in 1 2; do
-    "$DAGPLAN" solve "$r" --seed 5 --json "$DP_WORK/r5-$run.json" --db "$DP_WORK/r5-$run.db" \
+    "$DAGPLAN" solve "$r" "${budget[@]}" --seed 5 --json "$DP_WORK/r5-$run.json" --db "$DP_WORK/r5-$run.db" \
         >/dev/null 2>"$DP_WORK/err" || fail "solve with a random rule: $(cat "$DP_WORK/err")"
 done
-"$DAGPLAN" solve "$r" --seed 6 --json "$DP_WORK/r6.json" --db "$DP_WORK/r6.db" >/dev/null 2>&1 ||
+"$DAGPLAN" solve "$r" "${budget[@]}" --seed 6 --json "$DP_WORK/r6.json" --db "$DP_WORK/r6.db" >/dev/null 2>&1 ||
     fail "solve with a random rule, seed 6"
 cmp -s "$DP_WORK/r5-1.json" "$DP_WORK/r5-2.json" && pass ||
     fail "the same --seed gave different results with math.random in a rule"

@@ -308,7 +308,8 @@ static void test_random_seed(void)
     dp_error err = {0};
     dp_solve_options_init(&o);
     o.seed = 11;
-    o.time_limit_s = 5;
+    o.time_limit_s = 600; /* a safety cap only: a solve cut short by time (asan on a */
+    o.max_moves = 20000;  /* busy machine) would differ; the move budget ends it */
     CHECK(dp_solve(m, &o, &s1, &err) == DP_OK);
     CHECK(dp_solve(m, &o, &s2, &err) == DP_OK);
     if (s1 && s2) {
