@@ -2,9 +2,9 @@
  * dagplan/timetable.h).
  *
  * Only the keys readers need are read: each session's section, day, date,
- * start, end, location, staff, cancelled and children, and each assignment's
- * child and section, and the optional "escorts" of a session. Extra keys are ignored, so later additions to the JSON
- * (FORMAT.md allows them) keep older readers working. */
+ * start, end, location, staff, cancelled, children and optional "escorts",
+ * and each assignment's child and section. Extra keys are ignored, so later
+ * additions to the JSON (FORMAT.md allows them) keep older readers working. */
 #include "dagplan/timetable.h"
 
 #include <stdio.h>

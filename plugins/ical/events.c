@@ -227,10 +227,10 @@ static char *escort_note(const builder *b, const dp_timetable *s, const dp_meeti
         return NULL;
     dp_time_format(mt->escort_from, from);
     dp_time_format(mt->escort_to, to);
-    char *out = str_printf("\nBrengen en ophalen: %s (vertrek %s %s, terug %s)%s.", names,
-                           b->m->locations[b->m->centre.home].name, from, to,
-                           mt->n_escorts < mt->escorts_needed ? " en een medewerker van de opvang"
-                                                               : "");
+    char *out =
+        str_printf("\nBrengen en ophalen: %s (vertrek %s %s, terug %s)%s.", names,
+                   b->m->locations[b->m->centre.home].name, from, to,
+                   mt->n_escorts < mt->escorts_needed ? " en een medewerker van de opvang" : "");
     free(names);
     return out;
 }
@@ -269,11 +269,11 @@ static dp_status escort_events(builder *b, const dp_timetable *s, const dp_meeti
                  mt->ordinal);
         rc = add(b, &b->fs->feeds[b->staff0 + st], id, mt->date, mt->escort_from, mt->escort_to,
                  str_printf("Brengen en ophalen: %s (%s)", act->name, sec->id), mt->location,
-                 names ? str_printf("%u %s: %s.\nVertrek %s %s, %s %s-%s, terug %s.%s%s%s",
-                                    n_kids, n_kids == 1 ? "kind" : "kinderen", names,
-                                    m->locations[m->centre.home].name, from, act->name, start,
-                                    end, to, others ? "\nBegeleiders: " : "",
-                                    others ? others : "", others ? "." : "")
+                 names ? str_printf("%u %s: %s.\nVertrek %s %s, %s %s-%s, terug %s.%s%s%s", n_kids,
+                                    n_kids == 1 ? "kind" : "kinderen", names,
+                                    m->locations[m->centre.home].name, from, act->name, start, end,
+                                    to, others ? "\nBegeleiders: " : "", others ? others : "",
+                                    others ? "." : "")
                        : NULL,
                  m->themes.name[act->theme], 0, stamp);
         free(names);
@@ -319,7 +319,7 @@ static dp_status meeting_events(builder *b, const dp_timetable *s, const dp_meet
                                 act->provider[0] ? " (" : "", act->provider,
                                 act->provider[0] ? ")" : "", loc->name, loc->address[0] ? ", " : "",
                                 loc->address, travel_txt ? travel_txt : "",
-                                escort_txt   ? escort_txt
+                                escort_txt    ? escort_txt
                                 : act->escort ? "\nBegeleid door een medewerker van de opvang."
                                               : "");
         rc = add(b, &b->fs->feeds[fi], id, mt->date, mt->start_min, mt->end_min,

@@ -25,7 +25,8 @@ static void write_escorts(dp_buf *b, const dp_model *m, const dp_escorts *e, dp_
         return;
     dp_time_format(from, a);
     dp_time_format(to, z);
-    dp_buf_printf(b, ", \"escorts\": {\"from\": \"%s\", \"to\": \"%s\", \"needed\": %u, \"staff\": [",
+    dp_buf_printf(b,
+                  ", \"escorts\": {\"from\": \"%s\", \"to\": \"%s\", \"needed\": %u, \"staff\": [",
                   a, z, n);
     for (unsigned i = 0, first = 1; i < n; i++) {
         if (staff[i] == DP_NONE)

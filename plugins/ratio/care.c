@@ -225,7 +225,8 @@ static dp_status build_staff(dp_care *c)
         const dp_rota *ro = &m->rota[r];
         if (ro->location != c->home || !m->staff[ro->staff].bkr)
             continue;
-        uint32_t a = dp__care_iv_at(c, ro->day, ro->from_min), b = dp__care_iv_at(c, ro->day, ro->to_min);
+        uint32_t a = dp__care_iv_at(c, ro->day, ro->from_min),
+                 b = dp__care_iv_at(c, ro->day, ro->to_min);
         dp_id u = ro->care_group == DP_NONE ? DP_NONE : c->cg_unit[ro->care_group];
         for (uint32_t iv = a; iv < b; iv++) {
             if (u == DP_NONE)
@@ -510,7 +511,8 @@ void dp__care_count(const dp_care *c, const dp_id *choice_section, const uint32_
         if (!win->care || u == DP_NONE)
             continue;
         uint8_t age = c->age[(size_t) ch * DP_N_DAYS + win->day];
-        uint32_t a = dp__care_iv_at(c, win->day, win->from_min), b = dp__care_iv_at(c, win->day, win->to_min);
+        uint32_t a = dp__care_iv_at(c, win->day, win->from_min),
+                 b = dp__care_iv_at(c, win->day, win->to_min);
         for (uint32_t iv = a; iv < b; iv++)
             if (!child_away(c, ch, choice_section, session_slot, iv))
                 k->cnt[((size_t) u * c->n_iv + iv) * DP_RATIO_N_AGES + age]++;

@@ -31,10 +31,10 @@
 typedef struct duty {
     dp_id session;
     uint8_t day;
-    uint16_t from, to;   /* away span, minutes */
-    uint32_t iv0, iv1;   /* its intervals */
-    uint32_t need;       /* escorts */
-    uint32_t staff0;     /* its first entry in staff[] */
+    uint16_t from, to; /* away span, minutes */
+    uint32_t iv0, iv1; /* its intervals */
+    uint32_t need;     /* escorts */
+    uint32_t staff0;   /* its first entry in staff[] */
 } duty;
 
 struct dp_escorts {
@@ -51,10 +51,10 @@ typedef struct namer {
     const dp_care *c;
     const dp_care_count *k;
     uint32_t n_people;
-    dp_id *person_staff;  /* [n_people] staff index */
-    int32_t *role;        /* [n_people * n_iv] ROLE_NONE, ROLE_FLOAT or unit */
-    uint8_t *busy;        /* [n_people * n_iv] on a duty or leading a session */
-    int32_t *ded;         /* [n_units * n_iv] dedicated professionals still at home */
+    dp_id *person_staff;             /* [n_people] staff index */
+    int32_t *role;                   /* [n_people * n_iv] ROLE_NONE, ROLE_FLOAT or unit */
+    uint8_t *busy;                   /* [n_people * n_iv] on a duty or leading a session */
+    int32_t *ded;                    /* [n_units * n_iv] dedicated professionals still at home */
     int32_t *flt, *def, *sur, *pend; /* [n_iv] */
 } namer;
 
