@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/cli/test_browser.sh - the public pages in a real browser (issue 8):
 # `dagplan export CITYDIR --html`, the same overview served by `dagplan serve
-# CITYDIR`, and `dagplan report CITYDIR` are opened in headless Chromium
+# CITYDIR` (a week page and the list of weeks), and `dagplan report CITYDIR`
+# are opened in headless Chromium
 # (Debian's chromium, driven by playwright-core from npm) by
 # tests/tools/browser_check.mjs: screenshots (PNG files in DP_WORK), every
 # filter against the schedule JSONs, keyboard use, the English toggle, no
@@ -42,7 +43,19 @@ python3 "$DP_GEN_INSTANCE" --out m --municipality 3 --children 60 --seed 9 >/dev
 "$DAGPLAN" report m --out report >/dev/null
 mkdir -p shots
 
-urls=(--overview "file://$PWD/overview/index.html" --report "file://$PWD/report/index.html")
+# The same overview from `dagplan serve CITYDIR` (the week falls back to the
+# weekly template the JSONs hold), and its list of weeks.
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; }
+trap cleanup EXIT
+"$DAGPLAN" serve m --listen 127.0.0.1:0 --week 2027-W03 --weeks 2 --quiet >serve.out 2>serve.err &
+pid=$!
+for _ in $(seq 300); do grep -q '^listening on ' serve.out && break; sleep 0.2; done
+base=$(sed -n 's|^listening on \(http://.*\)$|\1|p' serve.out)
+[ -n "$base" ] || fail "the server did not start: $(cat serve.err)"
+
+urls=(--overview "file://$PWD/overview/index.html" --overview "$base/overview/2027-W03.html"
+      --report "file://$PWD/report/index.html" --page "$base/overview/")
 node "$DP_SOURCE_DIR/tests/tools/browser_check.mjs" "$node_dir" shots m json "${urls[@]}"
 ls shots/*.png >/dev/null || fail "no screenshots"
 echo "ok: browser checks passed; screenshots in $DP_WORK/shots"

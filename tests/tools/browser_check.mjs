@@ -3,7 +3,7 @@
 // what a visitor gets:
 //
 //   node browser_check.mjs NODE_DIR SHOT_DIR CITYDIR JSONDIR --overview URL
-//        [--overview URL ...] [--report URL]
+//        [--overview URL ...] [--report URL] [--page URL]
 //
 // For each overview page (the static export or the server's): a screenshot
 // (a non-empty PNG in SHOT_DIR); the rows shown with no filter, with each
@@ -14,7 +14,8 @@
 // (Tab to them, change with the arrow keys, Enter on the toggle); the
 // English toggle switches the texts and html lang; axe-core finds no
 // violation (in Dutch and in English); on a 375 px wide phone there is no
-// horizontal scroll. For the report page: screenshot, axe-core, phone. On
+// horizontal scroll. For the report page (and any other --page, e.g. the
+// server's list of weeks): screenshot, axe-core, phone. On
 // every page: no console error, no page error, no failed request. Prints
 // each problem; exit status 1 when there is any.
 import fs from 'node:fs';
@@ -27,9 +28,11 @@ if (!nodeDir || !shotDir || !cityDir || !jsonDir) {
 }
 const overviews = [];
 const reports = [];
+const pages = [];
 for (let i = 0; i < rest.length; i += 2) {
   if (rest[i] === '--overview') overviews.push(rest[i + 1]);
   else if (rest[i] === '--report') reports.push(rest[i + 1]);
+  else if (rest[i] === '--page') pages.push(rest[i + 1]);
   else { console.error(`browser_check: unknown argument ${rest[i]}`); process.exit(2); }
 }
 const { chromium } = await import(path.resolve(nodeDir, 'node_modules/playwright-core/index.mjs'));
@@ -226,19 +229,19 @@ async function checkOverview(browser, url, n) {
   await phone(browser, url, label, `overview-${n}-phone.png`);
 }
 
-async function checkReport(browser, url, n) {
-  const label = `report ${url}`;
+async function checkPage(browser, url, n, kind) {
+  const label = `${kind} ${url}`;
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
   watch(page, label);
   const resp = await page.goto(url, { waitUntil: 'load' });
   if (resp && !resp.ok()) problem(`${label}: HTTP ${resp.status()}`);
-  await screenshot(page, `report-${n}.png`, label);
+  await screenshot(page, `${kind}-${n}.png`, label);
   const svgs = await page.$$eval('svg', (s) => s.filter((e) => e.checkVisibility()).length);
-  if (svgs < 4) problem(`${label}: ${svgs} charts shown, expected at least 4`);
+  if (kind === 'report' && svgs < 4) problem(`${label}: ${svgs} charts shown, expected at least 4`);
   await axe(page, label);
   await ctx.close();
-  await phone(browser, url, label, `report-${n}-phone.png`);
+  await phone(browser, url, label, `${kind}-${n}-phone.png`);
 }
 
 const browser = await chromium.launch({
@@ -248,9 +251,10 @@ const browser = await chromium.launch({
 });
 try {
   for (let i = 0; i < overviews.length; i++) await checkOverview(browser, overviews[i], i + 1);
-  for (let i = 0; i < reports.length; i++) await checkReport(browser, reports[i], i + 1);
+  for (let i = 0; i < reports.length; i++) await checkPage(browser, reports[i], i + 1, 'report');
+  for (let i = 0; i < pages.length; i++) await checkPage(browser, pages[i], i + 1, 'page');
 } finally {
   await browser.close();
 }
-console.log(`browser_check (Chromium ${browser.version()}): ${overviews.length} overview and ${reports.length} report pages, ${problems} problems`);
+console.log(`browser_check (Chromium ${browser.version()}): ${overviews.length} overview, ${reports.length} report and ${pages.length} other pages, ${problems} problems`);
 process.exit(problems ? 1 : 0);
