@@ -13,6 +13,7 @@
 #include "args.h"
 #include "commands.h"
 #include "common.h"
+#include "dagplan/escorts.h"
 #include "dagplan/export.h"
 #include "dagplan/solve.h"
 #include "dagplan/staffing.h"
@@ -142,6 +143,28 @@ static int report_thin_rota(const dp_model *m, const dp_solution *sol)
     return 1;
 }
 
+/* With a rota: who walks to the escorted sessions (docs/ratio.md). */
+static void print_escorts(const dp_model *m, const dp_solution *sol)
+{
+    dp_escorts *e = NULL;
+    dp_escorts_totals t;
+    dp_error err = {0};
+
+    if (dp_escorts_new(m, dp_solution_choice_sections(sol), dp_solution_session_slots(sol), &e,
+                       &err) != DP_OK)
+        return;
+    dp_escorts_get_totals(e, &t);
+    if (t.duties)
+        printf("  escorts: %u of %u places named (%u professionals; \"escorts\" in the JSON)%s\n",
+               t.named, t.duties, t.people,
+               t.named < t.duties ? ", the rest: nobody rostered is free for the whole walk" : "");
+    if (t.violation_min)
+        printf("  warning: with the named escorts away the ratio is broken for %lld minutes "
+               "over the 3-hour rule (the walk needs one person throughout; docs/ratio.md)\n",
+               (long long) t.violation_min);
+    dp_escorts_free(e);
+}
+
 /* The staffing plan (without a rota) or one line on the ratio (with one). */
 static void print_staffing(const dp_model *m, const dp_solution *sol)
 {
@@ -168,6 +191,9 @@ static void print_staffing(const dp_model *m, const dp_solution *sol)
             dp_staffing_write_alone(st, &b);
             dp_buf_puts(&b, "\n");
         }
+        fwrite(b.data ? b.data : "", 1, b.len, stdout);
+        b.len = 0;
+        print_escorts(m, sol);
     } else {
         dp_staffing_write_table(st, &b);
     }
