@@ -4,7 +4,6 @@
  * Nothing is stored when the solve fails or is interrupted: the version is
  * added in one transaction after the solve, and the JSON file is written by
  * rename, so the last good schedule survives any failure. */
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "dagplan/staffing.h"
 #include "dagplan/time.h"
 #include "rules_report.h"
+#include "solve_opts.h"
 
 static const char help[] =
     "Usage: dagplan solve DIR [--week YYYY-Www] [--seed N] [--time-limit SEC]\n"
@@ -85,7 +85,6 @@ static int parse(int argc, char **argv, solve_args *a)
                      DP_OPT("verify-every", true)};
     size_t n = sizeof opts / sizeof *opts;
     dp_args args;
-    unsigned long long v;
 
     if (dp__args_parse(argc, argv, opts, n, &args) != 0)
         return 2;
@@ -104,54 +103,7 @@ static int parse(int argc, char **argv, solve_args *a)
     a->db = dp__args_get(opts, n, "db")->value;
     a->quiet = dp__args_get(opts, n, "quiet")->given;
     a->from_scratch = dp__args_get(opts, n, "from-scratch")->given;
-    const char *w = dp__args_get(opts, n, "week")->value;
-    if (w) {
-        if (dp_isoweek_parse(w, strlen(w), &a->week.year, &a->week.week) != 0) {
-            fprintf(stderr, "dagplan solve: --week expects YYYY-Www (e.g. 2027-W03), got '%s'\n",
-                    w);
-            return 2;
-        }
-        a->week.is_set = true;
-        dp_isoweek_format(a->week.year, a->week.week, a->week_text);
-    }
-    const char *seed = dp__args_get(opts, n, "seed")->value;
-    if (seed) {
-        if (dp__args_uint(seed, &v) != 0) {
-            fprintf(stderr, "dagplan solve: --seed expects a non-negative integer, got '%s'\n",
-                    seed);
-            return 2;
-        }
-        a->o.seed = v;
-    }
-    const char *mm = dp__args_get(opts, n, "max-moves")->value;
-    if (mm) {
-        if (dp__args_uint(mm, &v) != 0 || v == 0) {
-            fprintf(stderr, "dagplan solve: --max-moves expects a positive integer, got '%s'\n",
-                    mm);
-            return 2;
-        }
-        a->o.max_moves = v;
-    }
-    const char *ve = dp__args_get(opts, n, "verify-every")->value;
-    if (ve) {
-        if (dp__args_uint(ve, &v) != 0 || v == 0 || v > UINT32_MAX) {
-            fprintf(stderr, "dagplan solve: --verify-every expects a positive integer, got '%s'\n",
-                    ve);
-            return 2;
-        }
-        a->o.verify_every = (uint32_t) v;
-    }
-    const char *tl = dp__args_get(opts, n, "time-limit")->value;
-    if (tl) {
-        char *end = NULL;
-        double t = strtod(tl, &end);
-        if (!*tl || *end || !(t >= 0) || !isfinite(t)) {
-            fprintf(stderr, "dagplan solve: --time-limit expects seconds >= 0, got '%s'\n", tl);
-            return 2;
-        }
-        a->o.time_limit_s = t;
-    }
-    return 0;
+    return dp__solve_opts_read(opts, n, &a->week, a->week_text, &a->o);
 }
 
 /* With rota.csv, a schedule that breaks the childcare ratio is never stored:
