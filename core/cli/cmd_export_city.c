@@ -305,7 +305,8 @@ void dp__city_pages(const char *title, const char (*weeks)[16], size_t nw,
         for (size_t i = 0; i < n; i++)
             shown += models[i] && tts[w * n + i];
         nav.len = 0;
-        dp_buf_puts(&nav, "<nav aria-label=\"Weken\"><a href=\"index.html\">Alle weken</a>");
+        dp_buf_puts(&nav, "<nav aria-label=\"Weken\"><a href=\"index.html\" data-en=\"All weeks\">"
+                          "Alle weken</a>");
         if (w > 0)
             dp_buf_printf(&nav, " | <a href=\"%s.html\" rel=\"prev\">%s</a>", weeks[w - 1],
                           weeks[w - 1]);

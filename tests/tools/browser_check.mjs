@@ -225,6 +225,16 @@ async function checkOverview(browser, url, n) {
     const back = await page.evaluate(() => [document.documentElement.lang, document.querySelector('#offer thead th').textContent]);
     if (back[0] !== 'nl' || back[1] !== 'Kindcentrum') problem(`${label}: toggling back gives ${back}`);
   }
+  // The week pages link to the next week and to the list of weeks.
+  const next = await page.$('nav a[rel=next]');
+  if (next) {
+    const href = await next.getAttribute('href');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), next.click()]);
+    if (!page.url().endsWith(href) || !(await page.$('#offer'))) problem(`${label}: the link to the next week gives ${page.url()}`);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('nav a[href="index.html"]')]);
+    if (!(await page.$('main li a'))) problem(`${label}: the link to the list of weeks gives ${page.url()}`);
+    else ok(`${label}: links to the next week and to the list of weeks work`);
+  }
   await ctx.close();
   await phone(browser, url, label, `overview-${n}-phone.png`);
 }
