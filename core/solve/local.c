@@ -315,6 +315,19 @@ static void ruin_recreate(dp_search *s)
             dp__greedy_child(s, s->active[i]);
 }
 
+/* Bookkeeping of an accepted move worth dv: a new best resets the idle and
+ * stagnation counts. */
+static void take(dp_search *s, int64_t dv, int64_t *cur, uint64_t *idle, uint64_t *stagnant)
+{
+    s->accepted++;
+    *cur += dv;
+    if (*cur > s->best) {
+        dp__search_note_best(s);
+        *idle = 0;
+        *stagnant = 0;
+    }
+}
+
 void dp__local_search(dp_search *s)
 {
     int64_t hist[LAHC_LENGTH];
@@ -352,6 +365,16 @@ void dp__local_search(dp_search *s)
     while (!should_stop(s, idle, max_moves, max_idle)) {
         int64_t dv;
         uint32_t slot = (uint32_t) (s->moves % LAHC_LENGTH);
+        if (s->ra && s->ra_work * 100 < s->moves * RA_SHARE) {
+            /* Beside the moves, not instead of them: a reassignment does not
+             * count as a move, so the budgets (and what the other moves get
+             * done within them) stay as they were. */
+            if (dp__reassign_move(s, &dv) && (dv >= 0 || cur + dv >= hist[slot])) {
+                dp__mv_commit(&s->e);
+                take(s, dv, &cur, &idle, &stagnant);
+            }
+            continue;
+        }
         s->moves++;
         idle++;
         if ((s->moves & 4095) == 1)
@@ -361,28 +384,14 @@ void dp__local_search(dp_search *s)
             if (dp__ruin_recreate_move(s, &dv, &mark)) {
                 if (dv >= 0 || cur + dv >= hist[slot]) {
                     dp__engine_keep(&s->e);
-                    s->accepted++;
-                    cur += dv;
-                    if (cur > s->best) {
-                        dp__search_note_best(s);
-                        idle = 0;
-                        stagnant = 0;
-                    }
+                    take(s, dv, &cur, &idle, &stagnant);
                 } else {
                     dp__engine_rollback(&s->e, mark);
                 }
             }
-        } else if ((s->ra && s->ra_work * 100 < s->moves * RA_SHARE ? dp__reassign_move(s, &dv)
-                                                                    : propose(s, &dv)) &&
-                   (dv >= 0 || cur + dv >= hist[slot])) {
+        } else if (propose(s, &dv) && (dv >= 0 || cur + dv >= hist[slot])) {
             dp__mv_commit(&s->e);
-            s->accepted++;
-            cur += dv;
-            if (cur > s->best) {
-                dp__search_note_best(s);
-                idle = 0;
-                stagnant = 0;
-            }
+            take(s, dv, &cur, &idle, &stagnant);
         }
         if (cur > hist[slot])
             hist[slot] = cur;

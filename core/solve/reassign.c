@@ -454,6 +454,10 @@ bool dp__reassign_move(dp_search *s, int64_t *dv)
 
     if (!ra)
         return false;
+    /* Every call counts, found block or not: the local search gives the
+     * reassignment a share of the work, and a centre where blocks are rare
+     * (most sections cancelled) must not spend every move looking for one. */
+    s->ra_work += 2;
     if (dp__rand(s, 100) < CHOICE_BLOCKS) {
         if (!pick_choice_block(s, ra))
             return false;
