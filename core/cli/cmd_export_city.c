@@ -308,7 +308,7 @@ int dp__cmd_export_city(int argc, char **argv)
         char *json = NULL;
         struct stat st;
         const char *why = NULL;
-        if (!d || dp_load_centre(dirs[i], d, &m, &err) != DP_OK)
+        if (!d || dp_load_centre_week(dirs[i], year, week[0] ? wk : 0, d, &m, &err) != DP_OK)
             why = "the data has errors (see 'dagplan check')";
         else if (snprintf(path, sizeof path, "%s/dagplan.db", dirs[i]) < 0 ||
                  stat(path, &st) != 0 || dp_store_open(path, &store, &err) != DP_OK ||

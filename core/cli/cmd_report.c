@@ -681,7 +681,10 @@ static void read_centre(report *r, const char *dir, const char *week, centre_row
     dp_error err = {0};
     struct stat st;
 
-    if (!diags || dp_load_centre(dir, diags, &m, &err) != DP_OK) {
+    int year = 0, wk = 0;
+    if (week[0] && dp_isoweek_parse(week, strlen(week), &year, &wk) != 0)
+        wk = 0; /* checked by the option parser */
+    if (!diags || dp_load_centre_week(dir, year, wk, diags, &m, &err) != DP_OK) {
         snprintf(row->status, sizeof row->status,
                  "the data has errors (see 'dagplan check %.100s')", dir);
         goto done;

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             start = i + 1;
         }
     }
-    dp__load_src src = {"fuzz", files, n, &conf};
+    dp__load_src src = {"fuzz", files, n, &conf, 0};
     dp_diags *diags = dp_diags_new();
     dp_model *m = NULL;
     if (!diags)

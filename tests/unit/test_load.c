@@ -660,7 +660,7 @@ static void test_load_from_memory(void)
         files[i].name = names[i];
         files[i].data = texts[i];
     }
-    dp__load_src src = {"mem", files, 12, NULL};
+    dp__load_src src = {"mem", files, 12, NULL, 0};
     CHECK(dp__load_centre_src(&src, diags, &m, NULL) == DP_OK);
     CHECK(m && m->n_children == 12 && m->n_slots == 9);
     dp_model_free(m);
