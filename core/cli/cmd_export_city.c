@@ -9,7 +9,12 @@
  * distinct neighbourhood names of its children, never a child). It is in
  * Dutch with an English toggle, filterable by school group, neighbourhood and
  * theme with labelled controls (a small inline script; without it every row
- * shows and the filters stay hidden), and has no external assets. */
+ * shows and the filters stay hidden), and has no external assets.
+ *
+ * Summer and holiday programmes (issue 8): a camp with overnight stay
+ * (activities.csv overnight) is labelled "met overnachting" / "with overnight
+ * stay", and when the week offers any, a fourth filter chooses camps with or
+ * without overnight stay, as Stad Gent's weekly overview of summer camps does. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,7 +80,7 @@ static const char *const day_en[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", 
 
 /* The rows of one centre into rows; its neighbourhoods and themes into the sets. */
 static void centre_rows(dp_buf *rows, const dp_model *m, const dp_timetable *t, strset *nbs,
-                        strset *themes, unsigned *n_rows)
+                        strset *themes, unsigned *n_rows, unsigned *n_overnight)
 {
     dp_buf nbl;
     uint8_t *has = calloc(m->neighbourhoods.n + 1, 1);
@@ -131,11 +136,16 @@ static void centre_rows(dp_buf *rows, const dp_model *m, const dp_timetable *t, 
         dp_buf_put_html(rows, m->centre.id);
         dp_buf_puts(rows, "/");
         dp_buf_put_html(rows, sec->id);
-        dp_buf_printf(rows, "\" data-left=\"%u\"><td>",
-                      kids < sec->max_size ? sec->max_size - kids : 0);
+        dp_buf_printf(rows, "\" data-left=\"%u\" data-overnight=\"%d\"><td>",
+                      kids < sec->max_size ? sec->max_size - kids : 0, a->overnight ? 1 : 0);
         dp_buf_put_html(rows, m->centre.name);
         dp_buf_puts(rows, "</td><td>");
         dp_buf_put_html(rows, a->name);
+        if (a->overnight) {
+            dp_buf_puts(rows, " <span class=\"tag\"><span class=\"nl\">met overnachting</span>"
+                              "<span class=\"en\" hidden>with overnight stay</span></span>");
+            (*n_overnight)++;
+        }
         dp_buf_puts(rows, "</td><td>");
         dp_buf_put_html(rows, theme);
         dp_buf_printf(rows,
@@ -159,14 +169,16 @@ static const char script[] =
     "var rows=[].slice.call(document.querySelectorAll('#offer tbody tr'));\n"
     "var g=document.getElementById('f-group'),n=document.getElementById('f-nb'),"
     "t=document.getElementById('f-theme'),out=document.getElementById('count');\n"
+    "var o=document.getElementById('f-overnight');\n"
     "var en=false;\n"
     "function apply(){var k=0;rows.forEach(function(r){var gv=g.value,ok=true;\n"
     " if(gv!==''&&(+gv<+r.dataset.min||+gv>+r.dataset.max))ok=false;\n"
     " if(n.value!==''&&r.dataset.nb.split('|').indexOf(n.value)<0)ok=false;\n"
     " if(t.value!==''&&r.dataset.theme!==t.value)ok=false;\n"
+    " if(o&&o.value!==''&&r.dataset.overnight!==o.value)ok=false;\n"
     " r.hidden=!ok;if(ok)k++;});\n"
     " out.textContent=en?(k+' activities shown'):(k+' activiteiten getoond');}\n"
-    "[g,n,t].forEach(function(s){s.addEventListener('change',apply);});\n"
+    "[g,n,t,o].forEach(function(s){if(s)s.addEventListener('change',apply);});\n"
     "document.getElementById('filters').hidden=false;\n"
     "var lang=document.getElementById('lang');lang.hidden=false;\n"
     "lang.addEventListener('click',function(){en=!en;document.documentElement.lang=en?'en':'nl';\n"
@@ -179,7 +191,7 @@ static const char script[] =
     "</script>\n";
 
 static void write_page(dp_buf *b, const char *title, const char *week, const dp_buf *rows,
-                       strset *nbs, strset *themes, unsigned n_rows)
+                       strset *nbs, strset *themes, unsigned n_rows, unsigned n_overnight)
 {
     qsort(nbs->s, nbs->n, sizeof *nbs->s, cmp_str);
     qsort(themes->s, themes->n, sizeof *themes->s, cmp_str);
@@ -193,7 +205,9 @@ static void write_page(dp_buf *b, const char *title, const char *week, const dp_
                    "#filters label{display:inline-block;margin:0 1em .5em 0}select,button{font:"
                    "inherit;padding:.3em}button:focus,select:focus{outline:3px solid #1a5fb4}"
                    "@media (max-width:40em){thead{display:none}tr{display:block;border:1px solid "
-                   "#999;margin:.5em 0}td{display:block;border:0}}</style>\n</head><body>\n"
+                   "#999;margin:.5em 0}td{display:block;border:0}}.tag{display:inline-block;"
+                   "border:1px solid #1a5fb4;border-radius:.3em;padding:0 .3em;font-size:.9em}"
+                   "</style>\n</head><body>\n"
                    "<header><button id=\"lang\" type=\"button\" aria-pressed=\"false\" hidden "
                    "data-en=\"Nederlands\">English</button>\n<h1>");
     dp_buf_put_html(b, title);
@@ -223,6 +237,12 @@ static void write_page(dp_buf *b, const char *title, const char *week, const dp_
         dp_buf_put_html(b, themes->s[i]);
         dp_buf_puts(b, "</option>");
     }
+    if (n_overnight)
+        dp_buf_puts(b, "</select></label>\n<label><span data-en=\"Overnight stay\">Overnachting"
+                       "</span> <select id=\"f-overnight\"><option value=\"\" data-en=\"all\">"
+                       "alle</option><option value=\"1\" data-en=\"with overnight stay\">met "
+                       "overnachting</option><option value=\"0\" data-en=\"without overnight "
+                       "stay\">zonder overnachting</option>");
     dp_buf_printf(b,
                   "</select></label>\n</form>\n<p id=\"count\" role=\"status\" "
                   "aria-live=\"polite\">%u activiteiten</p>\n",
@@ -268,7 +288,7 @@ int dp__cmd_export_city(int argc, char **argv)
     dp_diags *diags;
     strset nbs = {0}, themes = {0};
     dp_buf rows, page;
-    unsigned n_rows = 0;
+    unsigned n_rows = 0, n_overnight = 0;
 
     if (dp__args_parse(argc, argv, opts, n, &args) != 0)
         return 2;
@@ -322,7 +342,7 @@ int dp__cmd_export_city(int argc, char **argv)
             fprintf(stderr, "dagplan export: %s: left out: %s\n", dirs[i], why);
             status = 1;
         } else {
-            centre_rows(&rows, m, t, &nbs, &themes, &n_rows);
+            centre_rows(&rows, m, t, &nbs, &themes, &n_rows, &n_overnight);
             n_ok++;
         }
         dp_timetable_free(t);
@@ -348,7 +368,7 @@ int dp__cmd_export_city(int argc, char **argv)
     char title[300];
     snprintf(title, sizeof title, "Aanbod %s", slash && slash[1] ? slash + 1 : dir);
     dp_buf_init(&page);
-    write_page(&page, title, week, &rows, &nbs, &themes, n_rows);
+    write_page(&page, title, week, &rows, &nbs, &themes, n_rows, n_overnight);
     snprintf(path, sizeof path, "%s/index.html", out);
     if (dp_buf_write_file(&page, path, &err) != DP_OK) {
         fprintf(stderr, "dagplan export: ");
