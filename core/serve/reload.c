@@ -85,7 +85,8 @@ static char *diags_text(dp_diags *d)
 }
 
 /* Solves week (ISO year/wk; "" and 0 for the template) and stores it; 0 or
- * 1 after setting job->error. */
+ * 1 after setting job->error. A week is solved on the centre loaded for that
+ * week (its own choices and the sections' dates, issue 8), the template on m. */
 static int solve_week(dp_reload *job, dp_model *m, dp_store *store, const char *week, int year,
                       int wk, int64_t snap, uint64_t seed)
 {
@@ -97,11 +98,26 @@ static int solve_week(dp_reload *job, dp_model *m, dp_store *store, const char *
     dp_buf json;
     char desc[256];
     int status = 1;
+    dp_model *wm = NULL;
+
+    if (wk) {
+        dp_diags *diags = dp_diags_new();
+        dp_status rc =
+            diags ? dp_load_centre_week(srv->dir, year, wk, diags, &wm, &err) : DP_ENOMEM;
+        if (rc != DP_OK) {
+            job->error = rc == DP_EINPUT ? diags_text(diags) : error_text(&err);
+            dp_diags_free(diags);
+            return 1;
+        }
+        dp_diags_free(diags);
+        m = wm;
+    }
 
     if (dp__cli_baseline("serve", srv->dir, srv->db, week, year, wk, false, m, desc, sizeof desc) !=
         0) {
         job->error = dup_printf("reading the baseline of %s failed (see the log)",
                                 week[0] ? week : "the weekly template");
+        dp_model_free(wm);
         return 1;
     }
     dp_solve_options_init(&o);
@@ -131,6 +147,7 @@ static int solve_week(dp_reload *job, dp_model *m, dp_store *store, const char *
 done:
     dp_buf_release(&json);
     dp_solution_free(sol);
+    dp_model_free(wm);
     return status;
 }
 
