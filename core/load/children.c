@@ -160,7 +160,11 @@ static void choice_row(dp__loader *ld, dp__table *t)
     ok = dp__get_int(t, CH_RANK, "a rank", 1, 255, &rank) && ok;
     bool carried = false;
     bool counts = dp__choice_week(t, CH_WEEK, c.activity, &ok, &carried);
-    if (!ok || !counts) /* a choice of another week: as if it were not there */
+    if (ok && !counts && /* a choice of another week: as if it were not there (pins.c) */
+        dp__grow((void **) &ld->other_week, &ld->cap_other_week, ld->n_other_week + 1,
+                 sizeof *ld->other_week))
+        ld->other_week[ld->n_other_week++] = c;
+    if (!ok || !counts)
         return;
     const dp__csv_field *fa = dp__field(t, CH_ACT);
     const dp_child *ch = &m->children[c.child];

@@ -26,6 +26,7 @@ static void release_loader(dp__loader *ld)
     free(ld->window_col);
     free(ld->ranges);
     free(ld->choice_carried);
+    free(ld->other_week);
     dp__sandbox_free(ld->rules_sb);
 }
 

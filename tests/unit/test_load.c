@@ -865,8 +865,18 @@ static void test_load_summer_week(void)
           "child,activity,rank,week\nc02,gitaar,1,2027-W27\nc02,judo,2,2027-W27\n"
           "c12,judo,1,2027-W27\nc12,gitaar,1,2027-W28\nc07,judo,1,\n"
           "c03,techlab,1,2027-W28\n");
-    /* The template: only the choice without a week; dates ignored. */
+    /* c02's pin in gitaar-a (chosen for W27) and c03's in techlab-a (W28). */
+    patch(dir, "pins.csv", 0, "child,section,action,note\nc02,gitaar-a,pin,\nc03,techlab-a,pin,\n");
+    /* The template: only the choice without a week; dates ignored; a pin of
+     * a weeked choice is an error there (no week says which). */
+    CHECK(dp_load_centre(dir, diags, &m, &err) == DP_EINPUT);
+    CHECK(dp_diags_n_errors(diags) == 2);
+    dp_diags_free(diags);
+    diags = dp_diags_new();
+    patch(dir, "pins.csv", 0, "child,section,action,note\nc02,gitaar-a,pin,\nc03,techlab-a,pin,\n");
+    patch(dir, "pins.csv", 0, NULL);
     CHECK(dp_load_centre(dir, diags, &m, &err) == DP_OK);
+    patch(dir, "pins.csv", 0, "child,section,action,note\nc02,gitaar-a,pin,\nc03,techlab-a,pin,\n");
     dp_diags_print(diags, stderr);
     if (m) {
         CHECK(m->n_choices == 1 && m->n_sessions == 6 && m->loaded_monday == 0);
@@ -885,6 +895,7 @@ static void test_load_summer_week(void)
     dp_diags_print(diags, stderr);
     if (m) {
         CHECK(m->n_choices == 4);
+        CHECK(m->n_pins == 1); /* c03's techlab is a choice of W28 */
         CHECK(m->loaded_monday == dp_isoweek_monday(2027, 27));
         const dp_section *ga = &m->sections[find(m, DP_KIND_SECTION, "gitaar-a")];
         CHECK(ga->n_sessions == 1);
@@ -910,6 +921,7 @@ static void test_load_summer_week(void)
         CHECK(m->children[c02].n_choices == 1);
         CHECK(dp_model_choice_of(m, c02, find(m, DP_KIND_ACTIVITY, "gitaar")) == DP_NONE);
         CHECK(m->n_choices == 5);
+        CHECK(m->n_pins == 1); /* c02's gitaar-a: chosen for W27, and it does not meet */
         CHECK(m->sections[find(m, DP_KIND_SECTION, "gitaar-a")].n_sessions == 0);
         CHECK(m->sections[find(m, DP_KIND_SECTION, "judo-b")].n_sessions == 1);
     }
@@ -919,6 +931,7 @@ static void test_load_summer_week(void)
      * each week, none in the template (which counts neither). */
     patch(dir, "choices.csv", 0,
           "child,activity,rank,week\nc12,judo,1,2027-W27\nc12,judo,1,2027-W28\n");
+    patch(dir, "pins.csv", 0, NULL);
     CHECK(dp_diags_n_errors(diags) == 0);
     CHECK(dp_load_centre_week(dir, 2027, 27, diags, &m, &err) == DP_EINPUT);
     CHECK(dp_load_centre_week(dir, 2027, 28, diags, &m, &err) == DP_EINPUT);
