@@ -2,9 +2,9 @@
  * dagplan/timetable.h).
  *
  * Only the keys readers need are read: each session's section, day, date,
- * start, end, location, staff, cancelled and children, and each assignment's
- * child and section. Extra keys are ignored, so later additions to the JSON
- * (FORMAT.md allows them) keep older readers working. */
+ * start, end, location, staff, cancelled, children and optional "escorts",
+ * and each assignment's child and section. Extra keys are ignored, so later
+ * additions to the JSON (FORMAT.md allows them) keep older readers working. */
 #include "dagplan/timetable.h"
 
 #include <stdio.h>
@@ -33,6 +33,45 @@ static dp_id find(const dp_model *m, dp_kind kind, const char *id)
 static int parse_time(const char *t, int *min)
 {
     return t ? dp_time_parse(t, strlen(t), min) : -1;
+}
+
+/* The optional "escorts" object of a session: {"from", "to", "needed",
+ * "staff": [ids]}. A staff id the model no longer has is skipped (counted),
+ * leaving that place unnamed. */
+static int read_escorts(const dp_model *m, const dp_json *e, dp_meeting *out, dp_timetable *s)
+{
+    out->escorts_needed = out->n_escorts = 0;
+    out->escort0 = 0;
+    if (!e || e->type == DP_JSON_NULL)
+        return 0;
+    const dp_json *need = dp__json_get(e, "needed"), *staff = dp__json_get(e, "staff");
+    int from, to;
+    if (e->type != DP_JSON_OBJECT || !need || need->type != DP_JSON_NUMBER || need->number < 0 ||
+        need->number > 10000 || !staff || staff->type != DP_JSON_ARRAY ||
+        staff->len > (size_t) need->number || parse_time(dp__json_get_str(e, "from"), &from) != 0 ||
+        parse_time(dp__json_get_str(e, "to"), &to) != 0 || to < from)
+        return -1;
+    out->escorts_needed = (uint16_t) need->number;
+    out->escort_from = (uint16_t) from;
+    out->escort_to = (uint16_t) to;
+    out->escort0 = (uint32_t) s->n_escort_ids;
+    for (size_t i = 0; i < staff->len; i++) {
+        const char *id = staff->items[i].type == DP_JSON_STRING ? staff->items[i].str : NULL;
+        dp_id x = find(m, DP_KIND_STAFF, id);
+        if (!id)
+            return -1;
+        if (x == DP_NONE) {
+            skip(s, id);
+            continue;
+        }
+        dp_id *grown = realloc(s->escorts, (s->n_escort_ids + 1) * sizeof *grown);
+        if (!grown)
+            return -2;
+        s->escorts = grown;
+        s->escorts[s->n_escort_ids++] = x;
+        out->n_escorts++;
+    }
+    return 0;
 }
 
 /* Reads sessions[i] into the next meeting; returns 1 when it was skipped. */
@@ -67,7 +106,7 @@ static int read_meeting(const dp_model *m, const dp_json *o, int32_t monday, dp_
             ? (uint32_t) kids->number
             : 0;
     out->ordinal = ordinal_of[out->section]++;
-    return 0;
+    return read_escorts(m, dp__json_get(o, "escorts"), out, s);
 }
 
 static int cmp_assignment(const void *a, const void *b)
@@ -102,6 +141,10 @@ static dp_status read_all(const dp_model *m, const dp_json *root, int32_t monday
     }
     for (size_t i = 0; i < ses->len; i++) {
         int r = read_meeting(m, &ses->items[i], monday, &s->meetings[s->n_meetings], s, ordinal_of);
+        if (r == -2) {
+            free(ordinal_of);
+            return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory reading %s", name);
+        }
         if (r < 0) {
             free(ordinal_of);
             return bad(name, "malformed session", i + 1, err);
@@ -164,5 +207,6 @@ void dp_timetable_free(dp_timetable *s)
         return;
     free(s->meetings);
     free(s->assignments);
+    free(s->escorts);
     free(s);
 }

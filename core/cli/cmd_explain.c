@@ -12,6 +12,7 @@
 #include "args.h"
 #include "commands.h"
 #include "common.h"
+#include "dagplan/escorts.h"
 #include "dagplan/solve.h"
 #include "dagplan/time.h"
 #include "rules_report.h"
@@ -36,7 +37,26 @@ static void print_week(const dp_model *m, const dp_child *c)
     printf("\n");
 }
 
-static void print_grant(const dp_model *m, const dp_solution *sol, dp_id sec)
+/* Who walks with the group to session k and back (docs/ratio.md). */
+static void print_escort(const dp_model *m, const dp_escorts *e, dp_id k)
+{
+    int from, to;
+    const dp_id *staff;
+    unsigned n = dp_escorts_of_session(e, k, &from, &to, &staff);
+    char a[8], b[8];
+
+    if (!n)
+        return;
+    dp_time_format(from, a);
+    dp_time_format(to, b);
+    printf(" (escorted %s-%s by", a, b);
+    for (unsigned i = 0; i < n; i++)
+        printf("%s %s", i ? "," : "",
+               staff[i] == DP_NONE ? "(nobody free named)" : m->staff[staff[i]].name);
+    printf(")");
+}
+
+static void print_grant(const dp_model *m, const dp_solution *sol, const dp_escorts *e, dp_id sec)
 {
     const dp_section *s = &m->sections[sec];
     const uint32_t *slot = dp_solution_session_slots(sol);
@@ -48,6 +68,7 @@ static void print_grant(const dp_model *m, const dp_solution *sol, dp_id sec)
         dp_time_format(sl->start_min, a);
         dp_time_format(sl->start_min + m->sessions[k].minutes, b);
         printf(" %s %s-%s", dp_day_name(sl->day), a, b);
+        print_escort(m, e, k);
     }
     printf("\n");
 }
@@ -56,7 +77,10 @@ static void print_child(const dp_model *m, const dp_solution *sol, dp_id cid)
 {
     const dp_child *c = &m->children[cid];
     const dp_id *cs = dp_solution_choice_sections(sol);
+    dp_escorts *e = NULL;
 
+    if (dp_escorts_new(m, cs, dp_solution_session_slots(sol), &e, NULL) != DP_OK)
+        e = NULL; /* out of memory: no escort names */
     printf("%s %s (group %d, priority %d)\n", c->id, c->first_name, c->group, c->priority);
     print_week(m, c);
     if (c->n_choices == 0)
@@ -66,7 +90,7 @@ static void print_child(const dp_model *m, const dp_solution *sol, dp_id cid)
         printf("  wish %d, %s (%s): ", ch->rank, m->activities[ch->activity].name,
                m->activities[ch->activity].id);
         if (cs[i] != DP_NONE) {
-            print_grant(m, sol, cs[i]);
+            print_grant(m, sol, e, cs[i]);
             continue;
         }
         uint32_t n;
@@ -75,6 +99,7 @@ static void print_child(const dp_model *m, const dp_solution *sol, dp_id cid)
         for (uint32_t j = 0; j < n; j++)
             printf("      - %s\n", r[j]);
     }
+    dp_escorts_free(e);
 }
 
 int dp__cmd_explain(int argc, char **argv)

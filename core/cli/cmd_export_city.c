@@ -9,12 +9,12 @@
  * distinct neighbourhood names of its children, never a child). It is in
  * Dutch with an English toggle, filterable by school group, neighbourhood and
  * theme with labelled controls (a small inline script; without it every row
- * shows and the filters stay hidden), and has no external assets.
- *
+ * shows and the filters stay hidden), and has no external assets. *
  * Summer and holiday programmes (issue 8): a camp with overnight stay
  * (activities.csv overnight) is labelled "met overnachting" / "with overnight
  * stay", and when the week offers any, a fourth filter chooses camps with or
- * without overnight stay, as Stad Gent's weekly overview of summer camps does. */
+ * without overnight stay, as Stad Gent's weekly overview of summer camps does.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,20 +22,26 @@
 #include <sys/stat.h>
 
 #include "args.h"
+#include "city_overview.h"
 #include "commands.h"
 #include "dagplan/buf.h"
 #include "dagplan/load.h"
 #include "dagplan/store.h"
 #include "dagplan/time.h"
 #include "dagplan/timetable.h"
+#include "export_ics.h"
 
 static const char help[] =
-    "Usage: dagplan export CITYDIR --html DIR [--week YYYY-Www]\n\n"
+    "Usage: dagplan export CITYDIR --html DIR [--week YYYY-Www] [--weeks N]\n\n"
     "Writes DIR/index.html: the public overview of the offering of every centre of\n"
     "the municipality CITYDIR in the week (default: the weekly template), from each\n"
     "centre's current stored schedule: activity, theme, school groups, when, where\n"
     "and places left; in Dutch with an English toggle, filterable by group,\n"
     "neighbourhood and theme; no child data; no external assets.\n\n"
+    "With --weeks N it writes the pages of N weeks from --week (default: this\n"
+    "week) instead: DIR/YYYY-Www.html per week (each centre's stored schedule of\n"
+    "the week, else its weekly template) and DIR/index.html listing them: the\n"
+    "pages 'dagplan serve CITYDIR' serves under /overview/.\n\n"
     "Exit status: 0 written with every centre, 1 written without a centre that has\n"
     "no stored schedule or broken data (or not written when none has one), 2 wrong\n"
     "usage.\n";
@@ -191,7 +197,8 @@ static const char script[] =
     "</script>\n";
 
 static void write_page(dp_buf *b, const char *title, const char *week, const dp_buf *rows,
-                       strset *nbs, strset *themes, unsigned n_rows, unsigned n_overnight)
+                       strset *nbs, strset *themes, unsigned n_rows, unsigned n_overnight,
+                       const char *nav)
 {
     qsort(nbs->s, nbs->n, sizeof *nbs->s, cmp_str);
     qsort(themes->s, themes->n, sizeof *themes->s, cmp_str);
@@ -208,7 +215,9 @@ static void write_page(dp_buf *b, const char *title, const char *week, const dp_
                    "#999;margin:.5em 0}td{display:block;border:0}}.tag{display:inline-block;"
                    "border:1px solid #1a5fb4;border-radius:.3em;padding:0 .3em;font-size:.9em}"
                    "</style>\n</head><body>\n"
-                   "<header><button id=\"lang\" type=\"button\" aria-pressed=\"false\" hidden "
+                   "<header>");
+    dp_buf_puts(b, nav ? nav : "");
+    dp_buf_puts(b, "<button id=\"lang\" type=\"button\" aria-pressed=\"false\" hidden "
                    "data-en=\"Nederlands\">English</button>\n<h1>");
     dp_buf_put_html(b, title);
     dp_buf_puts(b, "</h1>\n<p><span class=\"nl\">Aanbod ");
@@ -262,6 +271,197 @@ static void write_page(dp_buf *b, const char *title, const char *week, const dp_
     dp_buf_puts(b, "</body></html>\n");
 }
 
+void dp__city_title(const char *dir, char *out, size_t size)
+{
+    size_t len = strlen(dir);
+
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    size_t start = len;
+    while (start > 0 && dir[start - 1] != '/')
+        start--;
+    snprintf(out, size, "Aanbod %.*s", (int) (len - start), dir + start);
+}
+
+void dp__city_page(const char *title, const char *week, const dp_model *const *models,
+                   const dp_timetable *const *timetables, size_t n, const char *nav, dp_buf *page,
+                   unsigned *n_rows)
+{
+    strset nbs = {0}, themes = {0};
+    dp_buf rows;
+    unsigned n_overnight = 0;
+
+    *n_rows = 0;
+    dp_buf_init(&rows);
+    for (size_t i = 0; i < n; i++)
+        if (models[i] && timetables[i])
+            centre_rows(&rows, models[i], timetables[i], &nbs, &themes, n_rows, &n_overnight);
+    write_page(page, title, week, &rows, &nbs, &themes, *n_rows, n_overnight, nav);
+    dp_buf_release(&rows);
+    strset_free(&nbs);
+    strset_free(&themes);
+}
+
+void dp__city_pages(const char *title, const char (*weeks)[16], size_t nw,
+                    const dp_model *const *models, const dp_timetable *const *tts, size_t n,
+                    dp_buf *bodies)
+{
+    dp_buf nav, *index = &bodies[nw];
+
+    dp_buf_init(&nav);
+    dp_buf_puts(index, "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">\n"
+                       "<meta name=\"viewport\" content=\"width=device-width, "
+                       "initial-scale=1\">\n<title>");
+    dp_buf_put_html(index, title);
+    dp_buf_puts(index, "</title>\n<style>body{font-family:system-ui,sans-serif;margin:1em;"
+                       "line-height:1.4}li{margin:.3em 0}a:focus{outline:3px solid "
+                       "#1a5fb4}</style>\n</head><body>\n<header><h1>");
+    dp_buf_put_html(index, title);
+    dp_buf_puts(index, "</h1>\n<p>Het aanbod van alle kindcentra per week, met de plaatsen "
+                       "die nog vrij zijn. <span lang=\"en\">The offering of every child "
+                       "centre per week, with the places left.</span></p></header>\n<main>"
+                       "\n<ul>\n");
+    for (size_t w = 0; w < nw; w++) {
+        unsigned n_rows = 0;
+        size_t shown = 0;
+        for (size_t i = 0; i < n; i++)
+            shown += models[i] && tts[w * n + i];
+        nav.len = 0;
+        dp_buf_puts(&nav, "<nav aria-label=\"Weken\"><a href=\"index.html\">Alle weken</a>");
+        if (w > 0)
+            dp_buf_printf(&nav, " | <a href=\"%s.html\" rel=\"prev\">%s</a>", weeks[w - 1],
+                          weeks[w - 1]);
+        if (w + 1 < nw)
+            dp_buf_printf(&nav, " | <a href=\"%s.html\" rel=\"next\">%s</a>", weeks[w + 1],
+                          weeks[w + 1]);
+        dp_buf_puts(&nav, "</nav>\n");
+        dp__city_page(title, weeks[w], models, tts + w * n, n, nav.data, &bodies[w], &n_rows);
+        dp_buf_printf(index,
+                      "<li><a href=\"%s.html\">Week %s</a>: %u activiteiten van %zu van de %zu "
+                      "kindcentra</li>\n",
+                      weeks[w], weeks[w], n_rows, shown, n);
+    }
+    dp_buf_puts(index, "</ul>\n</main>\n</body></html>\n");
+    dp_buf_release(&nav);
+}
+
+/* --weeks N: the pages of N weeks from (year, wk) (0: this week) into out. */
+static int export_weeks(const char *dir, char **dirs, size_t n_dirs, int year, int wk, unsigned nw,
+                        const char *out)
+{
+    dp_model **models = calloc(n_dirs + 1, sizeof *models);
+    dp_timetable **tts = calloc(n_dirs * nw + 1, sizeof *tts);
+    char(*weeks)[16] = calloc(nw, sizeof *weeks);
+    dp_buf *bodies = calloc(nw + 1, sizeof *bodies);
+    char path[4096], title[300];
+    dp_error err = {0};
+    size_t n_ok = 0;
+    int status = 0;
+
+    if (!models || !tts || !weeks || !bodies) {
+        fprintf(stderr, "dagplan export: out of memory\n");
+        status = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < n_dirs; i++) {
+        dp_diags *d = dp_diags_new();
+        if (!d || dp_load_centre(dirs[i], d, &models[i], &err) != DP_OK) {
+            fprintf(stderr,
+                    "dagplan export: %s: left out: the data has errors (see 'dagplan "
+                    "check')\n",
+                    dirs[i]);
+            status = 1;
+            dp_model_free(models[i]);
+            models[i] = NULL;
+        } else if (year == 0) {
+            dp__feeds_this_week(models[i], &year, &wk);
+        }
+        dp_diags_free(d);
+    }
+    int32_t monday0 = dp_isoweek_monday(year, wk);
+    for (unsigned w = 0; w < nw; w++) {
+        int y, wn;
+        dp_isoweek_of(monday0 + 7 * (int32_t) w, &y, &wn);
+        dp_isoweek_format(y, wn, weeks[w]);
+    }
+    for (size_t i = 0; i < n_dirs; i++) {
+        dp_store *store = NULL;
+        struct stat st;
+        size_t shown = 0;
+        if (!models[i])
+            continue;
+        snprintf(path, sizeof path, "%s/dagplan.db", dirs[i]);
+        if (stat(path, &st) == 0 && dp_store_open(path, &store, &err) == DP_OK) {
+            for (unsigned w = 0; w < nw; w++) {
+                char *json = NULL;
+                int y, wn;
+                if (dp_store_get_version(store, weeks[w], 0, NULL, &json, NULL) != DP_OK &&
+                    dp_store_get_version(store, "", 0, NULL, &json, NULL) != DP_OK)
+                    continue;
+                dp_isoweek_parse(weeks[w], strlen(weeks[w]), &y, &wn);
+                if (dp_timetable_parse(models[i], json, strlen(json), dp_isoweek_monday(y, wn),
+                                       "schedule", &tts[w * n_dirs + i], &err) == DP_OK)
+                    shown++;
+                dp_store_free(json);
+            }
+        }
+        dp_store_close(store);
+        if (shown < nw) {
+            fprintf(stderr, "dagplan export: %s: left out of %zu of %u weeks: no stored schedule\n",
+                    dirs[i], nw - shown, nw);
+            status = 1;
+        }
+        n_ok += shown > 0;
+    }
+    if (n_ok == 0) {
+        fprintf(stderr,
+                "dagplan export: no centre of %s has a stored schedule; nothing was "
+                "written\n",
+                dir);
+        status = 1;
+        goto done;
+    }
+    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "dagplan export: cannot create %s: %s\n", out, strerror(errno));
+        status = 1;
+        goto done;
+    }
+    for (unsigned w = 0; w <= nw; w++)
+        dp_buf_init(&bodies[w]);
+    dp__city_title(dir, title, sizeof title);
+    dp__city_pages(title, (const char(*)[16]) weeks, nw, (const dp_model *const *) models,
+                   (const dp_timetable *const *) tts, n_dirs, bodies);
+    unsigned written = 0;
+    for (unsigned w = 0; w <= nw; w++, written++) {
+        if (w < nw)
+            snprintf(path, sizeof path, "%s/%s.html", out, weeks[w]);
+        else
+            snprintf(path, sizeof path, "%s/index.html", out);
+        if (dp_buf_write_file(&bodies[w], path, &err) != DP_OK) {
+            fprintf(stderr, "dagplan export: ");
+            dp_error_print(&err, stderr, false);
+            status = 1;
+            break;
+        }
+    }
+    if (written == nw + 1)
+        printf("dagplan export: %s: %u week pages (%s to %s) and index.html of %zu centres\n", out,
+               nw, weeks[0], weeks[nw - 1], n_dirs);
+done:
+    for (size_t i = 0; i < n_dirs && models && tts; i++) {
+        for (unsigned w = 0; w < nw; w++)
+            dp_timetable_free(tts[w * n_dirs + i]);
+        dp_model_free(models[i]);
+    }
+    for (unsigned w = 0; bodies && w <= nw; w++)
+        dp_buf_release(&bodies[w]);
+    free(models);
+    free(tts);
+    free(weeks);
+    free(bodies);
+    return status;
+}
+
 bool dp__export_is_city_html(int argc, char **argv)
 {
     bool html = false;
@@ -279,16 +479,17 @@ bool dp__export_is_city_html(int argc, char **argv)
 
 int dp__cmd_export_city(int argc, char **argv)
 {
-    dp_opt opts[] = {DP_OPT("html", true), DP_OPT("week", true)};
+    dp_opt opts[] = {DP_OPT("html", true), DP_OPT("week", true), DP_OPT("weeks", true)};
     size_t n = sizeof opts / sizeof *opts, n_dirs = 0, n_ok = 0;
     dp_args args;
     char **dirs = NULL, week[16] = "", path[4096];
     int year = 0, wk = 0, status = 0;
     dp_error err = {0};
     dp_diags *diags;
-    strset nbs = {0}, themes = {0};
-    dp_buf rows, page;
-    unsigned n_rows = 0, n_overnight = 0;
+    dp_buf page;
+    unsigned n_rows = 0;
+    dp_model **models = NULL;
+    dp_timetable **tts = NULL;
 
     if (dp__args_parse(argc, argv, opts, n, &args) != 0)
         return 2;
@@ -310,6 +511,12 @@ int dp__cmd_export_city(int argc, char **argv)
         }
         dp_isoweek_format(year, wk, week);
     }
+    const char *weeks = dp__args_get(opts, n, "weeks")->value;
+    unsigned long long nw = 0;
+    if (weeks && (dp__args_uint(weeks, &nw) != 0 || nw < 1 || nw > 53)) {
+        fprintf(stderr, "dagplan export: --weeks expects 1 to 53, got '%s'\n", weeks);
+        return 2;
+    }
     const char *dir = args.positional[0];
     if (!(diags = dp_diags_new()))
         return 1;
@@ -319,7 +526,16 @@ int dp__cmd_export_city(int argc, char **argv)
         return 1;
     }
     dp_diags_free(diags);
-    dp_buf_init(&rows);
+    if (nw) {
+        status = export_weeks(dir, dirs, n_dirs, year, wk, (unsigned) nw, out);
+        goto done;
+    }
+    models = calloc(n_dirs + 1, sizeof *models);
+    tts = calloc(n_dirs + 1, sizeof *tts);
+    if (!models || !tts) {
+        status = 1;
+        goto done;
+    }
     for (size_t i = 0; i < n_dirs; i++) {
         dp_diags *d = dp_diags_new();
         dp_model *m = NULL;
@@ -328,7 +544,7 @@ int dp__cmd_export_city(int argc, char **argv)
         char *json = NULL;
         struct stat st;
         const char *why = NULL;
-        if (!d || dp_load_centre_week(dirs[i], year, week[0] ? wk : 0, d, &m, &err) != DP_OK)
+        if (!d || dp_load_centre(dirs[i], d, &m, &err) != DP_OK)
             why = "the data has errors (see 'dagplan check')";
         else if (snprintf(path, sizeof path, "%s/dagplan.db", dirs[i]) < 0 ||
                  stat(path, &st) != 0 || dp_store_open(path, &store, &err) != DP_OK ||
@@ -342,7 +558,10 @@ int dp__cmd_export_city(int argc, char **argv)
             fprintf(stderr, "dagplan export: %s: left out: %s\n", dirs[i], why);
             status = 1;
         } else {
-            centre_rows(&rows, m, t, &nbs, &themes, &n_rows, &n_overnight);
+            models[i] = m; /* kept for the page */
+            tts[i] = t;
+            m = NULL;
+            t = NULL;
             n_ok++;
         }
         dp_timetable_free(t);
@@ -364,11 +583,11 @@ int dp__cmd_export_city(int argc, char **argv)
         status = 1;
         goto done;
     }
-    const char *slash = strrchr(dir, '/');
     char title[300];
-    snprintf(title, sizeof title, "Aanbod %s", slash && slash[1] ? slash + 1 : dir);
+    dp__city_title(dir, title, sizeof title);
     dp_buf_init(&page);
-    write_page(&page, title, week, &rows, &nbs, &themes, n_rows, n_overnight);
+    dp__city_page(title, week, (const dp_model *const *) models, (const dp_timetable *const *) tts,
+                  n_dirs, NULL, &page, &n_rows);
     snprintf(path, sizeof path, "%s/index.html", out);
     if (dp_buf_write_file(&page, path, &err) != DP_OK) {
         fprintf(stderr, "dagplan export: ");
@@ -380,9 +599,12 @@ int dp__cmd_export_city(int argc, char **argv)
     }
     dp_buf_release(&page);
 done:
-    dp_buf_release(&rows);
-    strset_free(&nbs);
-    strset_free(&themes);
+    for (size_t i = 0; i < n_dirs && models && tts; i++) {
+        dp_timetable_free(tts[i]);
+        dp_model_free(models[i]);
+    }
+    free(models);
+    free(tts);
     dp_load_free_list(dirs, n_dirs);
     return status;
 }

@@ -464,6 +464,17 @@ static const char tally_head_html[] =
     "scope=\"col\">coverage</th><th scope=\"col\">wishes</th><th scope=\"col\">granted</th><th "
     "scope=\"col\">granted per child</th><th scope=\"col\">minutes a week per child</th></tr>\n";
 
+/* Tables scroll sideways inside their own focusable region on a narrow
+ * screen, so the page itself never does (and a keyboard can scroll them). */
+static void table_open(dp_buf *b, const char *caption)
+{
+    dp_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
+    dp_buf_put_html(b, caption);
+    dp_buf_puts(b, "\"><table><caption>");
+    dp_buf_put_html(b, caption);
+    dp_buf_puts(b, "</caption>");
+}
+
 static void write_html(dp_buf *b, report *r, const char *title, const gap *g, size_t n_gaps)
 {
     const char *labels[256];
@@ -478,15 +489,19 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
                    "70em}table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid "
                    "#bbb;padding:.2em .5em;text-align:right}th[scope=row],td.l{text-align:left}"
                    "caption{text-align:left;font-weight:bold}.bar{fill:#2a6fb0}.bar2{fill:#e08a2c}"
-                   "svg text{font-size:12px}figure{margin:0 0 1em}</style></head><body>\n<h1>");
+                   "svg text{font-size:12px}figure{margin:0 0 1em}svg{max-width:100%;height:auto}"
+                   ".scroll{overflow-x:auto;max-width:100%}.scroll:focus{outline:3px solid #1a5fb4}"
+                   "</style></head><body>\n<header><h1>");
     dp_buf_put_html(b, title);
-    dp_buf_printf(b,
-                  "</h1>\n<p>Week: %s. Coverage: children placed in at least one activity of "
-                  "those with wishes. Priority children: priority 1-3. Minutes: the weekly "
-                  "minutes of the granted activities per child with wishes.</p>\n",
-                  r->week[0] ? r->week : "weekly template");
+    dp_buf_printf(
+        b,
+        "</h1>\n<p>Week: %s. Coverage: children placed in at least one activity of "
+        "those with wishes. Priority children: priority 1-3. Minutes: the weekly "
+        "minutes of the granted activities per child with wishes.</p>\n</header>\n<main>\n",
+        r->week[0] ? r->week : "weekly template");
     /* centres */
-    dp_buf_puts(b, "<h2>Centres</h2><table><caption>Centres and their schedules</caption>");
+    dp_buf_puts(b, "<h2>Centres</h2>");
+    table_open(b, "Centres and their schedules");
     dp_buf_printf(b, tally_head_html, "centre");
     for (size_t i = 0; i < r->n_centres; i++) {
         const centre_row *c = &r->centres[i];
@@ -500,7 +515,7 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
             dp_buf_puts(b, "</td></tr>\n");
         }
     }
-    dp_buf_puts(b, "</table>\n<h2>By priority level</h2>\n");
+    dp_buf_puts(b, "</table></div>\n<h2>By priority level</h2>\n");
     static const char *const pn[4] = {"priority 0", "priority 1", "priority 2", "priority 3"};
     for (n = 0; n < 4; n++) {
         labels[n] = pn[n];
@@ -510,21 +525,21 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
     svg_bars(b, "Coverage by priority level", labels, v, 4, 1.0, "%");
     svg_bars(b, "Granted activities per child with wishes, by priority level", labels, v2, 4,
              2.0 > v2[0] ? 2.0 : v2[0], "");
-    dp_buf_puts(b, "<table><caption>By priority level</caption>");
+    table_open(b, "By priority level");
     dp_buf_printf(b, tally_head_html, "priority");
     for (int p = 0; p < 4; p++)
         tally_row_html(b, pn[p], &r->prio[p]);
-    dp_buf_puts(b, "</table>\n<h2>By neighbourhood</h2>\n");
+    dp_buf_puts(b, "</table></div>\n<h2>By neighbourhood</h2>\n");
     for (n = 0; n < r->nbs.n && n < 256; n++) {
         labels[n] = r->nbs.s[n];
         v[n] = ratio(r->nb[n].placed, r->nb[n].choosing);
     }
     svg_bars(b, "Coverage by neighbourhood", labels, v, n, 1.0, "%");
-    dp_buf_puts(b, "<table><caption>By neighbourhood</caption>");
+    table_open(b, "By neighbourhood");
     dp_buf_printf(b, tally_head_html, "neighbourhood");
     for (size_t i = 0; i < r->nbs.n; i++)
         tally_row_html(b, r->nbs.s[i], &r->nb[i]);
-    dp_buf_puts(b, "</table>\n<h2>By theme</h2>\n");
+    dp_buf_puts(b, "</table></div>\n<h2>By theme</h2>\n");
     double most = 0;
     for (n = 0; n < r->themes.n && n < 256; n++) {
         labels[n] = r->themes.s[n];
@@ -535,7 +550,8 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
     }
     svg_bars(b, "Places offered by theme", labels, v, n, most, "");
     svg_bars(b, "Wishes by theme", labels, v2, n, most, "");
-    dp_buf_puts(b, "<table><caption>By theme</caption><tr><th scope=\"col\">theme</th><th "
+    table_open(b, "By theme");
+    dp_buf_puts(b, "<tr><th scope=\"col\">theme</th><th "
                    "scope=\"col\">activities</th><th scope=\"col\">sections</th><th "
                    "scope=\"col\">places</th><th scope=\"col\">wishes</th><th "
                    "scope=\"col\">granted</th><th scope=\"col\">children wishing</th><th "
@@ -550,8 +566,9 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
                       x->children, x->priority, r->theme_places[t], x->wishes, x->granted,
                       x->choosing, x->placed, 100 * ratio(x->placed, x->choosing));
     }
-    dp_buf_puts(b, "</table>\n<h2>Places and demand by age band and theme</h2><table><caption>"
-                   "Places offered versus children wishing, by school-group band</caption><tr><th "
+    dp_buf_puts(b, "</table></div>\n<h2>Places and demand by age band and theme</h2>");
+    table_open(b, "Places offered versus children wishing, by school-group band");
+    dp_buf_puts(b, "<tr><th "
                    "scope=\"col\">band</th><th scope=\"col\">theme</th><th "
                    "scope=\"col\">places</th><th scope=\"col\">children wishing</th><th "
                    "scope=\"col\">granted</th><th scope=\"col\">not granted</th></tr>\n");
@@ -564,14 +581,16 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
             dp_buf_printf(b, "</td><td>%llu</td><td>%u</td><td>%u</td><td>%u</td></tr>\n",
                           x->places, x->wishing, x->granted, x->wishing - x->granted);
         }
-    dp_buf_printf(b,
-                  "</table>\n<h2>Gap analysis</h2><p>%zu neighbourhood &times; age band &times; "
-                  "theme cells where children live but no activity of the theme is offered to "
-                  "their age band at their centres (<em>no offering</em>), or where more "
-                  "children wished the theme than got it (<em>demand above places</em>), ranked "
-                  "by the priority children affected. Also in gaps.csv.</p>\n",
-                  n_gaps);
-    dp_buf_puts(b, "<table><caption>Gaps, most priority children affected first</caption><tr><th "
+    dp_buf_printf(
+        b,
+        "</table></div>\n<h2>Gap analysis</h2><p>%zu neighbourhood &times; age band &times; "
+        "theme cells where children live but no activity of the theme is offered to "
+        "their age band at their centres (<em>no offering</em>), or where more "
+        "children wished the theme than got it (<em>demand above places</em>), ranked "
+        "by the priority children affected. Also in gaps.csv.</p>\n",
+        n_gaps);
+    table_open(b, "Gaps, most priority children affected first");
+    dp_buf_puts(b, "<tr><th "
                    "scope=\"col\">rank</th><th scope=\"col\">neighbourhood</th><th "
                    "scope=\"col\">groups</th><th scope=\"col\">theme</th><th "
                    "scope=\"col\">kind</th><th scope=\"col\">priority children affected</th><th "
@@ -586,8 +605,8 @@ static void write_html(dp_buf *b, report *r, const char *title, const gap *g, si
                       g[i].none ? "no offering" : "demand above places", g[i].prio_affected,
                       g[i].affected, x->places);
     }
-    dp_buf_puts(b, "</table>\n<p>Generated by dagplan " DP_VERSION ". No child data: counts "
-                   "only.</p>\n</body></html>\n");
+    dp_buf_puts(b, "</table></div>\n</main>\n<footer><p>Generated by dagplan " DP_VERSION
+                   ". No child data: counts only.</p></footer>\n</body></html>\n");
 }
 
 static int write_out(const char *dir, const char *name, dp_buf *b)

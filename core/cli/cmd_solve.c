@@ -4,7 +4,6 @@
  * Nothing is stored when the solve fails or is interrupted: the version is
  * added in one transaction after the solve, and the JSON file is written by
  * rename, so the last good schedule survives any failure. */
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +13,13 @@
 #include "args.h"
 #include "commands.h"
 #include "common.h"
+#include "dagplan/escorts.h"
 #include "dagplan/export.h"
 #include "dagplan/solve.h"
 #include "dagplan/staffing.h"
 #include "dagplan/time.h"
 #include "rules_report.h"
+#include "solve_opts.h"
 
 static const char help[] =
     "Usage: dagplan solve DIR [--week YYYY-Www] [--seed N] [--time-limit SEC]\n"
@@ -84,7 +85,6 @@ static int parse(int argc, char **argv, solve_args *a)
                      DP_OPT("verify-every", true)};
     size_t n = sizeof opts / sizeof *opts;
     dp_args args;
-    unsigned long long v;
 
     if (dp__args_parse(argc, argv, opts, n, &args) != 0)
         return 2;
@@ -103,54 +103,7 @@ static int parse(int argc, char **argv, solve_args *a)
     a->db = dp__args_get(opts, n, "db")->value;
     a->quiet = dp__args_get(opts, n, "quiet")->given;
     a->from_scratch = dp__args_get(opts, n, "from-scratch")->given;
-    const char *w = dp__args_get(opts, n, "week")->value;
-    if (w) {
-        if (dp_isoweek_parse(w, strlen(w), &a->week.year, &a->week.week) != 0) {
-            fprintf(stderr, "dagplan solve: --week expects YYYY-Www (e.g. 2027-W03), got '%s'\n",
-                    w);
-            return 2;
-        }
-        a->week.is_set = true;
-        dp_isoweek_format(a->week.year, a->week.week, a->week_text);
-    }
-    const char *seed = dp__args_get(opts, n, "seed")->value;
-    if (seed) {
-        if (dp__args_uint(seed, &v) != 0) {
-            fprintf(stderr, "dagplan solve: --seed expects a non-negative integer, got '%s'\n",
-                    seed);
-            return 2;
-        }
-        a->o.seed = v;
-    }
-    const char *mm = dp__args_get(opts, n, "max-moves")->value;
-    if (mm) {
-        if (dp__args_uint(mm, &v) != 0 || v == 0) {
-            fprintf(stderr, "dagplan solve: --max-moves expects a positive integer, got '%s'\n",
-                    mm);
-            return 2;
-        }
-        a->o.max_moves = v;
-    }
-    const char *ve = dp__args_get(opts, n, "verify-every")->value;
-    if (ve) {
-        if (dp__args_uint(ve, &v) != 0 || v == 0 || v > UINT32_MAX) {
-            fprintf(stderr, "dagplan solve: --verify-every expects a positive integer, got '%s'\n",
-                    ve);
-            return 2;
-        }
-        a->o.verify_every = (uint32_t) v;
-    }
-    const char *tl = dp__args_get(opts, n, "time-limit")->value;
-    if (tl) {
-        char *end = NULL;
-        double t = strtod(tl, &end);
-        if (!*tl || *end || !(t >= 0) || !isfinite(t)) {
-            fprintf(stderr, "dagplan solve: --time-limit expects seconds >= 0, got '%s'\n", tl);
-            return 2;
-        }
-        a->o.time_limit_s = t;
-    }
-    return 0;
+    return dp__solve_opts_read(opts, n, &a->week, a->week_text, &a->o);
 }
 
 /* With rota.csv, a schedule that breaks the childcare ratio is never stored:
@@ -190,6 +143,28 @@ static int report_thin_rota(const dp_model *m, const dp_solution *sol)
     return 1;
 }
 
+/* With a rota: who walks to the escorted sessions (docs/ratio.md). */
+static void print_escorts(const dp_model *m, const dp_solution *sol)
+{
+    dp_escorts *e = NULL;
+    dp_escorts_totals t;
+    dp_error err = {0};
+
+    if (dp_escorts_new(m, dp_solution_choice_sections(sol), dp_solution_session_slots(sol), &e,
+                       &err) != DP_OK)
+        return;
+    dp_escorts_get_totals(e, &t);
+    if (t.duties)
+        printf("  escorts: %u of %u places named (%u professionals; \"escorts\" in the JSON)%s\n",
+               t.named, t.duties, t.people,
+               t.named < t.duties ? ", the rest: nobody rostered is free for the whole walk" : "");
+    if (t.violation_min)
+        printf("  warning: with the named escorts away the ratio is broken for %lld minutes "
+               "over the 3-hour rule (the walk needs one person throughout; docs/ratio.md)\n",
+               (long long) t.violation_min);
+    dp_escorts_free(e);
+}
+
 /* The staffing plan (without a rota) or one line on the ratio (with one). */
 static void print_staffing(const dp_model *m, const dp_solution *sol)
 {
@@ -216,6 +191,9 @@ static void print_staffing(const dp_model *m, const dp_solution *sol)
             dp_staffing_write_alone(st, &b);
             dp_buf_puts(&b, "\n");
         }
+        fwrite(b.data ? b.data : "", 1, b.len, stdout);
+        b.len = 0;
+        print_escorts(m, sol);
     } else {
         dp_staffing_write_table(st, &b);
     }

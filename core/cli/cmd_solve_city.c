@@ -11,7 +11,6 @@
  * line (on a terminal) and, at the end, a table with every centre. */
 #define _GNU_SOURCE /* open_memstream */
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include "dagplan/solve.h"
 #include "dagplan/time.h"
 #include "rules_report.h"
+#include "solve_opts.h"
 
 static const char help[] =
     "Usage: dagplan solve CITYDIR [--threads N] [--week YYYY-Www] [--seed N]\n"
@@ -145,54 +145,7 @@ static int parse(int argc, char **argv, city_args *a)
     }
     if (a->threads > 128)
         a->threads = 128;
-    const char *w = dp__args_get(opts, n, "week")->value;
-    if (w) {
-        if (dp_isoweek_parse(w, strlen(w), &a->week.year, &a->week.week) != 0) {
-            fprintf(stderr, "dagplan solve: --week expects YYYY-Www (e.g. 2027-W03), got '%s'\n",
-                    w);
-            return 2;
-        }
-        a->week.is_set = true;
-        dp_isoweek_format(a->week.year, a->week.week, a->week_text);
-    }
-    const char *seed = dp__args_get(opts, n, "seed")->value;
-    if (seed) {
-        if (dp__args_uint(seed, &v) != 0) {
-            fprintf(stderr, "dagplan solve: --seed expects a non-negative integer, got '%s'\n",
-                    seed);
-            return 2;
-        }
-        a->o.seed = v;
-    }
-    const char *mm = dp__args_get(opts, n, "max-moves")->value;
-    if (mm) {
-        if (dp__args_uint(mm, &v) != 0 || v == 0) {
-            fprintf(stderr, "dagplan solve: --max-moves expects a positive integer, got '%s'\n",
-                    mm);
-            return 2;
-        }
-        a->o.max_moves = v;
-    }
-    const char *ve = dp__args_get(opts, n, "verify-every")->value;
-    if (ve) {
-        if (dp__args_uint(ve, &v) != 0 || v == 0 || v > UINT32_MAX) {
-            fprintf(stderr, "dagplan solve: --verify-every expects a positive integer, got '%s'\n",
-                    ve);
-            return 2;
-        }
-        a->o.verify_every = (uint32_t) v;
-    }
-    const char *tl = dp__args_get(opts, n, "time-limit")->value;
-    if (tl) {
-        char *end = NULL;
-        double t = strtod(tl, &end);
-        if (!*tl || *end || !(t >= 0) || !isfinite(t)) {
-            fprintf(stderr, "dagplan solve: --time-limit expects seconds >= 0, got '%s'\n", tl);
-            return 2;
-        }
-        a->o.time_limit_s = t;
-    }
-    return 0;
+    return dp__solve_opts_read(opts, n, &a->week, a->week_text, &a->o);
 }
 
 /* Loads the centre with its diagnostics written to out (not to stderr: the

@@ -17,6 +17,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "dagplan/load.h"
 #include "dagplan/time.h"
 #include "serve.h"
 
@@ -33,6 +34,12 @@ static const char help[] =
     "                             for 28 days, then 404\n"
     "  GET /                      the week's offering per location (no child data)\n"
     "  GET /healthz               'ok'\n\n"
+    "DIR may be a municipality directory (centre directories one level down):\n"
+    "then it serves the public overview of every centre's offering instead, one\n"
+    "page per published week, the pages of 'dagplan export CITYDIR --html':\n\n"
+    "  GET /overview/             the list of the weeks (/ redirects here)\n"
+    "  GET /overview/YYYY-Www.html  the offering of that week (the week's stored\n"
+    "                             schedule of each centre, else its template)\n\n"
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; [::1]:8080 for\n"
     "                       IPv6; port 0 picks a free one, printed on start)\n"
     "  --feeds DIR          where the feeds are written (default CENTRE/feeds)\n"
@@ -68,7 +75,10 @@ static void on_signal(uv_signal_t *h, int signum)
     uv_close((uv_handle_t *) &srv->listener, NULL);
     uv_close((uv_handle_t *) &srv->sigint, NULL);
     uv_close((uv_handle_t *) &srv->sigterm, NULL);
-    dp__reload_stop(srv);
+    if (srv->is_city)
+        dp__city_stop(srv);
+    else
+        dp__reload_stop(srv);
     dp__conn_shutdown_all(srv);
 }
 
@@ -148,6 +158,14 @@ static int parse(int argc, char **argv, dp_server *srv, struct sockaddr_storage 
     }
     srv->dir = args.positional[0];
     srv->db = dp__args_get(opts, n, "db")->value;
+    srv->is_city = dp_load_is_municipality(srv->dir);
+    if (srv->is_city && (srv->db || dp__args_get(opts, n, "feeds")->given)) {
+        fprintf(stderr,
+                "dagplan serve: %s is a municipality: --db and --feeds name one centre's "
+                "files (each centre keeps its own store)\n",
+                srv->dir);
+        return 2;
+    }
     srv->quiet = dp__args_get(opts, n, "quiet")->given;
     const char *listen = dp__args_get(opts, n, "listen")->value;
     if (parse_listen(listen ? listen : "127.0.0.1:8080", sa) != 0) {
@@ -200,11 +218,24 @@ static int parse(int argc, char **argv, dp_server *srv, struct sockaddr_storage 
     return 0;
 }
 
+static int start_centre(dp_server *srv);
+static int listen_and_watch(dp_server *srv, const struct sockaddr_storage *sa);
+
 static int start(dp_server *srv, const struct sockaddr_storage *sa)
 {
-    char path[4096], host[64];
-    struct sockaddr_storage bound;
-    int len = (int) sizeof bound, port;
+    if (srv->is_city) {
+        if (dp__city_initial(srv) != 0)
+            return 1;
+    } else if (start_centre(srv) != 0) {
+        return 1;
+    }
+    return listen_and_watch(srv, sa);
+}
+
+/* The centre's feeds, store and first site. */
+static int start_centre(dp_server *srv)
+{
+    char path[4096];
     dp_error err = {0};
     dp_model *m = NULL;
 
@@ -224,8 +255,15 @@ static int start(dp_server *srv, const struct sockaddr_storage *sa)
         dp_error_print(&err, stderr, false);
         return 1;
     }
-    if (dp__reload_initial(srv) != 0)
-        return 1;
+    return dp__reload_initial(srv);
+}
+
+static int listen_and_watch(dp_server *srv, const struct sockaddr_storage *sa)
+{
+    char host[64];
+    struct sockaddr_storage bound;
+    int len = (int) sizeof bound, port;
+
     uv_tcp_init(srv->loop, &srv->listener);
     srv->listener.data = srv;
     int rc = uv_tcp_bind(&srv->listener, (const struct sockaddr *) sa, 0);
@@ -251,7 +289,7 @@ static int start(dp_server *srv, const struct sockaddr_storage *sa)
     srv->sigint.data = srv->sigterm.data = srv;
     uv_signal_start(&srv->sigint, on_signal, SIGINT);
     uv_signal_start(&srv->sigterm, on_signal, SIGTERM);
-    return dp__reload_watch(srv);
+    return srv->is_city ? dp__city_watch(srv) : dp__reload_watch(srv);
 }
 
 static void close_handle(uv_handle_t *h, void *arg)
@@ -285,6 +323,7 @@ int dp__cmd_serve(int argc, char **argv)
     uv_run(srv.loop, UV_RUN_DEFAULT);
     uv_loop_close(srv.loop);
     dp__site_unref(srv.site);
+    dp__city_free(&srv);
     dp_store_close(srv.store);
     free(srv.reload_error);
     if (status == 0)

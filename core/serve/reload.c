@@ -35,13 +35,7 @@ typedef struct dp_reload {
     char summary[256]; /* OUT: what was done */
 } dp_reload;
 
-static char *dup_printf(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-
-static char *dup_printf(const char *fmt, ...)
+char *dp__dup_printf(const char *fmt, ...)
 {
     dp_buf b;
     va_list ap;
@@ -55,17 +49,17 @@ static char *dup_printf(const char *fmt, ...)
     return b.data;
 }
 
-static char *error_text(const dp_error *err)
+char *dp__error_text(const dp_error *err)
 {
     if (err->at.file && err->at.line)
-        return dup_printf("%s:%u:%u: error: %s", err->at.file, err->at.line, err->at.column,
-                          err->msg);
+        return dp__dup_printf("%s:%u:%u: error: %s", err->at.file, err->at.line, err->at.column,
+                              err->msg);
     if (err->at.file)
-        return dup_printf("%s: error: %s", err->at.file, err->msg);
-    return dup_printf("error: %s", err->msg);
+        return dp__dup_printf("%s: error: %s", err->at.file, err->msg);
+    return dp__dup_printf("error: %s", err->msg);
 }
 
-static char *diags_text(dp_diags *d)
+char *dp__diags_text(dp_diags *d)
 {
     dp_buf b;
     size_t shown = 0;
@@ -85,12 +79,11 @@ static char *diags_text(dp_diags *d)
 }
 
 /* Solves week (ISO year/wk; "" and 0 for the template) and stores it; 0 or
- * 1 after setting job->error. A week is solved on the centre loaded for that
+ * 1 after setting *error. A week is solved on the centre loaded for that
  * week (its own choices and the sections' dates, issue 8), the template on m. */
-static int solve_week(dp_reload *job, dp_model *m, dp_store *store, const char *week, int year,
-                      int wk, int64_t snap, uint64_t seed)
+static int solve_week(const dp_resolve *r, dp_model *m, dp_store *store, const char *week, int year,
+                      int wk, int64_t snap, uint64_t seed, char **error)
 {
-    dp_server *srv = job->srv;
     dp_solve_options o;
     dp_solution *sol = NULL;
     dp_week w = {wk != 0, year, wk};
@@ -102,10 +95,9 @@ static int solve_week(dp_reload *job, dp_model *m, dp_store *store, const char *
 
     if (wk) {
         dp_diags *diags = dp_diags_new();
-        dp_status rc =
-            diags ? dp_load_centre_week(srv->dir, year, wk, diags, &wm, &err) : DP_ENOMEM;
+        dp_status rc = diags ? dp_load_centre_week(r->dir, year, wk, diags, &wm, &err) : DP_ENOMEM;
         if (rc != DP_OK) {
-            job->error = rc == DP_EINPUT ? diags_text(diags) : error_text(&err);
+            *error = rc == DP_EINPUT ? dp__diags_text(diags) : dp__error_text(&err);
             dp_diags_free(diags);
             return 1;
         }
@@ -113,25 +105,25 @@ static int solve_week(dp_reload *job, dp_model *m, dp_store *store, const char *
         m = wm;
     }
 
-    if (dp__cli_baseline("serve", srv->dir, srv->db, week, year, wk, false, m, desc, sizeof desc) !=
+    if (dp__cli_baseline("serve", r->dir, r->db, week, year, wk, false, m, desc, sizeof desc) !=
         0) {
-        job->error = dup_printf("reading the baseline of %s failed (see the log)",
+        *error = dp__dup_printf("reading the baseline of %s failed (see the log)",
                                 week[0] ? week : "the weekly template");
         dp_model_free(wm);
         return 1;
     }
     dp_solve_options_init(&o);
     o.seed = seed;
-    o.time_limit_s = srv->solve_limit_s;
+    o.time_limit_s = r->limit_s;
     o.warm_start = m->baseline.section;
-    o.interrupt = &srv->interrupt;
+    o.interrupt = r->interrupt;
     dp_buf_init(&json);
     if (dp_solve(m, &o, &sol, &err) != DP_OK) {
-        job->error = error_text(&err);
+        *error = dp__error_text(&err);
         goto done;
     }
-    if (srv->interrupt) {
-        job->error = dup_printf("the server is stopping: nothing was stored");
+    if (*r->interrupt) {
+        *error = dp__dup_printf("the server is stopping: nothing was stored");
         goto done;
     }
     dp_export_json(sol, &w, &json);
@@ -140,7 +132,7 @@ static int solve_week(dp_reload *job, dp_model *m, dp_store *store, const char *
     dp_store_version_new v = {week, snap, seed, sc.total, json.data, 0, "serve reload"};
     if (dp_buf_status(&json, &err) != DP_OK ||
         dp_store_add_version(store, &v, NULL, &err) != DP_OK) {
-        job->error = error_text(&err);
+        *error = dp__error_text(&err);
         goto done;
     }
     status = 0;
@@ -151,21 +143,20 @@ done:
     return status;
 }
 
-/* Re-solves the published weeks whose current version has other inputs. */
-static int solve_changed(dp_reload *job, dp_model *m, dp_store *store, unsigned *n_solved)
+int dp__reload_solve_changed(const dp_resolve *r, dp_model *m, dp_store *store, unsigned *n_solved,
+                             char **error)
 {
-    dp_server *srv = job->srv;
     dp_error err = {0};
     int64_t snap = 0;
     bool template_done = false;
 
-    if (dp_store_snapshot(store, srv->dir, dp__input_files, dp__n_input_files, &snap, &err) !=
+    if (dp_store_snapshot(store, r->dir, dp__input_files, dp__n_input_files, &snap, &err) !=
         DP_OK) {
-        job->error = error_text(&err);
+        *error = dp__error_text(&err);
         return 1;
     }
-    int32_t monday0 = dp_isoweek_monday(srv->window.year, srv->window.week);
-    for (unsigned i = 0; i < srv->window.n_weeks; i++) {
+    int32_t monday0 = dp_isoweek_monday(r->window->year, r->window->week);
+    for (unsigned i = 0; i < r->window->n_weeks; i++) {
         int y, wn;
         char wk[16];
         dp_store_version info;
@@ -183,12 +174,12 @@ static int solve_changed(dp_reload *job, dp_model *m, dp_store *store, unsigned 
             y = wn = 0;
         }
         if (rc != DP_OK) {
-            job->error = error_text(&err);
+            *error = dp__error_text(&err);
             return 1;
         }
         if (info.snapshot_id == snap)
             continue; /* solved from these very inputs already */
-        if (solve_week(job, m, store, wk, y, wn, snap, info.seed) != 0)
+        if (solve_week(r, m, store, wk, y, wn, snap, info.seed, error) != 0)
             return 1;
         (*n_solved)++;
     }
@@ -225,34 +216,35 @@ static void run(dp_reload *job)
     char *html = NULL;
 
     if (!diags) {
-        job->error = dup_printf("out of memory");
+        job->error = dp__dup_printf("out of memory");
         return;
     }
     dp_status rc = dp_load_centre(srv->dir, diags, &m, &err);
     if (rc == DP_EINPUT) {
-        job->error = diags_text(diags);
+        job->error = dp__diags_text(diags);
         goto done;
     }
     if (rc != DP_OK) {
-        job->error = error_text(&err);
+        job->error = dp__error_text(&err);
         goto done;
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", srv->dir, DP_STORE_FILE_NAME);
     if (dp_store_open(srv->db ? srv->db : path, &store, &err) != DP_OK) {
-        job->error = error_text(&err);
+        job->error = dp__error_text(&err);
         goto done;
     }
-    if (job->solve && solve_changed(job, m, store, &n_solved) != 0)
+    dp_resolve r = {srv->dir, srv->db, &srv->window, srv->solve_limit_s, &srv->interrupt};
+    if (job->solve && dp__reload_solve_changed(&r, m, store, &n_solved, &job->error) != 0)
         goto done;
     if (dp__feeds_generate(m, store, &srv->window, srv->feeds_dir, &st, NULL, &err) != DP_OK) {
-        job->error = error_text(&err);
+        job->error = dp__error_text(&err);
         goto done;
     }
     html = overview(m, store, &srv->window);
     job->site = html ? dp__site_build(m, store, srv->feeds_dir, html, &err) : NULL;
     if (!job->site)
-        job->error = html ? error_text(&err) : dup_printf("out of memory");
+        job->error = html ? dp__error_text(&err) : dp__dup_printf("out of memory");
     snprintf(job->summary, sizeof job->summary,
              "%u weeks re-solved; %u feeds, %zu events (%zu new or changed, %zu cancelled)",
              n_solved, st.n_feeds, st.n_events, st.n_changed, st.n_cancelled);
@@ -285,7 +277,7 @@ static void on_work_done(uv_work_t *w, int status)
         fprintf(stderr, "dagplan serve: reloaded %s: %s\n", srv->dir, job->summary);
     } else {
         free(srv->reload_error);
-        srv->reload_error = job->error ? job->error : dup_printf("the reload failed");
+        srv->reload_error = job->error ? job->error : dp__dup_printf("the reload failed");
         job->error = NULL;
         fprintf(stderr,
                 "dagplan serve: %s changed but was not reloaded; still serving the "

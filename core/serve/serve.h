@@ -6,6 +6,7 @@
  *   reload.c     watching the centre directory and rebuilding the site on
  *                the thread pool
  *   overview.c   the public overview page
+ *   city.c       `serve CITYDIR`: the municipality's overview pages per week
  *
  * Everything runs on the loop thread except the rebuild (load, validate,
  * solve, export, read feeds), which runs on libuv's thread pool with its own
@@ -54,6 +55,8 @@ typedef struct dp_server {
     uint64_t debounce_ms;  /* quiet time after an edit before reloading */
     double solve_limit_s;  /* time limit of a reload's solve */
     bool quiet;            /* no access log */
+    bool is_city;          /* DIR is a municipality directory (`serve CITYDIR`) */
+    struct dp_city *city;  /* then its state (city.c) */
 } dp_server;
 
 /* conn.c: accepts a pending connection on the listener. */
@@ -75,6 +78,46 @@ void dp__reload_stop(dp_server *srv);
 /* overview.c: the overview page's body for week_label, from timetable t
  * (NULL: none). A new string (free); NULL on OOM. */
 char *dp__overview_html(const dp_model *m, const dp_timetable *t, const char *week_label);
+
+/* reload.c: what re-solving a centre's changed weeks needs (the centre
+ * server's reload and each centre of the municipality server). */
+typedef struct dp_resolve {
+    const char *dir;              /* the centre directory */
+    const char *db;               /* its store, NULL: DIR/dagplan.db */
+    const dp_feed_window *window; /* the published weeks */
+    double limit_s;               /* safety cap of each solve */
+    volatile int *interrupt;      /* set when the server stops */
+} dp_resolve;
+
+/* reload.c: solves again, from their current version, the published weeks
+ * (or the template standing in for them) whose current version was solved
+ * from other inputs than the files now in the directory, and stores the new
+ * versions. 0, or 1 with *error set (free). */
+int dp__reload_solve_changed(const dp_resolve *r, dp_model *m, dp_store *store, unsigned *n_solved,
+                             char **error);
+
+/* reload.c: messages as new strings (free): a printf, an error as
+ * "file:line:column: error: ...", the errors of diags (at most 20 lines). */
+char *dp__dup_printf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+char *dp__error_text(const dp_error *err);
+char *dp__diags_text(dp_diags *d);
+
+/* city.c: `dagplan serve CITYDIR`: builds the first site of the
+ * municipality's overview pages (no solve). 0, or 1 after printing why. */
+int dp__city_initial(dp_server *srv);
+
+/* city.c: watches every centre directory; 0 or 1. */
+int dp__city_watch(dp_server *srv);
+
+/* city.c: stops the watches and the timer (shutdown). */
+void dp__city_stop(dp_server *srv);
+
+/* city.c: frees the municipality state (after the loop has ended). */
+void dp__city_free(dp_server *srv);
 
 /* The current time, Unix seconds. */
 int64_t dp__now(void);

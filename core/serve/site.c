@@ -294,6 +294,44 @@ dp_site *dp__site_build(const dp_model *m, dp_store *store, const char *feeds_di
     return s;
 }
 
+dp_site *dp__site_build_pages(const char *const *names, dp_buf *bodies, size_t n, dp_error *err)
+{
+    dp_site *s = calloc(1, sizeof *s);
+    int64_t now = (int64_t) time(NULL);
+
+    if (!s || !(s->pages = calloc(n + 1, sizeof *s->pages))) {
+        free(s);
+        DP_FAIL(err, DP_ENOMEM, NULL, "out of memory building the pages");
+        return NULL;
+    }
+    s->refs = 1;
+    s->built_s = now;
+    for (size_t i = 0; i < n; i++) {
+        if (dp_buf_status(&bodies[i], err) != DP_OK || !bodies[i].data) {
+            dp__site_unref(s);
+            if (err && err->code == DP_OK)
+                DP_FAIL(err, DP_ENOMEM, NULL, "out of memory building the pages");
+            return NULL;
+        }
+        size_t len = bodies[i].len;
+        blob_set(&s->pages[s->n_pages++], names[i], bodies[i].data, len, "text/html; charset=utf-8",
+                 now);
+        dp_buf_init(&bodies[i]); /* the bytes moved into the blob */
+    }
+    qsort(s->pages, s->n_pages, sizeof *s->pages, cmp_blob);
+    return s;
+}
+
+dp_blob *dp__site_page(const dp_site *s, const char *name)
+{
+    dp_blob key;
+
+    if (!s->n_pages || strlen(name) >= sizeof key.name)
+        return NULL;
+    snprintf(key.name, sizeof key.name, "%s", name);
+    return bsearch(&key, s->pages, s->n_pages, sizeof *s->pages, cmp_blob);
+}
+
 void dp__site_ref(dp_site *s)
 {
     s->refs++;
@@ -307,6 +345,9 @@ void dp__site_unref(dp_site *s)
         blob_release(&s->feeds[i]);
     free(s->feeds);
     blob_release(&s->empty);
+    for (size_t i = 0; i < s->n_pages; i++)
+        blob_release(&s->pages[i]);
+    free(s->pages);
     free(s->overview_head);
     free(s->overview_tail);
     free(s->slots);
@@ -485,7 +526,8 @@ static const dp_blob *find_feed(const dp_site *s, const char *file)
     return bsearch(&key, s->feeds, s->n_feeds, sizeof *s->feeds, cmp_blob);
 }
 
-static void serve_blob(const dp_blob *b, const dp_req *req, int64_t now, dp_response *out)
+static void serve_blob(const dp_blob *b, const dp_req *req, int64_t now, const char *cache,
+                       dp_response *out)
 {
     bool gz = b->gz && wants_gzip(req->accept_encoding);
     const char *etag = gz ? b->etag_gz : b->etag;
@@ -502,10 +544,10 @@ static void serve_blob(const dp_blob *b, const dp_req *req, int64_t now, dp_resp
     http_date(b->last_modified, lm, sizeof lm);
     head(out, not_modified ? 304 : 200, not_modified ? "Not Modified" : "OK", now);
     dp_buf_printf(&out->head,
-                  "Cache-Control: private, no-cache\r\nETag: %s\r\nLast-Modified: %s\r\n"
+                  "Cache-Control: %s, no-cache\r\nETag: %s\r\nLast-Modified: %s\r\n"
                   "Vary: Accept-Encoding\r\nX-Content-Type-Options: nosniff\r\n"
                   "Referrer-Policy: no-referrer\r\n",
-                  etag, lm);
+                  cache, etag, lm);
     if (not_modified) {
         dp_buf_printf(&out->head, "Connection: %s\r\n\r\n", out->close ? "close" : "keep-alive");
         return;
@@ -535,7 +577,7 @@ static void serve_feed(const dp_site *s, const dp_req *req, const char *token, s
         simple(out, 404, "Not Found", "not found\n", now, req->method == HTTP_HEAD);
         return;
     }
-    serve_blob(b, req, now, out);
+    serve_blob(b, req, now, "private", out);
 }
 
 static void serve_overview(const dp_site *s, const dp_req *req, int64_t now,
@@ -605,8 +647,40 @@ void dp__site_respond(const dp_site *s, const dp_req *req, int64_t now, const ch
         finish(out, "text/plain; charset=utf-8", out->body_len, false);
         return;
     }
-    if (len == 1 && req->url[0] == '/') {
+    static const char pages[] = "/overview/";
+    const dp_blob *page = NULL;
+    char name[sizeof page->name];
+    if (!s->overview_head && s->n_pages) {
+        /* The municipality's pages: / and /overview/ are the list of weeks,
+         * /overview/NAME one page (no further slashes). */
+        if ((len == 1 && req->url[0] == '/') ||
+            (len == sizeof pages - 2 && memcmp(req->url, pages, len) == 0)) {
+            /* The pages link to each other relatively: send / there. */
+            head(out, 302, "Found", now);
+            dp_buf_puts(&out->head, "Location: /overview/\r\nCache-Control: no-cache\r\n");
+            out->body = "/overview/\n";
+            out->body_len = strlen(out->body);
+            finish(out, "text/plain; charset=utf-8", out->body_len, is_head);
+            return;
+        }
+        if (len >= sizeof pages - 1 && memcmp(req->url, pages, sizeof pages - 1) == 0 &&
+            len - (sizeof pages - 1) < sizeof name &&
+            !memchr(req->url + sizeof pages - 1, '/', len - (sizeof pages - 1))) {
+            memcpy(name, req->url + sizeof pages - 1, len - (sizeof pages - 1));
+            name[len - (sizeof pages - 1)] = '\0';
+            page = dp__site_page(s, name[0] ? name : "index.html");
+        }
+    }
+    if (page) {
+        serve_blob(page, req, now, "public", out);
+    } else if (len == 1 && req->url[0] == '/' && s->overview_head) {
         serve_overview(s, req, now, reload_error, out);
+    } else if (len == 12 && memcmp(req->url, "/favicon.ico", 12) == 0) {
+        /* Browsers ask for it on every page: no icon, and no 404 in their
+         * consoles. */
+        head(out, 204, "No Content", now);
+        dp_buf_printf(&out->head, "Cache-Control: public, max-age=86400\r\nConnection: %s\r\n\r\n",
+                      out->close ? "close" : "keep-alive");
     } else if (len == 8 && memcmp(req->url, "/healthz", 8) == 0) {
         simple(out, 200, "OK", "ok\n", now, is_head);
     } else if (len > sizeof feeds - 1 + sizeof ics - 1 &&

@@ -52,6 +52,8 @@ typedef struct dp_site {
     size_t n_slots;        /* table size */
     size_t n_tokens;       /* tokens in it */
     int64_t built_s;       /* when it was built */
+    dp_blob *pages;        /* `serve CITYDIR`: the overview pages, sorted by name */
+    size_t n_pages;        /* ("index.html", "2027-W03.html", ...) */
 } dp_site;
 
 /* Builds a snapshot: every *.ics in feeds_dir, the tokens of store, the
@@ -59,6 +61,15 @@ typedef struct dp_site {
  * after writing a message to err. */
 dp_site *dp__site_build(const dp_model *m, dp_store *store, const char *feeds_dir,
                         const char *overview_html_body, dp_error *err);
+
+/* Builds a snapshot of HTML pages only (the municipality's overview): page
+ * i is named names[i] and its body is bodies[i], whose bytes move into the
+ * site (the buffers are left empty). Returns NULL after writing a message to
+ * err. */
+dp_site *dp__site_build_pages(const char *const *names, dp_buf *bodies, size_t n, dp_error *err);
+
+/* The page called name, or NULL. */
+dp_blob *dp__site_page(const dp_site *s, const char *name);
 
 void dp__site_ref(dp_site *s);
 void dp__site_unref(dp_site *s); /* frees at zero; NULL: no-op */

@@ -67,9 +67,4 @@ unsigned dp_staffing_write_breaches(const dp_staffing *st, dp_buf *b);
  * newline; nothing when there are none). Returns the number of stretches. */
 unsigned dp_staffing_write_alone(const dp_staffing *st, dp_buf *b);
 
-/* With a rota: appends the stretches in which one professional is alone at
- * home with children in care, as "mon 15:00-18:00, tue 14:00-14:30" (no
- * newline; nothing when there are none). Returns the number of stretches. */
-unsigned dp_staffing_write_alone(const dp_staffing *st, dp_buf *b);
-
 #endif

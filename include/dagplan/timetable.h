@@ -30,6 +30,13 @@ typedef struct dp_meeting {
     dp_id staff;         /* who leads it, DP_NONE when nobody */
     bool cancelled;      /* no children, or called off */
     uint32_t n_children; /* children in the section */
+    /* Escorts ("escorts" in the JSON; docs/ratio.md): how many the session
+     * needs (0: none), their away span, and the named ones as
+     * escorts[escort0 .. escort0 + n_escorts) of the timetable. */
+    uint16_t escorts_needed;
+    uint16_t n_escorts;
+    uint16_t escort_from, escort_to;
+    uint32_t escort0;
 } dp_meeting;
 
 /* One granted assignment: a child in a section. */
@@ -44,6 +51,8 @@ typedef struct dp_timetable {
     size_t n_meetings;          /* number of meetings */
     dp_assignment *assignments; /* sorted by child, then section */
     size_t n_assignments;       /* number of assignments */
+    dp_id *escorts;             /* the named escorts of all meetings (staff ids) */
+    size_t n_escort_ids;        /* entries in escorts */
     size_t n_skipped;           /* entries naming ids the model does not have */
     char first_skipped[80];     /* the first such id, for a warning ("" when none) */
 } dp_timetable;

@@ -203,6 +203,93 @@ static char *first_names(const dp_model *m, const dp_timetable *s, const uint32_
     return out;
 }
 
+/* The names of a meeting's named escorts, "A", "A en B", "A, B en C". */
+static char *escort_names(const dp_model *m, const dp_timetable *s, const dp_meeting *mt)
+{
+    dp_buf n;
+
+    dp_buf_init(&n);
+    for (uint32_t i = 0; i < mt->n_escorts; i++) {
+        if (i)
+            dp_buf_puts(&n, i + 1 == mt->n_escorts ? " en " : ", ");
+        dp_buf_puts(&n, m->staff[s->escorts[mt->escort0 + i]].name);
+    }
+    if (dp_buf_status(&n, NULL) != DP_OK || !n.data) {
+        dp_buf_release(&n);
+        return NULL;
+    }
+    return n.data; /* handed over */
+}
+
+/* The family's line on who walks the group there and picks it up (issue 5,
+ * item 5): "Brengen en ophalen: Anna de Vries (vertrek 14:35, terug
+ * 16:25)." NULL when nobody is named (or on OOM: the caller checks). */
+static char *escort_note(const builder *b, const dp_timetable *s, const dp_meeting *mt)
+{
+    char from[8], to[8];
+
+    if (!mt->n_escorts)
+        return NULL;
+    char *names = escort_names(b->m, s, mt);
+    if (!names)
+        return NULL;
+    dp_time_format(mt->escort_from, from);
+    dp_time_format(mt->escort_to, to);
+    char *out =
+        str_printf("\nBrengen en ophalen: %s (vertrek %s %s, terug %s)%s.", names,
+                   b->m->locations[b->m->centre.home].name, from, to,
+                   mt->n_escorts < mt->escorts_needed ? " en een medewerker van de opvang" : "");
+    free(names);
+    return out;
+}
+
+/* An escort duty in each named escort's staff feed: from leaving home to the
+ * return, with the children's first names (the escort counts them). */
+static dp_status escort_events(builder *b, const dp_timetable *s, const dp_meeting *mt,
+                               int32_t monday, int64_t stamp, const uint32_t *by_section0,
+                               const dp_id *by_section)
+{
+    const dp_model *m = b->m;
+    const dp_section *sec = &m->sections[mt->section];
+    const dp_activity *act = &m->activities[sec->activity];
+    uint32_t n_kids = by_section0[mt->section + 1] - by_section0[mt->section];
+    char id[256], from[8], start[8], end[8], to[8];
+    dp_status rc = DP_OK;
+
+    if (!mt->n_escorts || m->centre.home == DP_NONE)
+        return DP_OK;
+    dp_time_format(mt->escort_from, from);
+    dp_time_format(mt->start_min, start);
+    dp_time_format(mt->end_min, end);
+    dp_time_format(mt->escort_to, to);
+    for (uint32_t i = 0; i < mt->n_escorts && !rc; i++) {
+        dp_id st = s->escorts[mt->escort0 + i];
+        char *names = first_names(m, s, by_section0, by_section, mt->section);
+        char *others = NULL;
+        if (mt->escorts_needed > 1) {
+            others = escort_names(m, s, mt);
+            if (!others) {
+                free(names);
+                return DP_FAIL(b->err, DP_ENOMEM, NULL, "out of memory building the feeds");
+            }
+        }
+        snprintf(id, sizeof id, "e|%s|%s|%d|%u", m->staff[st].id, sec->id, (int) monday,
+                 mt->ordinal);
+        rc = add(b, &b->fs->feeds[b->staff0 + st], id, mt->date, mt->escort_from, mt->escort_to,
+                 str_printf("Brengen en ophalen: %s (%s)", act->name, sec->id), mt->location,
+                 names ? str_printf("%u %s: %s.\nVertrek %s %s, %s %s-%s, terug %s.%s%s%s", n_kids,
+                                    n_kids == 1 ? "kind" : "kinderen", names,
+                                    m->locations[m->centre.home].name, from, act->name, start, end,
+                                    to, others ? "\nBegeleiders: " : "", others ? others : "",
+                                    others ? "." : "")
+                       : NULL,
+                 m->themes.name[act->theme], 0, stamp);
+        free(names);
+        free(others);
+    }
+    return rc;
+}
+
 /* Events of one meeting: each child's family feed, the leader's, the
  * location's and the activity's. */
 static dp_status meeting_events(builder *b, const dp_timetable *s, const dp_meeting *mt,
@@ -224,8 +311,12 @@ static dp_status meeting_events(builder *b, const dp_timetable *s, const dp_meet
     char *travel_txt = travel ? str_printf("\nReistijd vanaf %s: %d min.",
                                            m->locations[m->centre.home].name, travel)
                               : NULL;
-    if (travel && !travel_txt)
+    char *escort_txt = escort_note(b, s, mt);
+    if ((travel && !travel_txt) || (mt->n_escorts && !escort_txt)) {
+        free(travel_txt);
+        free(escort_txt);
         return DP_FAIL(b->err, DP_ENOMEM, NULL, "out of memory building the feeds");
+    }
     for (uint32_t i = by_section0[mt->section];
          i < by_section0[mt->section + 1] && !rc && !act->overnight; i++) {
         const dp_child *ch = &m->children[by_section[i]];
@@ -237,12 +328,17 @@ static dp_status meeting_events(builder *b, const dp_timetable *s, const dp_meet
                                 act->provider[0] ? " (" : "", act->provider,
                                 act->provider[0] ? ")" : "", loc->name, loc->address[0] ? ", " : "",
                                 loc->address, travel_txt ? travel_txt : "",
-                                act->escort ? "\nBegeleid door een medewerker van de opvang." : "");
+                                escort_txt    ? escort_txt
+                                : act->escort ? "\nBegeleid door een medewerker van de opvang."
+                                              : "");
         rc = add(b, &b->fs->feeds[fi], id, mt->date, mt->start_min, mt->end_min,
                  str_printf("%s – %s", act->name, ch->first_name), mt->location, desc, theme,
                  travel, stamp);
     }
     free(travel_txt);
+    free(escort_txt);
+    if (!rc)
+        rc = escort_events(b, s, mt, monday, stamp, by_section0, by_section);
     if (rc)
         return rc;
     snprintf(id, sizeof id, "m|%s|%d|%u", sec->id, (int) monday, mt->ordinal);

@@ -6,13 +6,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dagplan/escorts.h"
 #include "dagplan/export.h"
 #include "dagplan/rules.h"
 #include "dagplan/staffing.h"
 #include "dagplan/time.h"
 
+/* "escorts" of an escorted session meeting away (docs/ratio.md): the away
+ * span and who walks with the children; an added key. */
+static void write_escorts(dp_buf *b, const dp_model *m, const dp_escorts *e, dp_id k)
+{
+    int from, to;
+    const dp_id *staff;
+    unsigned n = dp_escorts_of_session(e, k, &from, &to, &staff);
+    char a[8], z[8];
+
+    if (!n)
+        return;
+    dp_time_format(from, a);
+    dp_time_format(to, z);
+    dp_buf_printf(b,
+                  ", \"escorts\": {\"from\": \"%s\", \"to\": \"%s\", \"needed\": %u, \"staff\": [",
+                  a, z, n);
+    for (unsigned i = 0, first = 1; i < n; i++) {
+        if (staff[i] == DP_NONE)
+            continue;
+        dp_buf_puts(b, first ? "" : ", ");
+        first = 0;
+        dp_buf_json_string(b, m->staff[staff[i]].id);
+    }
+    dp_buf_puts(b, "]}");
+}
+
 static void write_session(dp_buf *b, const dp_model *m, const dp_solution *sol, const dp_week *wk,
-                          dp_id k, bool first)
+                          const dp_escorts *e, dp_id k, bool first)
 {
     const dp_session *ks = &m->sessions[k];
     const dp_section *s = &m->sections[ks->section];
@@ -39,9 +66,11 @@ static void write_session(dp_buf *b, const dp_model *m, const dp_solution *sol, 
     dp_buf_json_string(b, s->staff == DP_NONE ? NULL : m->staff[s->staff].id);
     if (m->activities[s->activity].overnight) /* issue 8: only then, so other output is unchanged */
         dp_buf_puts(b, ", \"overnight\": true");
-    dp_buf_printf(b, ", \"cancelled\": %s, \"children\": %u}",
+    dp_buf_printf(b, ", \"cancelled\": %s, \"children\": %u",
                   dp_solution_section_counts(sol)[ks->section] ? "false" : "true",
                   dp_solution_section_counts(sol)[ks->section]);
+    write_escorts(b, m, e, k);
+    dp_buf_puts(b, "}");
 }
 
 static void write_choices(dp_buf *b, const dp_model *m, const dp_solution *sol, bool granted)
@@ -141,8 +170,14 @@ void dp_export_json(const dp_solution *sol, const dp_week *week, dp_buf *b)
         dp_buf_puts(b, "null");
     }
     dp_buf_puts(b, ",\n  \"sessions\": [");
+    dp_escorts *esc = NULL;
+    dp_error err = {0};
+    if (dp_escorts_new(m, dp_solution_choice_sections(sol), dp_solution_session_slots(sol), &esc,
+                       &err) != DP_OK)
+        esc = NULL; /* out of memory: the sessions without "escorts" */
     for (dp_id k = 0; k < m->n_sessions; k++)
-        write_session(b, m, sol, week, k, k == 0);
+        write_session(b, m, sol, week, esc, k, k == 0);
+    dp_escorts_free(esc);
     dp_buf_puts(b, m->n_sessions ? "\n  ],\n  \"assignments\": [" : "],\n  \"assignments\": [");
     write_choices(b, m, sol, true);
     dp_buf_puts(b, ",\n  \"unassigned\": [");

@@ -99,7 +99,7 @@ static dp_status build_units(dp_care *c)
     return DP_OK;
 }
 
-static void slot_span(const dp_care *c, uint32_t sl, int *day, int *from, int *to)
+void dp__care_slot_span(const dp_care *c, uint32_t sl, int *day, int *from, int *to)
 {
     const dp_model *m = c->m;
     dp_id k = DP_NONE;
@@ -153,7 +153,7 @@ static dp_status collect_cuts(dp_care *c, uint32_t **out, uint32_t *n_out)
     }
     for (uint32_t sl = 0; sl < m->n_slots; sl++) {
         int day, from, to;
-        slot_span(c, sl, &day, &from, &to);
+        dp__care_slot_span(c, sl, &day, &from, &to);
         keys[n++] = KEY(day, from);
         keys[n++] = KEY(day, to);
     }
@@ -199,7 +199,7 @@ static dp_status build_intervals(dp_care *c)
 
 /* The interval of day `day` starting at `minute`, or the day's end index
  * when minute is the day's last cut. minute must be a cut. */
-static uint32_t iv_at(const dp_care *c, int day, int minute)
+uint32_t dp__care_iv_at(const dp_care *c, int day, int minute)
 {
     uint32_t lo = c->day_iv0[day], hi = c->day_iv0[day + 1];
 
@@ -225,7 +225,8 @@ static dp_status build_staff(dp_care *c)
         const dp_rota *ro = &m->rota[r];
         if (ro->location != c->home || !m->staff[ro->staff].bkr)
             continue;
-        uint32_t a = iv_at(c, ro->day, ro->from_min), b = iv_at(c, ro->day, ro->to_min);
+        uint32_t a = dp__care_iv_at(c, ro->day, ro->from_min),
+                 b = dp__care_iv_at(c, ro->day, ro->to_min);
         dp_id u = ro->care_group == DP_NONE ? DP_NONE : c->cg_unit[ro->care_group];
         for (uint32_t iv = a; iv < b; iv++) {
             if (u == DP_NONE)
@@ -248,9 +249,9 @@ static dp_status build_sessions(dp_care *c)
         return DP_ENOMEM;
     for (uint32_t sl = 0; sl < m->n_slots; sl++) {
         int day, from, to;
-        slot_span(c, sl, &day, &from, &to);
-        c->away0[sl] = iv_at(c, day, from);
-        c->away1[sl] = iv_at(c, day, to);
+        dp__care_slot_span(c, sl, &day, &from, &to);
+        c->away0[sl] = dp__care_iv_at(c, day, from);
+        c->away1[sl] = dp__care_iv_at(c, day, to);
     }
     for (dp_id s = 0; s < m->n_sections; s++)
         c->escorted[s] =
@@ -510,7 +511,8 @@ void dp__care_count(const dp_care *c, const dp_id *choice_section, const uint32_
         if (!win->care || u == DP_NONE)
             continue;
         uint8_t age = c->age[(size_t) ch * DP_N_DAYS + win->day];
-        uint32_t a = iv_at(c, win->day, win->from_min), b = iv_at(c, win->day, win->to_min);
+        uint32_t a = dp__care_iv_at(c, win->day, win->from_min),
+                 b = dp__care_iv_at(c, win->day, win->to_min);
         for (uint32_t iv = a; iv < b; iv++)
             if (!child_away(c, ch, choice_section, session_slot, iv))
                 k->cnt[((size_t) u * c->n_iv + iv) * DP_RATIO_N_AGES + age]++;

@@ -95,6 +95,14 @@ typedef struct dp_care {
 dp_status dp__care_init(dp_care *c, const dp_model *m, dp_error *err);
 void dp__care_release(dp_care *c);
 
+/* The away span of slot sl: its day, and from the walk out of home to the
+ * return (minutes, clipped to the day). */
+void dp__care_slot_span(const dp_care *c, uint32_t sl, int *day, int *from, int *to);
+
+/* The interval of day `day` starting at `minute` (a cut), or the day's end
+ * index when minute is the day's last cut. */
+uint32_t dp__care_iv_at(const dp_care *c, int day, int minute);
+
 /* Whether child ch has a care window covering interval iv. */
 bool dp__care_window_covers(const dp_care *c, dp_id ch, uint32_t iv);
 

@@ -5,7 +5,8 @@
 # privacy) and with python3-icalendar (meetings and local times against the
 # schedule JSON across the 2027 DST change); regeneration is byte-identical;
 # moving one session raises exactly its events' SEQUENCE; a dropped booking
-# turns into STATUS:CANCELLED and disappears once passed; usage errors.
+# turns into STATUS:CANCELLED and disappears once passed; escort duties in
+# staff and family feeds (a generated centre with a tight rota); usage errors.
 set -euo pipefail
 : "${DAGPLAN:?}" "${DP_SOURCE_DIR:?}" "${DP_WORK:?}" "${DP_ICAL_LINT:?}" "${DP_NODE_DIR:?}"
 rm -rf "$DP_WORK" && mkdir -p "$DP_WORK" && cd "$DP_WORK"
@@ -122,6 +123,47 @@ grep -q '^STATUS:CANCELLED' feeds/family-f05.ics || fail "STATUS:CANCELLED"
 "$DAGPLAN" export $c --ics feeds --week 2027-W13 --weeks 2 > /dev/null
 ! grep -q 'Vervalt' feeds/family-f05.ics || fail "a passed cancellation is still published"
 ok "a dropped booking is STATUS:CANCELLED until it has passed"
+
+# Escort duties (issue 5, docs/ratio.md): a generated centre with a tight
+# rota. Each named escort's staff feed holds the walk (leaving home to the
+# return), each child's family feed says who brings and picks up the group;
+# all feeds pass libical and ical.js.
+g=escorted
+python3 "${DP_GEN_INSTANCE:?}" --out $g --children 150 --seed 1 --rota tight >/dev/null
+"$DAGPLAN" solve $g --week 2027-W12 --json g.json --max-moves 20000 --time-limit 600 --quiet
+"$DAGPLAN" export $g --ics gfeeds --week 2027-W12 --weeks 1 >/dev/null
+"$DP_ICAL_LINT" gfeeds >/dev/null
+node "$DP_SOURCE_DIR/tests/tools/ical_check.mjs" "$DP_NODE_DIR" gfeeds --children $g/children.csv \
+  --staff $g/staff.csv --events gev.tsv
+$PY - $g g.json gfeeds gev.tsv <<'PY'
+import csv, json, sys
+d, sched, feeds, tsv = sys.argv[1:]
+staff = {r["id"]: r["name"] for r in csv.DictReader(open(d + "/staff.csv"))}
+family = {r["id"]: r.get("family") or r["id"] for r in csv.DictReader(open(d + "/children.csv"))}
+s = json.load(open(sched))
+events = [l.split("\t") for l in open(tsv).read().splitlines() if l]
+def unfolded(f):
+    return open(feeds + "/" + f, encoding="utf-8", newline="").read().replace("\r\n ", "")
+named = 0
+for js in s["sessions"]:
+    e = js.get("escorts")
+    if not e or not e["staff"]:
+        continue
+    t0 = js["date"] + "T" + e["from"] + ":00"
+    t1 = js["date"] + "T" + e["to"] + ":00"
+    for p in e["staff"]:
+        named += 1
+        hit = [x for x in events if x[0] == "staff-%s.ics" % p and x[4] == t0 and x[5] == t1
+               and x[6].startswith("Brengen en ophalen: ") and x[6].endswith("(%s)" % js["section"])]
+        assert len(hit) == 1, (p, js["section"], js["day"], hit)
+    kids = [a["child"] for a in s["assignments"] if a["section"] == js["section"]]
+    for k in kids:
+        text = unfolded("family-%s.ics" % family[k])
+        assert "Brengen en ophalen: " in text and staff[e["staff"][0]] in text, (k, js["section"])
+assert named > 0, "no escort was named"
+print("%d escort duties in staff feeds, their families told who picks up" % named)
+PY
+ok "escort duties: in the escorts' staff feeds; families see who brings and picks up"
 
 # Bad input and usage.
 set +e

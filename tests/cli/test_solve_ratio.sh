@@ -6,7 +6,8 @@
 # empty schedule breaks it); a too-thin rota fails with when and where and
 # stores nothing; without a rota the staffing plan is in the summary and the
 # JSON and agrees with the checker's recomputation; daycare groups (Tabel 1);
-# escort_ratio in centre.lua; explanations that name the ratio.
+# escort_ratio in centre.lua; explanations that name the ratio; named escorts
+# (JSON, summary, explain; the checker fails on doctored names).
 #
 # Solves use --max-moves so that they stop on work, never on the clock.
 set -u
@@ -96,6 +97,56 @@ if grep -q "would break the childcare ratio: at [0-2][0-9]:[0-5][0-9] on [a-z]* 
 else
     fail "tight: no unassigned wish is explained by the childcare ratio"
 fi
+# --- escort duties named (issue 5 item 5) ------------------------------------
+# The checker (check_ratio.check_escorts) verified above that every named
+# escort is a professional rostered at home for the whole walk, on one walk
+# at a time, and that the ratio holds with them away. Here: they are named,
+# the summary and explain say so, and the checker fails on doctored names.
+if python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); e=[x["escorts"] for x in s["sessions"] if x.get("escorts")]; sys.exit(not (len(e) > 1 and all(x["staff"] for x in e)))' "$DP_WORK/tight.json"; then
+    pass
+else
+    fail "tight: escorted sessions without named escorts in the JSON"
+fi
+if grep -Eq "^  escorts: ([0-9]+) of \1 places named \([0-9]+ professionals" "$DP_WORK/tight.out"; then pass; else
+    fail "tight: the summary does not name the escorts"
+    cat "$DP_WORK/tight.out"
+fi
+read -r esc_child esc_name < <(python3 - "$DP_WORK/tight" "$DP_WORK/tight.json" <<'EOF'
+import csv, json, sys
+staff = {r["id"]: r["name"] for r in csv.DictReader(open(sys.argv[1] + "/staff.csv"))}
+s = json.load(open(sys.argv[2]))
+js = next(x for x in s["sessions"] if x.get("escorts") and x["escorts"]["staff"])
+kid = next(a["child"] for a in s["assignments"] if a["section"] == js["section"])
+print(kid, staff[js["escorts"]["staff"][0]])
+EOF
+)
+"$DAGPLAN" explain "$DP_WORK/tight" --week "$WEEK" --db "$DP_WORK/tight.db" --child "$esc_child" \
+    >"$DP_WORK/explain-escort.out" 2>&1
+if grep -Eq "\(escorted [0-9:]+-[0-9:]+ by [^)]*$esc_name" "$DP_WORK/explain-escort.out"; then pass; else
+    fail "explain $esc_child does not name the escort $esc_name"
+    cat "$DP_WORK/explain-escort.out"
+fi
+doctor() { # doctor NAME PYTHON: a copy of tight.json with ss (sessions with escorts) edited
+    python3 - "$DP_WORK/tight.json" "$DP_WORK/$1.json" "$2" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+ss = [x for x in s["sessions"] if x.get("escorts") and x["escorts"]["staff"]]
+exec(sys.argv[3])
+json.dump(s, open(sys.argv[2], "w"))
+EOF
+}
+nonbkr=$(awk -F, 'NR > 1 && $4 == "0" {print $1; exit}' "$DP_WORK/tight/staff.csv")
+doctor esc-nonbkr "ss[0]['escorts']['staff'][0] = '$nonbkr'"
+doctor esc-needed "ss[0]['escorts']['needed'] += 1"
+doctor esc-twice "ss[1]['escorts']['staff'] = ss[0]['escorts']['staff'][:1]; ss[1]['day'] = ss[0]['day']; ss[1]['escorts']['from'] = ss[0]['escorts']['from']; ss[1]['escorts']['to'] = ss[0]['escorts']['to']"
+for bad in nonbkr needed twice; do
+    if python3 "$CHECK" "$DP_WORK/tight" "$DP_WORK/esc-$bad.json" 2>&1 | grep -q "^violation: escorts: "; then
+        pass
+    else
+        fail "the checker accepts doctored escorts ($bad)"
+    fi
+done
+
 # The same centre solved without its rota, checked against the rota: for
 # information only (whether a ratio-blind schedule happens to keep it).
 mkdir -p "$DP_WORK/blind"

@@ -267,8 +267,12 @@ class Ratio:
             budgets.append(180 if long_free_day else 30)
         return min(budgets) if budgets else 0
 
-    def day_problems(self, day, away, escorts):
-        """away: child -> set of minutes; escorts: [minute] -> count."""
+    def day_problems(self, day, away, escorts, staff_away=None, unnamed=None):
+        """away: child -> set of minutes; escorts: [minute] -> count.
+        With staff_away (staff -> set of minutes on escort duty) and unnamed
+        ([minute] -> escort places nobody was named for), the named escorts
+        are taken out of the rota and only the unnamed places remain to be
+        covered by professionals to spare."""
         date = self.monday + datetime.timedelta(days=DAYS.index(day))
         units = {}  # unit -> [minute] -> {age: n}
         for (cid, d), ws in self.care.items():
@@ -294,7 +298,10 @@ class Ratio:
             if (self.staff.get(r["staff"], {}).get("bkr") or "0") != "1":
                 continue
             u = self.staff_unit(r.get("care_group") or "") if r.get("care_group") else None
+            gone = (staff_away or {}).get(r["staff"], ())
             for mi in range(hm(r["from"]), hm(r["to"])):
+                if mi in gone:
+                    continue
                 if u is None:
                     flo[mi] += 1
                 else:
@@ -315,7 +322,8 @@ class Ratio:
                 deficit += max(0, r - dd)
                 surplus += max(0, dd - r)
             e = escorts[mi]
-            short = max(0, deficit + max(0, e - surplus) - flo[mi])
+            pending = e if unnamed is None else unnamed[mi]
+            short = max(0, deficit + max(0, pending - surplus) - flo[mi])
             need = req + e
             needs[mi] = need
             if short > 0:
@@ -373,6 +381,120 @@ class Ratio:
                 problems.append("ratio: %s %s at %s: %s (%d minutes)" %
                                 (day, fmt(bad[0][0]), self.home, bad[0][1], len(bad)))
         return problems
+
+
+    def check_escorts(self, sessions, running, counts, granted):
+        """The named escorts of the JSON's sessions ("escorts"): the places
+        and away spans are right; each named person is a professional
+        (bkr 1) rostered at home for every minute of the walk, on no other
+        duty and leading no session then; and with them away (and the
+        unnamed places still needed) the ratio and the 3-hour rule hold."""
+        problems = []
+        duty = {}  # staff -> [(day, from, to, section)]
+        for js in sessions:
+            s, day = js["section"], js["day"]
+            sec = self.sections[s]
+            n = counts.get(s, 0)
+            escorted = (self.activities[sec["activity"]].get("escort") or "0") == "1"
+            if not n or not escorted or sec["location"] == self.home:
+                if js.get("escorts") is not None:
+                    problems.append("escorts: %s %s: escorts given, but it needs none" % (s, day))
+                continue
+            lo = max(0, hm(js["start"]) - self.walk(self.home, sec["location"]))
+            hi = min(1440, hm(js["end"]) + self.walk(sec["location"], self.home))
+            e = js.get("escorts")
+            want = -(-n // self.escort_ratio)
+            if e is None or e.get("needed") != want or hm(e["from"]) != lo or hm(e["to"]) != hi:
+                problems.append("escorts: %s %s: expected %d escorts %s-%s, got %r" %
+                                (s, day, want, fmt(lo), fmt(hi), e))
+                continue
+            if len(e["staff"]) > want or len(set(e["staff"])) != len(e["staff"]):
+                problems.append("escorts: %s %s: %r" % (s, day, e["staff"]))
+            for p in e["staff"]:
+                duty.setdefault(p, []).append((day, lo, hi, s))
+        for p, ds in duty.items():
+            if (self.staff.get(p, {}).get("bkr") or "0") != "1":
+                problems.append("escorts: %s is not a professional (bkr 1)" % p)
+            for day, lo, hi, s in ds:
+                on = set()
+                for r in self.rota:
+                    if r["staff"] == p and r["day"] == day and \
+                            (r.get("location") or self.home) == self.home:
+                        on.update(range(hm(r["from"]), hm(r["to"])))
+                if not set(range(lo, hi)) <= on:
+                    problems.append("escorts: %s escorts %s on %s %s-%s but is not rostered "
+                                    "at %s for all of it" % (p, s, day, fmt(lo), fmt(hi),
+                                                             self.home))
+            ds = sorted(ds)
+            for a, b in zip(ds, ds[1:]):
+                if a[0] == b[0] and b[1] < a[2]:
+                    problems.append("escorts: %s is on two walks at once: %s and %s on %s" %
+                                    (p, a[3], b[3], a[0]))
+            for s, day, start, end in running:
+                sec = self.sections[s]
+                if sec.get("staff") != p or not counts.get(s):
+                    continue
+                lo = max(0, start - self.walk(self.home, sec["location"]))
+                hi = min(1440, end + self.walk(sec["location"], self.home))
+                for d, a, b, x in ds:
+                    if d == day and a < hi and lo < b:
+                        problems.append("escorts: %s escorts %s on %s while leading %s" %
+                                        (p, x, day, s))
+        for day in DAYS:
+            away = self.children_away(day, running, granted)
+            escorts = self.escorts_of(day, running, counts)
+            staff_away, unnamed = {}, [0] * 1440
+            for js in sessions:
+                e = js.get("escorts")
+                if js["day"] != day or not e:
+                    continue
+                for mi in range(hm(e["from"]), hm(e["to"])):
+                    unnamed[mi] += e["needed"] - len(e["staff"])
+                for p in e["staff"]:
+                    staff_away.setdefault(p, set()).update(range(hm(e["from"]), hm(e["to"])))
+            below, bad, _ = self.day_problems(day, away, escorts, staff_away, unnamed)
+            budget = self.budget(day)
+            if len(below) > budget:
+                problems.append("escorts: %s: with the named escorts away, %d minutes below the "
+                                "childcare ratio (first at %s), more than the budget of %d" %
+                                (day, len(below), fmt(below[0][0]), budget))
+            if bad:
+                problems.append("escorts: %s %s with the named escorts away: %s (%d minutes)" %
+                                (day, fmt(bad[0][0]), bad[0][1], len(bad)))
+        return problems
+
+    def children_away(self, day, running, granted):
+        where = {}
+        for s, d, start, end in running:
+            where.setdefault(s, []).append((d, start, end))
+        away = {}
+        for cid, _act, s in granted:
+            loc = self.sections[s]["location"]
+            for d, start, end in where.get(s, []):
+                if d == day:
+                    lo = max(0, start - self.walk(self.home, loc))
+                    hi = min(1440, end + self.walk(loc, self.home))
+                    away.setdefault(cid, set()).update(range(lo, hi))
+        return away
+
+    def escorts_of(self, day, running, counts):
+        escorts = [0] * 1440
+        for s, d, start, end in running:
+            n = counts.get(s, 0)
+            sec = self.sections[s]
+            if d != day or not n or sec["location"] == self.home:
+                continue
+            if (self.activities[sec["activity"]].get("escort") or "0") != "1":
+                continue
+            lo = max(0, start - self.walk(self.home, sec["location"]))
+            hi = min(1440, end + self.walk(sec["location"], self.home))
+            for mi in range(lo, hi):
+                escorts[mi] += -(-n // self.escort_ratio)
+        return escorts
+
+
+def check_escorts(centre_dir, sessions, running, counts, granted, week):
+    return Ratio(centre_dir, week).check_escorts(sessions, running, counts, granted)
 
 
 def check(centre_dir, running, counts, granted, week):

@@ -22,6 +22,8 @@ section 5) and verifies, without any of dagplan's code:
   * with rota.csv, item 8: the childcare ratio recomputed minute by minute
     (check_ratio.py, next to this file); the "staffing" plan (professionals
     needed per 15 minutes, peak, professional-minutes) when the JSON has one;
+    the named escorts ("escorts" of each escorted session): rostered for the
+    whole walk, on one walk at a time, and the ratio kept with them away;
   * the score: coverage, breadth and rank recomputed (FORMAT.md section 2),
     stability 0 (this checker knows no history), rules equal to minus the
     soft rules' penalties the JSON reports in "rule_results" (0 without
@@ -546,6 +548,9 @@ def check(centre_dir, schedule_path, previous_path=None):
     import check_ratio  # item 8, recomputed minute by minute
     if os.path.exists(centre_dir + "/rota.csv"):
         for msg in check_ratio.check(centre_dir, running, counts, granted, week):
+            p.add(msg)
+        for msg in check_ratio.check_escorts(centre_dir, sched.get("sessions") or [], running,
+                                             counts, granted, week):
             p.add(msg)
     if sched.get("staffing") is not None:
         for msg in check_ratio.check_staffing(centre_dir, running, counts, granted, week,

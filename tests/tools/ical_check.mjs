@@ -9,7 +9,8 @@
 //     holds a child's id, surname or full name.
 // Prints one line per event ("file<TAB>uid<TAB>sequence<TAB>status<TAB>start
 // <TAB>end<TAB>summary") to the file given by --events, and a summary.
-// Usage: node ical_check.mjs NODE_MODULES_DIR FEEDS_DIR [--children CSV] [--events OUT]
+// Usage: node ical_check.mjs NODE_MODULES_DIR FEEDS_DIR [--children CSV] [--staff CSV]
+//        [--events OUT]
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -53,6 +54,9 @@ function readChildren(file) {
     .map((c) => ({ id: c.id, name: c.name, first: c.name.split(/\s+/)[0], family: c.family || c.id }));
 }
 const children = opt.children ? readChildren(opt.children) : [];
+// Staff (--staff staff.csv): a family feed may name who escorts the group;
+// their full names are taken out before the privacy check of child names.
+const staffNames = opt.staff ? readChildren(opt.staff).map((s) => s.name).filter(Boolean) : [];
 const wordRe = (w) => new RegExp(`(^|[^\\p{L}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u');
 
 const lines = [];
@@ -91,7 +95,8 @@ for (const file of fs.readdirSync(feedsDir).filter((f) => f.endsWith('.ics')).so
   }
   allText.push(cal.getFirstPropertyValue('name') || '', cal.getFirstPropertyValue('x-wr-calname') || '');
   // Privacy.
-  const blob = allText.join('\n');
+  let blob = allText.join('\n');
+  for (const n of staffNames) blob = blob.split(n).join(' ');
   const kind = file.split('-')[0];
   const subject = file.slice(kind.length + 1, -4);
   for (const c of children) {

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dagplan/escorts.h"
 #include "dagplan/load.h"
 #include "dagplan/plugin.h"
 #include "dagplan/staffing.h"
@@ -142,6 +143,70 @@ static void test_escort_groups_and_half_rule(void)
     m->centre.escort_ratio = 8;
 }
 
+/* The escorts of judo-a's session (away 14:50-16:10) with n places, as
+ * staff ids ("-" for unnamed), comma separated; *viol: the named check. */
+static const char *escorts(int64_t *viol)
+{
+    static char out[64];
+    dp_escorts *e = NULL;
+    dp_escorts_totals t;
+    const dp_id *staff;
+    int from = 0, to = 0;
+    dp_id judo =
+        m->sections[m->activities[dp_model_find(m, DP_KIND_ACTIVITY, "judo", 4)].section0].session0;
+
+    out[0] = '\0';
+    CHECK(dp_escorts_new(m, cs, slot, &e, NULL) == DP_OK);
+    if (!e)
+        return out;
+    unsigned n = dp_escorts_of_session(e, judo, &from, &to, &staff);
+    CHECK(n == 0 || (from == 14 * 60 + 50 && to == 16 * 60 + 10));
+    for (unsigned i = 0; i < n; i++)
+        snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", i ? "," : "",
+                 staff[i] == DP_NONE ? "-" : m->staff[staff[i]].id);
+    dp_escorts_get_totals(e, &t);
+    CHECK(t.duties == n);
+    *viol = t.violation_min;
+    dp_escorts_free(e);
+    return out;
+}
+
+/* Naming the escorts of judo-a on monday: pm2 leaves at 15:00 (not there for
+ * the whole walk), v1 is a volunteer, so pm1 walks; the accounting with pm1
+ * named equals the plugin's count (470). Nine children need two escorts:
+ * the second place stays unnamed, 540 as counted. With pm2 rostered until
+ * 18:00 (floating) both walk and the rule still matches the plugin's; with
+ * one place, pm1 (dedicated, costing no more) goes before floating pm2. No
+ * escort at all for a lego session at home. */
+static void test_named_escorts(void)
+{
+    int64_t v = -1;
+    uint32_t pm2 = 1; /* rota.csv line 3: pm2,mon,14:00,15:00 */
+
+    reset();
+    grant(1, 12, "lego");
+    CHECK_STR(escorts(&v), "");
+    grant(13, 20, "judo");
+    CHECK_STR(escorts(&v), "pm1");
+    CHECK(v == 470 && violations() == 470);
+    grant(21, 21, "judo");
+    CHECK_STR(escorts(&v), "pm1,-");
+    CHECK(v == 540 && violations() == 540);
+    CHECK(strcmp(m->staff[m->rota[pm2].staff].id, "pm2") == 0);
+    m->rota[pm2].to_min = 18 * 60;
+    CHECK_STR(escorts(&v), "pm1,pm2");
+    CHECK(v == violations());
+    reset();
+    grant(1, 12, "lego");
+    grant(13, 20, "judo");
+    CHECK_STR(escorts(&v), "pm1");
+    CHECK(v == violations());
+    m->has_rota = false; /* without a rota nobody is named */
+    CHECK_STR(escorts(&v), "-");
+    m->has_rota = true;
+    m->rota[pm2].to_min = 15 * 60;
+}
+
 /* The breach report names the day, the time, the place and the numbers. */
 static void test_breach_report(void)
 {
@@ -208,6 +273,7 @@ int main(void)
         RUN(test_children_away_lower_the_load);
         RUN(test_escorts_raise_the_load);
         RUN(test_escort_groups_and_half_rule);
+        RUN(test_named_escorts);
         RUN(test_breach_report);
         RUN(test_plan_without_rota);
     }
