@@ -77,7 +77,7 @@ typedef struct dp__loader {
     struct dp_sandbox *rules_sb; /* centre.lua's state with its recorded rules */
     dp_date_range *ranges;       /* sections' dates while reading sections.csv (malloc'd) */
     uint32_t n_ranges, cap_ranges;
-    bool *choice_carried; /* by choices[] index: counts only through a multi-week range */
+    bool *choice_carried;  /* by choices[] index: counts only through a multi-week range */
     dp_choice *other_week; /* choices.csv rows of other weeks (child, activity), for pins */
     uint32_t n_other_week, cap_other_week;
 } dp__loader;
