@@ -108,7 +108,7 @@ int main(int argc, char **argv)
         t_full[r] = now_ms() - t0;
         dp_plugin_ratio.free(state);
     }
-    dp_ratio_rules rules = {DP_RATIO_NL, DP_RATIO_BSO_2024};
+    dp_ratio_rules rules = {DP_RATIO_NL, DP_RATIO_BSO_2024, DP_RATIO_BE_CURRENT};
     dp_ratio_group g;
     dp_ratio_verdict verdict;
     unsigned sink = 0;

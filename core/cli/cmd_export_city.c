@@ -173,6 +173,11 @@ static const char script[] =
     "<script>\n"
     "(function(){\n"
     "var rows=[].slice.call(document.querySelectorAll('#offer tbody tr'));\n"
+    /* On a phone the rows are cards without the header row: each cell shows
+     * its column's name (CSS ::before of data-label), in the page's language. */
+    "function labels(){var h=[].map.call(document.querySelectorAll('#offer thead th'),"
+    "function(e){return e.textContent;});\n"
+    " rows.forEach(function(r){[].forEach.call(r.cells,function(c,i){c.dataset.label=h[i];});});}\n"
     "var g=document.getElementById('f-group'),n=document.getElementById('f-nb'),"
     "t=document.getElementById('f-theme'),out=document.getElementById('count');\n"
     "var o=document.getElementById('f-overnight');\n"
@@ -192,8 +197,8 @@ static const char script[] =
     " [].forEach.call(document.querySelectorAll('.en'),function(e){e.hidden=!en;});\n"
     " [].forEach.call(document.querySelectorAll('[data-en]'),function(e){"
     "var o=e.textContent;e.textContent=e.dataset.en;e.dataset.en=o;});\n"
-    " lang.setAttribute('aria-pressed',en?'true':'false');apply();});\n"
-    "apply();})();\n"
+    " lang.setAttribute('aria-pressed',en?'true':'false');labels();apply();});\n"
+    "labels();apply();})();\n"
     "</script>\n";
 
 static void write_page(dp_buf *b, const char *title, const char *week, const dp_buf *rows,
@@ -212,7 +217,8 @@ static void write_page(dp_buf *b, const char *title, const char *week, const dp_
                    "#filters label{display:inline-block;margin:0 1em .5em 0}select,button{font:"
                    "inherit;padding:.3em}button:focus,select:focus{outline:3px solid #1a5fb4}"
                    "@media (max-width:40em){thead{display:none}tr{display:block;border:1px solid "
-                   "#999;margin:.5em 0}td{display:block;border:0}}.tag{display:inline-block;"
+                   "#999;margin:.5em 0}td{display:block;border:0}td[data-label]::before{content:"
+                   "attr(data-label) \": \";font-weight:bold}}.tag{display:inline-block;"
                    "border:1px solid #1a5fb4;border-radius:.3em;padding:0 .3em;font-size:.9em}"
                    "</style>\n</head><body>\n"
                    "<header>");
@@ -327,7 +333,8 @@ void dp__city_pages(const char *title, const char (*weeks)[16], size_t nw,
         for (size_t i = 0; i < n; i++)
             shown += models[i] && tts[w * n + i];
         nav.len = 0;
-        dp_buf_puts(&nav, "<nav aria-label=\"Weken\"><a href=\"index.html\">Alle weken</a>");
+        dp_buf_puts(&nav, "<nav aria-label=\"Weken\"><a href=\"index.html\" data-en=\"All weeks\">"
+                          "Alle weken</a>");
         if (w > 0)
             dp_buf_printf(&nav, " | <a href=\"%s.html\" rel=\"prev\">%s</a>", weeks[w - 1],
                           weeks[w - 1]);

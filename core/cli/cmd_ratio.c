@@ -7,14 +7,16 @@
  * a millisecond. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "args.h"
 #include "commands.h"
 #include "dagplan/ratio.h"
+#include "dagplan/time.h"
 
 static const char help[] =
     "Usage: dagplan ratio --country NL|BE-VL --ages A,B,... [--rules 2024|2019] [--nap]\n"
-    "                     [--json]\n\n"
+    "                     [--date YYYY-MM-DD] [--json]\n\n"
     "Prints how many qualified professionals one group of children needs, and\n"
     "whether the rules allow the group at all. Ages are whole years on the day\n"
     "of care, 0 to 12: '0,0,1,3' is a daycare group, '4,6,9' out-of-school care.\n"
@@ -26,6 +28,8 @@ static const char help[] =
     "  --rules 2024|2019   NL out-of-school care: the rules since 1 July 2024\n"
     "                      (default) or Tabel 2 of 2019\n"
     "  --nap               BE-VL daycare: the children are asleep (1 carer per 14)\n"
+    "  --date YYYY-MM-DD   BE-VL: the day of care (default today); from 2027-01-01 the\n"
+    "                      announced ratios apply (1 per 5 babies, 1 per 7 mixed)\n"
     "  --json              print {\"required\": N, \"allowed\": true, \"max_group\": M,\n"
     "                      \"explanation\": \"...\"}; required is null when not allowed\n\n"
     "Exit status: 0 answered (allowed or not), 2 wrong usage.\n";
@@ -81,7 +85,8 @@ static void print_text(const dp_ratio_verdict *v, FILE *f)
     fprintf(f, "%s\n", v->explanation);
 }
 
-/* Reads --country, --rules and --nap into *rules; 0 or an exit status. */
+/* Reads --country, --rules, --nap and --date into *rules; 0 or an exit
+ * status. */
 static int read_rules(dp_opt *opts, size_t n, dp_ratio_rules *rules)
 {
     const dp_opt *country = dp__args_get(opts, n, "country");
@@ -104,16 +109,21 @@ static int read_rules(dp_opt *opts, size_t n, dp_ratio_rules *rules)
         return usage("expected --rules 2024 or 2019, got", set->value);
     if (dp__args_get(opts, n, "nap")->given && rules->country != DP_RATIO_BE_VL)
         return usage("--nap applies to --country BE-VL only", NULL);
+    const dp_opt *date = dp__args_get(opts, n, "date");
+    int32_t day = (int32_t) (time(NULL) / 86400);
+    if (date->given && rules->country != DP_RATIO_BE_VL)
+        return usage("--date applies to --country BE-VL only", NULL);
+    if (date->given && dp_date_parse(date->value, strlen(date->value), &day) != 0)
+        return usage("expected --date YYYY-MM-DD, got", date->value);
+    rules->be_rules = dp_ratio_be_rules_on(day);
     return 0;
 }
 
 int dp__cmd_ratio(int argc, char **argv)
 {
-    dp_opt opts[] = {{"country", true, NULL, false},
-                     {"ages", true, NULL, false},
-                     {"rules", true, NULL, false},
-                     {"nap", false, NULL, false},
-                     {"json", false, NULL, false}};
+    dp_opt opts[] = {{"country", true, NULL, false}, {"ages", true, NULL, false},
+                     {"rules", true, NULL, false},   {"nap", false, NULL, false},
+                     {"date", true, NULL, false},    {"json", false, NULL, false}};
     size_t n = sizeof opts / sizeof *opts;
     dp_args args;
     dp_ratio_rules rules;

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dagplan/error.h"
 
@@ -39,6 +40,23 @@ typedef enum dp_ratio_bso_rules {
     DP_RATIO_BSO_2019 = 1  /* Tabel 2 of 2019, per group */
 } dp_ratio_bso_rules;
 
+/* Which Flemish rules for babies and toddlers apply (by date: see
+ * dp_ratio_be_rules_on()). */
+typedef enum dp_ratio_be_rules {
+    DP_RATIO_BE_CURRENT = 0, /* 1 carer for 8, 2 for 18, 1 per 14 asleep */
+    DP_RATIO_BE_2027 = 1     /* announced from 1 January 2027: 1 per 5 babies, 1 per 7 in
+                                groups mixing babies and older children (docs/ratio.md) */
+} dp_ratio_be_rules;
+
+/* 1 January 2027 in days since 1970-01-01: the Flemish ratios change. */
+#define DP_RATIO_BE_2027_DAY 20819
+
+/* The Flemish rules in force on a day (days since 1970-01-01). */
+static inline dp_ratio_be_rules dp_ratio_be_rules_on(int32_t day)
+{
+    return day >= DP_RATIO_BE_2027_DAY ? DP_RATIO_BE_2027 : DP_RATIO_BE_CURRENT;
+}
+
 /* The kind of care a composition falls under. */
 typedef enum dp_ratio_care {
     DP_RATIO_DAYCARE = 0, /* dagopvang / kinderopvang baby's en peuters */
@@ -50,6 +68,7 @@ typedef enum dp_ratio_care {
 typedef struct dp_ratio_rules {
     dp_ratio_country country;     /* NL or BE-VL */
     dp_ratio_bso_rules bso_rules; /* NL only: 2024 or 2019 */
+    dp_ratio_be_rules be_rules;   /* BE-VL only: by date (zero: the current rules) */
 } dp_ratio_rules;
 
 /* A composition: how many children of each age in whole years on the day of

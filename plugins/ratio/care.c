@@ -336,6 +336,10 @@ dp_status dp__care_init(dp_care *c, const dp_model *m, dp_error *err)
         strcmp(m->centre.ratio_rules, "2019") == 0 ? DP_RATIO_BSO_2019 : DP_RATIO_BSO_2024;
     c->escort_ratio = m->centre.escort_ratio > 0 ? (unsigned) m->centre.escort_ratio : 8;
     c->monday = m->week_monday ? m->week_monday : this_monday();
+    /* Flanders changes its ratios on 1 January 2027: a week that reaches
+     * into 2027 is planned by the new (stricter) rules on every day, which
+     * keeps the old ones too. */
+    c->rules.be_rules = dp_ratio_be_rules_on(c->monday + DP_N_DAYS - 1);
     c->has_rota = m->has_rota;
     c->age = malloc((size_t) m->n_children * DP_N_DAYS + 1);
     if (!c->age || build_units(c) != DP_OK || build_intervals(c) != DP_OK ||

@@ -80,6 +80,8 @@ static bool is_valid(const dp_ratio_rules *rules, const dp_ratio_group *g)
         return false;
     if (rules->bso_rules != DP_RATIO_BSO_2024 && rules->bso_rules != DP_RATIO_BSO_2019)
         return false;
+    if (rules->be_rules != DP_RATIO_BE_CURRENT && rules->be_rules != DP_RATIO_BE_2027)
+        return false;
     for (unsigned a = 0; a < DP_RATIO_N_AGES; a++)
         if (g->n_age[a] > DP_RATIO_MAX_N)
             return false;
@@ -121,7 +123,9 @@ static int apply(const dp_ratio_rules *rules, const dp_ratio_group *g, dp_ratio_
     unsigned total = count_ages(g, 0, DP_RATIO_MAX_AGE);
     if (dp_ratio_care_of(rules, g) == DP_RATIO_BSO)
         return dp__ratio_be_bso(total, v);
-    int r = dp__ratio_be_daycare(total, g->nap, v);
+    int r = rules->be_rules == DP_RATIO_BE_2027
+                ? dp__ratio_be_daycare_2027(g->n_age[0], total, g->nap, v)
+                : dp__ratio_be_daycare(total, g->nap, v);
     note_mixed(rules, g, v);
     return r;
 }

@@ -16,6 +16,9 @@
 #define BE_PER_CARER_NAP 14 /* children per carer while all sleep */
 #define BE_BSO_PER_CARER 14 /* out-of-school care */
 
+#define BE_2027_PER_CARER_BABIES 5 /* from 2027: a group of babies only */
+#define BE_2027_PER_CARER_MIXED  7 /* from 2027: babies with older children */
+
 int dp__ratio_be_daycare(unsigned n, bool nap, dp_ratio_verdict *v)
 {
     unsigned req;
@@ -38,6 +41,43 @@ int dp__ratio_be_daycare(unsigned n, bool nap, dp_ratio_verdict *v)
         dp__ratio_say(v, " One carer for at most %u, two for at most %u: %u %s.", BE_PER_CARER,
                       BE_MAX_GROUP, req, req == 1 ? "carer" : "carers");
     }
+    return dp__ratio_allow(v, req, BE_MAX_GROUP);
+}
+
+/* From 1 January 2027 (announced in the Flemish policy note; docs/ratio.md
+ * cites the sources and what is unverified): one carer per 5 babies in a
+ * group of babies only, one per 7 in a group mixing babies with older
+ * children, and 1 for 8 / 2 for 18 unchanged for groups without babies. A
+ * baby is a child under 1 (our reading: ages are whole years here). The
+ * nap relaxation is not applied: we found nothing on whether it remains. */
+int dp__ratio_be_daycare_2027(unsigned babies, unsigned n, bool nap, dp_ratio_verdict *v)
+{
+    unsigned req;
+
+    if (babies == 0 && !nap)
+        return dp__ratio_be_daycare(n, false, v);
+    dp__ratio_say(v,
+                  "Care for babies and toddlers (BE-VL, from 1 January 2027): %u children, %u of "
+                  "them under 1.",
+                  n, babies);
+    if (n > BE_MAX_GROUP) {
+        dp__ratio_say(v, " Not allowed: a living group has at most %u children; this one has %u.",
+                      BE_MAX_GROUP, n);
+        return dp__ratio_forbid(v, BE_MAX_GROUP);
+    }
+    if (babies == 0) {
+        req = n == 0 ? 0 : n <= BE_PER_CARER ? 1 : 2;
+        dp__ratio_say(v, " One carer for at most %u, two for at most %u", BE_PER_CARER,
+                      BE_MAX_GROUP);
+    } else if (babies == n) {
+        req = (n + BE_2027_PER_CARER_BABIES - 1) / BE_2027_PER_CARER_BABIES;
+        dp__ratio_say(v, " Babies only: one carer per %u", BE_2027_PER_CARER_BABIES);
+    } else {
+        req = (n + BE_2027_PER_CARER_MIXED - 1) / BE_2027_PER_CARER_MIXED;
+        dp__ratio_say(v, " Babies with older children: one carer per %u", BE_2027_PER_CARER_MIXED);
+    }
+    dp__ratio_say(v, "%s: %u %s.", nap ? " (no nap-time relaxation from 2027 in our reading)" : "",
+                  req, req == 1 ? "carer" : "carers");
     return dp__ratio_allow(v, req, BE_MAX_GROUP);
 }
 

@@ -30,6 +30,10 @@ int dp__ratio_nl_bso_2019(unsigned young, unsigned old, dp_ratio_verdict *v);
 /* BE-VL care for babies and toddlers: n children, nap = all asleep. */
 int dp__ratio_be_daycare(unsigned n, bool nap, dp_ratio_verdict *v);
 
+/* BE-VL care for babies and toddlers from 1 January 2027: babies of them
+ * under 1 (docs/ratio.md: announced, the decree not read). */
+int dp__ratio_be_daycare_2027(unsigned babies, unsigned n, bool nap, dp_ratio_verdict *v);
+
 /* BE-VL out-of-school care: n children. */
 int dp__ratio_be_bso(unsigned n, dp_ratio_verdict *v);
 

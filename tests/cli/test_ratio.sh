@@ -57,7 +57,15 @@ expect json_rules_equals_form 0 '{"required": 1, "allowed": true, "max_group": 3
     --country=NL --ages=4,6,9 --rules=2024 --json
 
 expect json_be_nap 0 '{"required": 2, "allowed": true, "max_group": 18, "explanation": "Care for babies and toddlers (BE-VL): 15 children during nap time. While they sleep one carer may watch 14: 2 carers."}' \
-    --country BE-VL --ages 0,0,0,1,1,1,1,1,2,2,2,2,2,2,2 --nap --json
+    --country BE-VL --ages 0,0,0,1,1,1,1,1,2,2,2,2,2,2,2 --nap --date 2026-12-31 --json
+# From 1 January 2027 the announced Flemish ratios (docs/ratio.md): 6 babies
+# need 2 carers (1 before), 8 mixed need 2 (1 before).
+expect json_be_2026 0 '{"required": 1, "allowed": true, "max_group": 18, "explanation": "Care for babies and toddlers (BE-VL): 6 children. One carer for at most 8, two for at most 18: 1 carer."}' \
+    --country BE-VL --ages 0,0,0,0,0,0 --date 2026-12-31 --json
+expect json_be_2027 0 '{"required": 2, "allowed": true, "max_group": 18, "explanation": "Care for babies and toddlers (BE-VL, from 1 January 2027): 6 children, 6 of them under 1. Babies only: one carer per 5: 2 carers."}' \
+    --country BE-VL --ages 0,0,0,0,0,0 --date 2027-01-01 --json
+expect json_be_2027_mixed 0 '{"required": 2, "allowed": true, "max_group": 18, "explanation": "Care for babies and toddlers (BE-VL, from 1 January 2027): 8 children, 1 of them under 1. Babies with older children: one carer per 7: 2 carers."}' \
+    --country BE-VL --ages 0,1,1,1,2,2,2,2 --date 2027-03-01 --json
 
 expect json_be_bso 0 '{"required": 1, "allowed": true, "max_group": null, "explanation": "Out-of-school care (BE-VL): 3 children, one carer per 14: 1 carer."}' \
     --country BE-VL --ages 3,6,11 --json
@@ -84,6 +92,8 @@ expect_err unknown_country 2 "expected --country NL or BE-VL, got FR" --country 
 expect_err bad_rules 2 "expected --rules 2024 or 2019, got 2020" --country NL --ages 5 --rules 2020
 expect_err rules_be 2 "--rules applies to --country NL only" --country BE-VL --ages 5 --rules 2019
 expect_err nap_nl 2 "--nap applies to --country BE-VL only" --country NL --ages 1 --nap
+expect_err date_nl 2 "--date applies to --country BE-VL only" --country NL --ages 1 --date 2027-01-01
+expect_err date_bad 2 "expected --date YYYY-MM-DD, got 2027-13-01" --country BE-VL --ages 1 --date 2027-13-01
 expect_err unknown_option 2 "unknown option '--foo'" --country NL --ages 1 --foo
 expect_err positional 2 "unexpected argument extra" --country NL --ages 1 extra
 

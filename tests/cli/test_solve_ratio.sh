@@ -239,5 +239,42 @@ else
     cat "$DP_WORK/escort0.out"
 fi
 
+# --- Flanders: the 2027 ratios by the week's date ----------------------------
+# A summer centre whose daycare children are all babies in care: from 1
+# January 2027 1 carer per 5 babies (1 per 7 mixed) instead of 1 for 8, so
+# the same centre needs more professional-hours in 2027-W03 than in
+# 2026-W48; the checker recomputes each week with the rules of its date.
+gen flanders --children 200 --seed 1 --shape summer
+python3 - "$DP_WORK/flanders" <<'EOF'
+import csv, sys
+d = sys.argv[1]
+def rw(name, fix, keep=lambda r: True):
+    rows = list(csv.DictReader(open(d + "/" + name)))
+    head = list(rows[0].keys())
+    rows = [fix(r) or r for r in rows if keep(r)]
+    w = csv.DictWriter(open(d + "/" + name, "w", newline=""), fieldnames=head)
+    w.writeheader()
+    w.writerows(rows)
+kids = {r["id"] for r in csv.DictReader(open(d + "/children.csv")) if r["group"] == "0"}
+rw("children.csv", lambda r: r.update(birth_date="2026-08-01") if r["id"] in kids else None)
+rw("availability.csv", lambda r: r.update(care="1") if r["child"] in kids else None)
+rw("choices.csv", lambda r: None, lambda r: r["child"] not in kids)
+EOF
+grep -q 'country = "BE-VL"' "$DP_WORK/flanders/centre.lua" || fail "flanders: not a BE-VL centre"
+hours=()
+for wk in 2026-W48 2027-W03; do
+    if WEEK=$wk solve flanders --db "$DP_WORK/flanders-$wk.db" &&
+        cp "$DP_WORK/flanders.json" "$DP_WORK/flanders-$wk.json"; then
+        check flanders-$wk flanders
+        hours+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["staffing"]["professional_minutes"])' "$DP_WORK/flanders-$wk.json")")
+    else
+        fail "flanders $wk: solve exited $?"
+        hours+=(0)
+    fi
+done
+if [[ ${hours[1]} -gt ${hours[0]} ]]; then pass; else
+    fail "flanders: 2027-W03 needs ${hours[1]} professional-minutes, 2026-W48 ${hours[0]}: the 2027 ratios were not applied"
+fi
+
 echo "test_solve_ratio: $passes passed, $fails failed"
 [[ $fails -eq 0 ]]

@@ -117,7 +117,7 @@ async function axe(page, label) {
   if (!r.length) ok(`${label}: axe-core: no violations`);
 }
 
-async function phone(browser, url, label, file) {
+async function phone(browser, url, label, file, cards = false) {
   const ctx = await browser.newContext({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
   const page = await ctx.newPage();
   watch(page, `${label} (phone)`);
@@ -125,6 +125,17 @@ async function phone(browser, url, label, file) {
   const w = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
   if (w.scroll > w.client) problem(`${label} (phone): horizontal scroll: the page is ${w.scroll}px wide in a ${w.client}px viewport`);
   else ok(`${label} (phone): no horizontal scroll (${w.scroll}px in ${w.client}px)`);
+  if (cards) {
+    // The rows are cards there: each cell names its column.
+    const c = await page.evaluate(() => {
+      const heads = [...document.querySelectorAll('#offer thead th')].map((e) => e.textContent);
+      const r = [...document.querySelectorAll('#offer tbody tr')].find((e) => e.checkVisibility());
+      return { heads, got: [...r.cells].map((td) => getComputedStyle(td, '::before').content) };
+    });
+    const bad = c.got.filter((x, i) => x !== `"${c.heads[i]}: "`);
+    if (bad.length) problem(`${label} (phone): cells without their column's name: ${JSON.stringify(c.got)}`);
+    else ok(`${label} (phone): every cell of a card names its column`);
+  }
   await screenshot(page, file, `${label} (phone)`);
   await axe(page, `${label} (phone)`);
   await ctx.close();
@@ -225,8 +236,18 @@ async function checkOverview(browser, url, n) {
     const back = await page.evaluate(() => [document.documentElement.lang, document.querySelector('#offer thead th').textContent]);
     if (back[0] !== 'nl' || back[1] !== 'Kindcentrum') problem(`${label}: toggling back gives ${back}`);
   }
+  // The week pages link to the next week and to the list of weeks.
+  const next = await page.$('nav a[rel=next]');
+  if (next) {
+    const href = await next.getAttribute('href');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), next.click()]);
+    if (!page.url().endsWith(href) || !(await page.$('#offer'))) problem(`${label}: the link to the next week gives ${page.url()}`);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('nav a[href="index.html"]')]);
+    if (!(await page.$('main li a'))) problem(`${label}: the link to the list of weeks gives ${page.url()}`);
+    else ok(`${label}: links to the next week and to the list of weeks work`);
+  }
   await ctx.close();
-  await phone(browser, url, label, `overview-${n}-phone.png`);
+  await phone(browser, url, label, `overview-${n}-phone.png`, true);
 }
 
 async function checkPage(browser, url, n, kind) {

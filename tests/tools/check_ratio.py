@@ -116,8 +116,9 @@ def nl_bso_2019(young, old):
     return None
 
 
-def required(rules, ages, location):
-    """ages: dict age -> count. rules: (country, bso_rules)."""
+def required(rules, ages, location, be2027=False):
+    """ages: dict age -> count. rules: (country, bso_rules). be2027: the
+    Flemish ratios announced from 1 January 2027 (docs/ratio.md)."""
     country, bso = rules
     split = 3 if country == "BE-VL" else 4
     n = sum(ages.values())
@@ -126,7 +127,14 @@ def required(rules, ages, location):
     young_kids = sum(v for a, v in ages.items() if a < split)
     if young_kids:  # daycare rules (mixed groups too, older ones as the oldest class)
         if country == "BE-VL":
-            return 1 if n <= 8 else 2 if n <= 18 else None
+            babies = ages.get(0, 0)
+            if n > 18:
+                return None
+            if be2027 and babies == n:
+                return -(-n // 5)
+            if be2027 and babies:
+                return -(-n // 7)
+            return 1 if n <= 8 else 2
         cls = [0, 0, 0, 0]
         for a, v in ages.items():
             cls[min(a, 3)] += v
@@ -220,6 +228,8 @@ class Ratio:
             if int(r["group"]) >= 1 and hm(r["end"]) > hm(r["start"]):
                 self.school_days.add(r["day"])
         self.monday = monday_of(week)
+        # Flanders: a week reaching into 2027 is checked by the 2027 ratios.
+        self.be2027 = self.monday + datetime.timedelta(days=6) >= datetime.date(2027, 1, 1)
         self.unit_of = {}
         for cid, ch in self.children.items():
             if any(k[0] == cid for k in self.care):
@@ -312,7 +322,7 @@ class Ratio:
             not_allowed = False
             for u in set(units) | set(ded):
                 ages = (units.get(u) or [None] * 1440)[mi] or {}
-                r = required(self.rules, ages, u[0] == "bso-location")
+                r = required(self.rules, ages, u[0] == "bso-location", self.be2027)
                 dd = ded.get(u, [0] * 1440)[mi]
                 if r is None:
                     not_allowed = True

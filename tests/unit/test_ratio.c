@@ -9,11 +9,13 @@
 #include <string.h>
 
 #include "dagplan/ratio.h"
+#include "dagplan/time.h"
 #include "harness.h"
 
-static const dp_ratio_rules NL = {DP_RATIO_NL, DP_RATIO_BSO_2024};
-static const dp_ratio_rules NL2019 = {DP_RATIO_NL, DP_RATIO_BSO_2019};
-static const dp_ratio_rules BE = {DP_RATIO_BE_VL, DP_RATIO_BSO_2024};
+static const dp_ratio_rules NL = {DP_RATIO_NL, DP_RATIO_BSO_2024, DP_RATIO_BE_CURRENT};
+static const dp_ratio_rules NL2019 = {DP_RATIO_NL, DP_RATIO_BSO_2019, DP_RATIO_BE_CURRENT};
+static const dp_ratio_rules BE = {DP_RATIO_BE_VL, DP_RATIO_BSO_2024, DP_RATIO_BE_CURRENT};
+static const dp_ratio_rules BE2027 = {DP_RATIO_BE_VL, DP_RATIO_BSO_2024, DP_RATIO_BE_2027};
 
 /* Required professionals for a daycare group of n0..n3 children per class. */
 static int dc(unsigned n0, unsigned n1, unsigned n2, unsigned n3)
@@ -276,7 +278,7 @@ static void test_ratio_not_allowed_explained(void)
     dp_error err = {0};
     CHECK(dp_ratio_assess(&NL, &huge, &v, &err) == DP_EINPUT);
     CHECK(dp_ratio_required(&NL, &huge) == DP_RATIO_NOT_ALLOWED);
-    dp_ratio_rules bogus = {(dp_ratio_country) 7, DP_RATIO_BSO_2024};
+    dp_ratio_rules bogus = {(dp_ratio_country) 7, DP_RATIO_BSO_2024, DP_RATIO_BE_CURRENT};
     CHECK(dp_ratio_assess(&bogus, &g, &v, &err) == DP_EINPUT);
 }
 
@@ -347,6 +349,56 @@ static void test_ratio_flanders(void)
     CHECK(dp_ratio_required(&BE, &s) == 1);
     s.n_age[10] = 1;
     CHECK(dp_ratio_required(&BE, &s) == 2);
+}
+
+/* From 1 January 2027 (docs/ratio.md): 1 per 5 babies (under 1) in a group
+ * of babies only, 1 per 7 when babies and older children mix, groups without
+ * babies unchanged (1 for 8, 2 for 18), at most 18, no nap relaxation; the
+ * date picks the rules; the new rules never ask fewer carers. */
+static void test_ratio_flanders_2027(void)
+{
+    dp_ratio_group g = {{0}, false, false};
+    dp_ratio_verdict v;
+
+    g.n_age[0] = 5;
+    CHECK(dp_ratio_required(&BE2027, &g) == 1);
+    g.n_age[0] = 6;
+    CHECK(dp_ratio_required(&BE2027, &g) == 2 && dp_ratio_required(&BE, &g) == 1);
+    g.n_age[0] = 15;
+    CHECK(dp_ratio_required(&BE2027, &g) == 3);
+    g.n_age[0] = 16;
+    CHECK(dp_ratio_required(&BE2027, &g) == 4 && dp_ratio_required(&BE, &g) == 2);
+    g.n_age[0] = 1;
+    g.n_age[1] = 6; /* 7 mixed: one; 8 mixed: two (before 2027: one) */
+    CHECK(dp_ratio_required(&BE2027, &g) == 1);
+    g.n_age[2] = 1;
+    CHECK(dp_ratio_required(&BE2027, &g) == 2 && dp_ratio_required(&BE, &g) == 1);
+    g.n_age[2] = 11; /* 18: three */
+    CHECK(dp_ratio_required(&BE2027, &g) == 3);
+    g.n_age[2] = 12; /* 19: not allowed */
+    CHECK(dp_ratio_required(&BE2027, &g) == DP_RATIO_NOT_ALLOWED);
+    g.n_age[0] = 0; /* no babies: 1-2-year-olds as before */
+    g.n_age[2] = 2;
+    CHECK(dp_ratio_required(&BE2027, &g) == 1);
+    g.n_age[2] = 3;
+    CHECK(dp_ratio_required(&BE2027, &g) == 2);
+    g.n_age[0] = 2;
+    g.nap = true; /* 11 asleep with babies: no nap relaxation (1 per 14 before) */
+    CHECK(dp_ratio_required(&BE2027, &g) == 2 && dp_ratio_required(&BE, &g) == 1);
+    CHECK(dp_ratio_assess(&BE2027, &g, &v, NULL) == DP_OK);
+    CHECK(strstr(v.explanation, "from 1 January 2027") != NULL);
+    CHECK(dp_ratio_be_rules_on(DP_RATIO_BE_2027_DAY - 1) == DP_RATIO_BE_CURRENT);
+    CHECK(dp_ratio_be_rules_on(DP_RATIO_BE_2027_DAY) == DP_RATIO_BE_2027);
+    int32_t jan1;
+    CHECK(dp_date_parse("2027-01-01", 10, &jan1) == 0 && jan1 == DP_RATIO_BE_2027_DAY);
+    /* Never fewer carers than before, up to the group maximum. */
+    for (unsigned b = 0; b <= 18; b++)
+        for (unsigned o = 0; b + o <= 18; o++) {
+            dp_ratio_group x = {{0}, false, false};
+            x.n_age[0] = b;
+            x.n_age[2] = o;
+            CHECK(dp_ratio_required(&BE2027, &x) >= dp_ratio_required(&BE, &x));
+        }
 }
 
 static void test_ratio_mixed_daycare_and_school_age(void)
@@ -459,6 +511,7 @@ int main(void)
     RUN(test_ratio_bso_2024);
     RUN(test_ratio_bso_2019);
     RUN(test_ratio_flanders);
+    RUN(test_ratio_flanders_2027);
     RUN(test_ratio_mixed_daycare_and_school_age);
     RUN(test_ratio_budget_minutes);
     RUN(test_ratio_three_hour_day);
