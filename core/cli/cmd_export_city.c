@@ -84,6 +84,56 @@ static void strset_free(strset *t)
 static const char *const day_nl[7] = {"ma", "di", "wo", "do", "vr", "za", "zo"};
 static const char *const day_en[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
+static int compare_meetings(const void *pa, const void *pb)
+{
+    const dp_meeting *a = *(const dp_meeting *const *) pa, *b = *(const dp_meeting *const *) pb;
+
+    if (a->day != b->day)
+        return a->day < b->day ? -1 : 1;
+    return a->start_min < b->start_min ? -1 : a->start_min > b->start_min;
+}
+
+/* When section s meets, in Dutch and English, by day; three or more
+ * consecutive days at the same times are one run ("ma-vr 09:00-16:00": a
+ * camp, issue 8). Returns the location of its meetings. */
+static dp_id when_text(const dp_timetable *t, dp_id s, dp_buf *nl, dp_buf *en)
+{
+    const dp_meeting **list = malloc((t->n_meetings ? t->n_meetings : 1) * sizeof *list);
+    size_t n = 0;
+    dp_id loc = DP_NONE;
+
+    if (!list)
+        return DP_NONE;
+    for (size_t i = 0; i < t->n_meetings; i++)
+        if (t->meetings[i].section == s && !t->meetings[i].cancelled)
+            list[n++] = &t->meetings[i];
+    qsort(list, n, sizeof *list, compare_meetings);
+    for (size_t i = 0, j; i < n; i = j + 1) {
+        const dp_meeting *a = list[i];
+        char from[8], to[8];
+        for (j = i; j + 1 < n && list[j + 1]->day == list[j]->day + 1 &&
+                    list[j + 1]->start_min == a->start_min && list[j + 1]->end_min == a->end_min;
+             j++)
+            ;
+        if (j < i + 2)
+            j = i; /* two days stay two entries */
+        loc = a->location;
+        dp_time_format(a->start_min, from);
+        dp_time_format(a->end_min, to);
+        if (j > i) {
+            dp_buf_printf(nl, "%s%s-%s %s-%s", nl->len ? ", " : "", day_nl[a->day],
+                          day_nl[list[j]->day], from, to);
+            dp_buf_printf(en, "%s%s-%s %s-%s", en->len ? ", " : "", day_en[a->day],
+                          day_en[list[j]->day], from, to);
+        } else {
+            dp_buf_printf(nl, "%s%s %s-%s", nl->len ? ", " : "", day_nl[a->day], from, to);
+            dp_buf_printf(en, "%s%s %s-%s", en->len ? ", " : "", day_en[a->day], from, to);
+        }
+    }
+    free(list);
+    return loc;
+}
+
 /* The rows of one centre into rows; its neighbourhoods and themes into the sets. */
 static void centre_rows(dp_buf *rows, const dp_model *m, const dp_timetable *t, strset *nbs,
                         strset *themes, unsigned *n_rows, unsigned *n_overnight)
@@ -117,20 +167,7 @@ static void centre_rows(dp_buf *rows, const dp_model *m, const dp_timetable *t, 
             continue;
         dp_buf_init(&when_nl);
         dp_buf_init(&when_en);
-        dp_id loc = DP_NONE;
-        for (size_t i = 0; i < t->n_meetings; i++) {
-            const dp_meeting *mt = &t->meetings[i];
-            char from[8], to[8];
-            if (mt->section != s || mt->cancelled)
-                continue;
-            loc = mt->location;
-            dp_time_format(mt->start_min, from);
-            dp_time_format(mt->end_min, to);
-            dp_buf_printf(&when_nl, "%s%s %s-%s", when_nl.len ? ", " : "", day_nl[mt->day], from,
-                          to);
-            dp_buf_printf(&when_en, "%s%s %s-%s", when_en.len ? ", " : "", day_en[mt->day], from,
-                          to);
-        }
+        dp_id loc = when_text(t, s, &when_nl, &when_en);
         const char *theme = m->themes.name[a->theme];
         strset_add(themes, theme);
         dp_buf_printf(rows, "<tr data-min=\"%d\" data-max=\"%d\" data-theme=\"", a->min_group,

@@ -220,6 +220,8 @@ expect "export --html" $? 0
 python3 "$DP_SOURCE_DIR/tests/tools/check_overview.py" "$M" "$DP_WORK/mj" \
     "$DP_WORK/html/index.html" && pass || fail "overview differs from the schedules"
 grep -q 'id="f-overnight"' "$DP_WORK/html/index.html" && pass || fail "no overnight filter"
+grep -qE '>ma-vr [0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}<' "$DP_WORK/html/index.html" && pass ||
+    fail "a camp's week is not one run 'ma-vr HH:MM-HH:MM'"
 "$DAGPLAN" report "$M" --out "$DP_WORK/rep" --week 2027-W27 >/dev/null 2>&1
 expect "report W27" $? 0
 python3 "$DP_SOURCE_DIR/tests/tools/check_report.py" "$M" "$DP_WORK/mj" "$DP_WORK/rep" \
