@@ -509,8 +509,8 @@ static void read_common(compile_ctx *cc, lua_State *L)
         if (t != LUA_TNUMBER)
             problem(cc, "'weight' must be a number, such as weight = 10; got %s",
                     describe(L, b, sizeof b));
-        else if (!isint || w < 1 || w > MAX_WEIGHT)
-            problem(cc, "'weight' must be a whole number from 1 to %d, got %s", MAX_WEIGHT,
+        else if (!isint || w < 0 || w > MAX_WEIGHT) /* 0: only watched (docs/rules.md) */
+            problem(cc, "'weight' must be a whole number from 0 to %d, got %s", MAX_WEIGHT,
                     describe(L, b, sizeof b));
         else
             r->weight = w;

@@ -239,6 +239,7 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     rc = dp__engine_init(&s.e, m, o->plugins ? o->plugins : dp_builtin_plugins, err);
     if (rc != DP_OK)
         goto done;
+    s.e.view.seed = o->seed; /* plugins that draw random numbers (dagplan/plugin.h) */
     /* Plugins that may start broken (the childcare ratio) are relaxed. */
     for (uint32_t i = 0; i < s.e.n_plugins; i++)
         s.e.relax[i] = s.e.plugins[i]->relax;

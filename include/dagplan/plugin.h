@@ -49,6 +49,13 @@ typedef struct dp_state_view {
     const uint8_t *child_n_grants;       /* [n_children]: how many */
     const dp_id *section_members;        /* children of section s start at member0[s] */
     const uint32_t *member0;             /* [n_sections]: first member slot of s (choice ids) */
+    /* The solve's seed (dp_solve_options.seed), for plugins that draw random
+     * numbers (the Lua rules' math.random): the same seed must give the same
+     * schedule. Added without raising DP_PLUGIN_ABI (the engine owns the view;
+     * a plugin that does not read it is unaffected). dp_solve sets it once
+     * the engine is set up: init() and the first full() may still see 0, so
+     * read it in delta(), apply() and later full() calls. */
+    uint64_t seed;
 } dp_state_view;
 
 /* The grants of one child before and after a move. */

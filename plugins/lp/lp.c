@@ -87,8 +87,8 @@ static dp_status alloc_ctx(lp_ctx *c, const dp_model *m, dp_buf *b)
         c->choice_section[q] = DP_NONE;
     for (dp_id k = 0; k < m->n_sessions; k++)
         c->slot[k] = m->sessions[k].slot0;
-    c->view = (dp_state_view){m,         c->choice_section, c->zeros, c->slot,
-                              c->grants, c->n_grants,       NULL,     c->zeros};
+    c->view = (dp_state_view){m,    c->choice_section, c->zeros, c->slot, c->grants, c->n_grants,
+                              NULL, c->zeros,          0};
     return DP_OK;
 }
 

@@ -88,29 +88,71 @@ struct rstate {
     bool pend_ok;      /* pend holds a complete set for pend_sig */
     dp_id *members;    /* [n_children]: section members scratch */
     uint32_t *hist;    /* [max(n_neighbourhoods, 4)]: mix histogram */
-    /* Child-scope rules keep their values child by child, so that the rules
-     * a move's child touches share a cache line or two. */
-    uint32_t n_crules; /* child-scope rules */
-    uint32_t *crule;   /* [n_crules]: their indices in rs->rules */
-    uint32_t *ckey;    /* [n_rules]: index among them, UINT32_MAX for others */
-    uint32_t cwords;   /* 64-bit words of a child's mask */
-    uint64_t *cmask;   /* [n_children * cwords]: bit k: child rule k selects the child */
-    int32_t *ccache;   /* [n_children * n_crules]: current units */
+    uint32_t n_custom; /* custom rules */
     int64_t *du;       /* [n_rules]: change of units in the move being judged */
-    uint64_t *tmask;   /* [cwords]: bit k: child rule k depends on session times */
-    uint32_t **mixcnt; /* [n_rules]: mix, children per section and category */
-    uint32_t **mixn;   /* [n_rules]: mix, children per section */
-    uint32_t *mrows;   /* mix_delta: touched sections (section, count, counters) */
+    /* Child-scope rules keep their values child by child, next to the
+     * child's rule mask (rm_child), so that a move's child costs one or two
+     * cache lines: row c of crow is rw mask words, then the values. */
+    uint32_t n_crules; /* child-scope rules */
+    uint32_t *ckey;    /* [n_rules]: index among them, UINT32_MAX for others */
+    uint32_t cstride;  /* 64-bit words of a row */
+    uint64_t *crow;    /* [n_children * cstride] */
+    /* The index of the rules (see classify()): masks over rule indices, rw
+     * 64-bit words each, made once per solve. */
+    uint32_t rw; /* words of a rule mask */
+    /* rm_child(c): rules the child's grants can affect (in crow) */
+    uint64_t *rm_act;  /* [n_activities * rw]: rules a grant of the activity can affect */
+    uint64_t *m_child; /* [rw]: child-scope rules */
+    uint64_t *m_held;  /* [rw]: rules that depend only on which activities are held */
+    uint64_t *m_start; /* [rw]: rules that depend on session start times */
+    uint64_t *m_day;   /* [rw]: rules that depend on session days (not start times) */
+    uint8_t *tdays;    /* [n_rules]: days whose sessions the timed rule looks at */
+    /* The move being judged, classified: rel[i] are the rules child i of the
+     * move can change, any the union, tmove the rules its session moves can
+     * change. */
+    uint64_t *rel;   /* [n_children * rw] */
+    uint64_t *any;   /* [rw] */
+    uint64_t *tmove; /* [rw] */
+    /* mix: per section a row of nc + 2 counters: children, children per
+     * category, and the section's current units */
+    uint32_t **mixcnt;  /* [n_rules] */
+    uint32_t **mixtop;  /* [n_rules]: the largest category allowed (mix_allowed) */
+    uint32_t **mixtop0; /* [n_rules][n_sections + 1]: section sec's sizes start here */
+    uint32_t *mrows;    /* mix_delta: touched sections (section, then a row) */
     uint32_t cap_mrows;
-    uint32_t *sec_idx; /* [n_sections]: row of a section in mrows */
-    int ctx_ref;       /* registry ref of the ctx userdata */
-    bool cached;       /* the caches were filled (by the first full()) */
-    lua_view view;     /* what ctx shows during a custom call */
+    int ctx_ref;   /* registry ref of the ctx userdata */
+    bool cached;   /* the caches were filled (by the first full()) */
+    lua_view view; /* what ctx shows during a custom call */
+    uint64_t seed; /* the seed math.random was last seeded with */
     bool oom;
 };
 
+/* math.random follows the solve's seed (dagplan/plugin.h: the view carries it
+ * from the first move on; the first full() may still see 0): the Lua state is
+ * reseeded whenever the view shows a seed it was not seeded with. */
+static void follow_seed(rstate *st, const dp_state_view *v)
+{
+    if (v->seed != st->seed && st->rs->sb) {
+        st->seed = v->seed;
+        dp__sandbox_reseed(st->rs->sb, v->seed);
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Reading a side                                                             */
+
+/* Every child, family and custom section scope keeps its current value (a
+ * cache miss costs less than evaluating the scope before the move too); mix
+ * rules keep counters, the others nothing. */
+static uint64_t *rm_child(const rstate *st, dp_id c)
+{
+    return &st->crow[(size_t) c * st->cstride];
+}
+
+static int32_t *cvals(const rstate *st, dp_id c)
+{
+    return (int32_t *) &st->crow[(size_t) c * st->cstride + st->rw];
+}
 
 static bool has_cache(const rstate *st, uint32_t ri)
 {
@@ -121,7 +163,7 @@ static int64_t cache_get(const rstate *st, uint32_t ri, dp_id id)
 {
     uint32_t k = st->ckey[ri];
 
-    return k != UINT32_MAX ? st->ccache[(size_t) id * st->n_crules + k] : st->cache[ri][id];
+    return k != UINT32_MAX ? cvals(st, id)[k] : st->cache[ri][id];
 }
 
 static void cache_set(rstate *st, uint32_t ri, dp_id id, int64_t units)
@@ -129,7 +171,7 @@ static void cache_set(rstate *st, uint32_t ri, dp_id id, int64_t units)
     uint32_t k = st->ckey[ri];
 
     if (k != UINT32_MAX)
-        st->ccache[(size_t) id * st->n_crules + k] = (int32_t) units;
+        cvals(st, id)[k] = (int32_t) units;
     else
         st->cache[ri][id] = units;
 }
@@ -147,22 +189,33 @@ static bool grants_same(const dp_child_change *cc)
     return true;
 }
 
-/* Whether the rule's units depend on session times. */
-static bool rule_timed(const dp_rule *r)
+/* How the rule's units depend on session times: 2 on start times (and
+ * days), 1 on days only, 0 not at all. */
+static int rule_timed(const dp_rule *r)
 {
     switch (r->kind) {
     case DP_RULE_NOT_BEFORE:
     case DP_RULE_NOT_AFTER:
     case DP_RULE_CUSTOM:
-        return true;
+        return 2;
     case DP_RULE_MAX_ACTIVITIES:
     case DP_RULE_MAX_MINUTES:
         return r->per_day || r->day_mask != 0x7f;
     case DP_RULE_SIBLINGS:
         return r->same_day;
     default:
-        return false;
+        return 0;
     }
+}
+
+static bool bit(const uint64_t *mask, uint32_t i)
+{
+    return (mask[i / 64] >> (i % 64)) & 1u;
+}
+
+static void set_bit(uint64_t *mask, uint32_t i)
+{
+    mask[i / 64] |= (uint64_t) 1 << (i % 64);
 }
 
 /* A signature of a move's content (children, their grants after, sessions). */
@@ -763,14 +816,13 @@ static int64_t excess(int64_t n, int64_t max)
     return n > max ? n - max : 0;
 }
 
-static int64_t child_units(rstate *st, const dp_rule *r, const side *sd, dp_id c)
+/* The units of child c with the grants g[0..n) (its grants in side sd). */
+static int64_t child_units_g(rstate *st, const dp_rule *r, const side *sd, dp_id c,
+                             const dp_grant *g, uint8_t n)
 {
     const dp_model *m = st->m;
-    const dp_grant *g;
-    uint8_t n;
     int64_t units = 0, per[DP_N_DAYS] = {0}, week = 0;
 
-    grants_of(st, sd, c, &g, &n);
     switch (r->kind) {
     case DP_RULE_MAX_ACTIVITIES:
     case DP_RULE_MAX_MINUTES:
@@ -851,6 +903,15 @@ static int64_t child_units(rstate *st, const dp_rule *r, const side *sd, dp_id c
     }
 }
 
+static int64_t child_units(rstate *st, const dp_rule *r, const side *sd, dp_id c)
+{
+    const dp_grant *g;
+    uint8_t n;
+
+    grants_of(st, sd, c, &g, &n);
+    return child_units_g(st, r, sd, c, g, n);
+}
+
 /* Siblings: pairs of selected children of family f sharing an activity in
  * different sections (or on different days). */
 static int64_t family_units(rstate *st, const dp_rule *r, const side *sd, dp_id f)
@@ -926,6 +987,90 @@ static bool holds(const dp_model *m, const dp_grant *g, uint8_t n, dp_id act)
     return false;
 }
 
+/* How many of the grants g[0..n) are of activity a. */
+static unsigned grants_of_act(const dp_model *m, const dp_grant *g, uint8_t n, dp_id a)
+{
+    unsigned k = 0;
+
+    for (uint8_t i = 0; i < n; i++)
+        k += act_of(m, &g[i]) == a;
+    return k;
+}
+
+/* Classifies the move with the index of the rules: which rules each listed
+ * child can change (st->rel), and all rules the move can change (st->any).
+ * Only those are evaluated; a rule the move does not touch costs nothing.
+ *   - A grant kept as it was changes nothing.
+ *   - A grant that comes or goes can change the rules that select the child
+ *     and look at its activity; rules that depend only on which activities a
+ *     child holds (theme_once, at_least_one, only_for, reserve) only when the
+ *     activity itself comes or goes, not when it changes section.
+ *   - A session that moves can change the timed rules that look at its
+ *     activity and at its day before or after (rules that count per day only
+ *     when it changes day). */
+static void classify(rstate *st, const dp_move *mv)
+{
+    const dp_model *m = st->m;
+    uint32_t rw = st->rw;
+
+    memset(st->tmove, 0, rw * sizeof *st->tmove);
+    if (mv->n_sessions) {
+        unsigned days = 0;
+        bool new_day = false;
+        memset(st->any, 0, rw * sizeof *st->any); /* first: the moved activities' rules */
+        for (uint32_t i = 0; i < mv->n_sessions; i++) {
+            const dp_session_change *sc = &mv->sessions[i];
+            dp_id a = m->sections[m->sessions[sc->session].section].activity;
+            unsigned db = m->slots[sc->slot_before].day, da = m->slots[sc->slot_after].day;
+            days |= 1u << db | 1u << da;
+            new_day = new_day || db != da;
+            for (uint32_t w = 0; w < rw; w++)
+                st->any[w] |= st->rm_act[(size_t) a * rw + w];
+        }
+        for (uint32_t w = 0; w < rw; w++) {
+            uint64_t timed = st->m_start[w] | (new_day ? st->m_day[w] : 0);
+            for (uint64_t bits = timed & st->any[w]; bits; bits &= bits - 1) {
+                uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
+                if (st->tdays[ri] & days)
+                    set_bit(st->tmove, ri);
+            }
+        }
+    }
+    /* A section rule may look at times even in a section without members. */
+    memcpy(st->any, st->tmove, rw * sizeof *st->any);
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        const dp_child_change *cc = &mv->children[i];
+        const uint64_t *cm = rm_child(st, cc->child);
+        uint64_t *rel = &st->rel[(size_t) i * rw];
+        memset(rel, 0, rw * sizeof *rel);
+        for (int side_i = 0; side_i < 2; side_i++) {
+            const dp_grant *g = side_i ? cc->after : cc->before;
+            const dp_grant *og = side_i ? cc->before : cc->after;
+            uint8_t n = side_i ? cc->n_after : cc->n_before;
+            uint8_t on = side_i ? cc->n_before : cc->n_after;
+            for (uint8_t k = 0; k < n; k++) {
+                if (dp_grant_in(g[k], og, on))
+                    continue;
+                dp_id a = act_of(m, &g[k]);
+                const uint64_t *am = &st->rm_act[(size_t) a * rw];
+                bool comes_or_goes = grants_of_act(m, g, n, a) != grants_of_act(m, og, on, a);
+                for (uint32_t w = 0; w < rw; w++)
+                    rel[w] |= am[w] & (comes_or_goes ? ~(uint64_t) 0 : ~st->m_held[w]);
+            }
+        }
+        for (uint32_t w = 0; w < rw; w++) {
+            rel[w] = (rel[w] | st->tmove[w]) & cm[w];
+            st->any[w] |= rel[w];
+        }
+    }
+}
+
+/* Whether rule ri may change for child i of the classified move. */
+static bool rel_has(const rstate *st, uint32_t i, uint32_t ri)
+{
+    return bit(&st->rel[(size_t) i * st->rw], ri);
+}
+
 /* Reserve: change of the number of children outside the selection holding a
  * place of the activity. */
 static int64_t reserve_change(const rstate *st, const dp_rule *r, const dp_move *mv)
@@ -940,6 +1085,18 @@ static int64_t reserve_change(const rstate *st, const dp_rule *r, const dp_move 
              holds(st->m, cc->before, cc->n_before, r->activity);
     }
     return d;
+}
+
+/* Mix: the largest number of children of one category that section sec
+ * with n children may hold without a penalty (docs/rules.md, rule.mix):
+ * max(floor(n x max_share), the least the section's pool allows). */
+static int64_t mix_allowed(const rstate *st, uint32_t ri, dp_id sec, uint32_t n)
+{
+    const uint32_t *t0 = st->mixtop0[ri];
+
+    if (t0[sec] + n >= t0[sec + 1])
+        return n; /* more children than the pool holds: no penalty */
+    return st->mixtop[ri][t0[sec] + n];
 }
 
 static int64_t section_units(rstate *st, const dp_rule *r, const side *sd, dp_id sec)
@@ -968,7 +1125,7 @@ static int64_t section_units(rstate *st, const dp_rule *r, const side *sd, dp_id
         if (cat != DP_NONE)
             st->hist[cat] = 0;
     }
-    return excess(top, (int64_t) n * r->share_pm / 1000);
+    return excess(top, mix_allowed(st, (uint32_t) (r - st->rs->rules), sec, n));
 }
 
 static uint32_t mix_ncat(const dp_model *m, const dp_rule *r)
@@ -981,6 +1138,19 @@ static dp_id mix_cat(const dp_model *m, const dp_rule *r, dp_id c)
     return r->mix_by == DP_MIX_PRIORITY ? m->children[c].priority : m->children[c].neighbourhood;
 }
 
+/* Mix: the units of section sec with the counters row (children, then
+ * children per category). */
+static int64_t mix_row_units(const rstate *st, uint32_t ri, dp_id sec, const uint32_t *row)
+{
+    uint32_t top = 0, nc = mix_ncat(st->m, &st->rs->rules[ri]);
+
+    if (row[0] < 2)
+        return 0;
+    for (uint32_t k = 0; k < nc; k++)
+        top = row[1 + k] > top ? row[1 + k] : top;
+    return excess(top, mix_allowed(st, ri, sec, row[0]));
+}
+
 /* Mix: fills the rule's counters from the schedule of side sd. */
 static void mix_fill(rstate *st, uint32_t ri, const side *sd)
 {
@@ -988,15 +1158,16 @@ static void mix_fill(rstate *st, uint32_t ri, const side *sd)
     const dp_rule *r = &st->rs->rules[ri];
     uint32_t nc = mix_ncat(m, r);
 
-    memset(st->mixcnt[ri], 0, ((size_t) m->n_sections * nc + 1) * sizeof **st->mixcnt);
+    memset(st->mixcnt[ri], 0, ((size_t) m->n_sections * (nc + 2) + 1) * sizeof **st->mixcnt);
     for (dp_id sec = 0; sec < m->n_sections; sec++) {
-        uint32_t n = members_of(st, sd, sec);
-        st->mixn[ri][sec] = n;
+        uint32_t n = members_of(st, sd, sec), *row = &st->mixcnt[ri][(size_t) sec * (nc + 2)];
+        row[0] = n;
         for (uint32_t i = 0; i < n; i++) {
             dp_id cat = mix_cat(m, r, st->members[i]);
             if (cat != DP_NONE)
-                st->mixcnt[ri][(size_t) sec * nc + cat]++;
+                row[1 + cat]++;
         }
+        row[nc + 1] = (uint32_t) mix_row_units(st, ri, sec, row);
     }
 }
 
@@ -1014,11 +1185,21 @@ static void mix_apply(rstate *st, uint32_t ri, const dp_move *mv)
             uint8_t ng = side_i ? cc->n_after : cc->n_before;
             for (uint8_t k = 0; k < ng; k++) {
                 dp_id sec = g[k].section, cat = mix_cat(m, r, cc->child);
-                st->mixn[ri][sec] = side_i ? st->mixn[ri][sec] + 1 : st->mixn[ri][sec] - 1;
-                if (cat != DP_NONE) {
-                    uint32_t *x = &st->mixcnt[ri][(size_t) sec * nc + cat];
-                    *x = side_i ? *x + 1 : *x - 1;
-                }
+                uint32_t *row = &st->mixcnt[ri][(size_t) sec * (nc + 2)];
+                row[0] = side_i ? row[0] + 1 : row[0] - 1;
+                if (cat != DP_NONE)
+                    row[1 + cat] = side_i ? row[1 + cat] + 1 : row[1 + cat] - 1;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < mv->n_children; i++) { /* the units kept in the rows */
+        const dp_child_change *cc = &mv->children[i];
+        for (int side_i = 0; side_i < 2; side_i++) {
+            const dp_grant *g = side_i ? cc->after : cc->before;
+            uint8_t ng = side_i ? cc->n_after : cc->n_before;
+            for (uint8_t k = 0; k < ng; k++) {
+                uint32_t *row = &st->mixcnt[ri][(size_t) g[k].section * (nc + 2)];
+                row[nc + 1] = (uint32_t) mix_row_units(st, ri, g[k].section, row);
             }
         }
     }
@@ -1118,17 +1299,18 @@ static void remember(rstate *st, uint32_t ri, dp_id id, int64_t units)
 }
 
 /* Mix: the change of units by the move, in one pass over its children: the
- * touched sections' counter rows are copied to st->mrows and adjusted. */
-static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv, bool record)
+ * touched sections' counter rows are copied to st->mrows (a few: found by a
+ * linear search) and adjusted, then compared with the rows kept. */
+static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv)
 {
     const dp_model *m = st->m;
     const dp_rule *r = &st->rs->rules[ri];
-    uint32_t nc = mix_ncat(m, r), stamp = next_scope_stamp(st), nt = 0;
+    uint32_t nc = mix_ncat(m, r), nt = 0, w = nc + 3;
     int64_t du = 0;
 
     for (uint32_t i = 0; i < mv->n_children; i++) {
         const dp_child_change *cc = &mv->children[i];
-        if (grants_same(cc))
+        if (!rel_has(st, i, ri))
             continue;
         dp_id cat = mix_cat(m, r, cc->child);
         for (int side_i = 0; side_i < 2; side_i++) {
@@ -1138,10 +1320,13 @@ static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv, bool record
                 dp_id sec = g[k].section;
                 if (!dp__rule_act(r, m->sections[sec].activity))
                     continue;
-                if (st->sec_stamp[sec] != stamp) {
+                uint32_t t = 0;
+                while (t < nt && st->mrows[(size_t) t * w] != sec)
+                    t++;
+                if (t == nt) {
                     if (nt == st->cap_mrows) {
                         uint32_t cap = st->cap_mrows ? 2 * st->cap_mrows : 16;
-                        uint32_t *rows = realloc(st->mrows, (size_t) cap * (nc + 2) * sizeof *rows);
+                        uint32_t *rows = realloc(st->mrows, (size_t) cap * w * sizeof *rows);
                         if (!rows) {
                             st->oom = true;
                             return 0;
@@ -1149,34 +1334,21 @@ static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv, bool record
                         st->mrows = rows;
                         st->cap_mrows = cap;
                     }
-                    st->sec_stamp[sec] = stamp;
-                    st->sec_idx[sec] = nt;
-                    uint32_t *row = &st->mrows[(size_t) nt * (nc + 2)];
-                    row[0] = sec;
-                    row[1] = st->mixn[ri][sec];
-                    memcpy(row + 2, &st->mixcnt[ri][(size_t) sec * nc], nc * sizeof *row);
+                    st->mrows[(size_t) nt * w] = sec;
+                    memcpy(&st->mrows[(size_t) nt * w + 1],
+                           &st->mixcnt[ri][(size_t) sec * (nc + 2)], (nc + 2) * sizeof *st->mrows);
                     nt++;
                 }
-                uint32_t *row = &st->mrows[(size_t) st->sec_idx[sec] * (nc + 2)];
-                row[1] = side_i ? row[1] + 1 : row[1] - 1;
+                uint32_t *row = &st->mrows[(size_t) t * w + 1];
+                row[0] = side_i ? row[0] + 1 : row[0] - 1;
                 if (cat != DP_NONE)
-                    row[2 + cat] = side_i ? row[2 + cat] + 1 : row[2 + cat] - 1;
+                    row[1 + cat] = side_i ? row[1 + cat] + 1 : row[1 + cat] - 1;
             }
         }
     }
     for (uint32_t t = 0; t < nt; t++) {
-        const uint32_t *row = &st->mrows[(size_t) t * (nc + 2)];
-        dp_id sec = row[0];
-        uint32_t top = 0;
-        int64_t ua = 0;
-        if (row[1] >= 2) {
-            for (uint32_t k = 0; k < nc; k++)
-                top = row[2 + k] > top ? row[2 + k] : top;
-            ua = excess(top, (int64_t) row[1] * r->share_pm / 1000);
-        }
-        du += ua - st->cache[ri][sec];
-        if (record && ua != st->cache[ri][sec])
-            remember(st, ri, sec, ua);
+        const uint32_t *row = &st->mrows[(size_t) t * w];
+        du += mix_row_units(st, ri, row[0], row + 1) - row[1 + nc + 1]; /* after - before */
     }
     return du;
 }
@@ -1196,7 +1368,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
     case DP_SCOPE_CHILD:
         for (uint32_t i = 0; i < mv->n_children; i++) {
             dp_id c = mv->children[i].child;
-            if (!dp__rule_selects(r, c))
+            if (!rel_has(st, i, ri))
                 continue;
             int64_t ua = child_units(st, r, &after, c);
             if (has_cache(st, ri)) {
@@ -1212,8 +1384,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
         stamp = next_scope_stamp(st);
         for (uint32_t i = 0; i < mv->n_children; i++) {
             dp_id f = m->children[mv->children[i].child].family;
-            if (f == DP_NONE || st->fam_stamp[f] == stamp ||
-                (!r->same_day && grants_same(&mv->children[i])))
+            if (!rel_has(st, i, ri) || f == DP_NONE || st->fam_stamp[f] == stamp)
                 continue;
             st->fam_stamp[f] = stamp;
             int64_t ua = family_units(st, r, &after, f);
@@ -1228,7 +1399,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
         return du;
     case DP_SCOPE_SET:
         for (uint32_t i = 0; i < mv->n_children; i++)
-            if (r->id_sel[mv->children[i].child] && !grants_same(&mv->children[i]))
+            if (rel_has(st, i, ri))
                 return set_units(st, r, &after) - set_units(st, r, &before);
         return 0;
     case DP_SCOPE_ACTIVITY:
@@ -1236,11 +1407,11 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
                reserve_units(r, st->outside[ri]);
     case DP_SCOPE_SECTION:
         if (st->mixcnt[ri])
-            return mix_delta(st, ri, mv, record);
+            return mix_delta(st, ri, mv);
         stamp = next_scope_stamp(st);
         for (uint32_t i = 0; i < mv->n_children; i++) {
             const dp_child_change *cc = &mv->children[i];
-            if (grants_same(cc)) /* membership unchanged; times: below */
+            if (!rel_has(st, i, ri) || grants_same(cc)) /* membership unchanged; times: below */
                 continue;
             for (int side_i = 0; side_i < 2; side_i++) {
                 const dp_grant *g = side_i ? cc->after : cc->before;
@@ -1262,7 +1433,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
             }
         }
         /* A custom section rule may look at session times. */
-        for (uint32_t i = 0; st->cache[ri] && i < mv->n_sessions; i++) {
+        for (uint32_t i = 0; st->cache[ri] && bit(st->tmove, ri) && i < mv->n_sessions; i++) {
             dp_id sec = m->sessions[mv->sessions[i].session].section;
             if (st->sec_stamp[sec] == stamp || !dp__rule_act(r, m->sections[sec].activity))
                 continue;
@@ -1292,19 +1463,26 @@ static void state_free(void *state)
         free(st->cache[i]);
     for (uint32_t i = 0; st->mixcnt && i < st->rs->n; i++) {
         free(st->mixcnt[i]);
-        free(st->mixn[i]);
+        free(st->mixtop[i]);
+        free(st->mixtop0[i]);
     }
     free(st->mixcnt);
+    free(st->mixtop);
+    free(st->mixtop0);
     free(st->mrows);
-    free(st->sec_idx);
-    free(st->mixn);
     free(st->cache);
-    free(st->crule);
-    free(st->ckey);
     free(st->du);
-    free(st->cmask);
-    free(st->tmask);
-    free(st->ccache);
+    free(st->crow);
+    free(st->ckey);
+    free(st->rm_act);
+    free(st->m_child);
+    free(st->m_held);
+    free(st->m_start);
+    free(st->m_day);
+    free(st->tdays);
+    free(st->rel);
+    free(st->any);
+    free(st->tmove);
     free(st->child_stamp);
     free(st->child_idx);
     free(st->fam_stamp);
@@ -1315,6 +1493,207 @@ static void state_free(void *state)
     free(st->members);
     free(st->hist);
     free(st);
+}
+
+/* Mix pools. Whether child c could attend section sec: its school group is
+ * eligible for the activity and each of the section's sessions has a time
+ * (one of its candidates) inside one of the child's available windows, with
+ * the walk from and back to the home location, clear of the group's school
+ * hours: the test of plugins/availability, for every candidate time. */
+static bool could_attend(const dp_model *m, dp_id c, dp_id sec)
+{
+    const dp_section *s = &m->sections[sec];
+    const dp_activity *a = &m->activities[s->activity];
+    const dp_child *ch = &m->children[c];
+    int to = dp_model_travel(m, m->centre.home, s->location);
+    int back = dp_model_travel(m, s->location, m->centre.home);
+
+    if (ch->group < a->min_group || ch->group > a->max_group || to < 0 || back < 0 ||
+        s->n_sessions == 0)
+        return false;
+    for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
+        bool fits = false;
+        for (uint32_t o = 0; o < m->sessions[k].n_slots && !fits; o++) {
+            int day, start, end;
+            dp_session_span(m, k, m->sessions[k].slot0 + o, &day, &start, &end);
+            const dp_school_day *sd = &m->school[ch->group][day];
+            if (sd->end_min > sd->start_min && start - to < sd->end_min &&
+                end + back > sd->start_min)
+                continue;
+            for (uint32_t w = ch->window0; w < ch->window0 + ch->n_windows && !fits; w++) {
+                const dp_window *win = &m->windows[w];
+                fits = win->day == day && win->from_min <= start - to && end + back <= win->to_min;
+            }
+        }
+        if (!fits)
+            return false;
+    }
+    return true;
+}
+
+/* Mix rule ri: for every section of its activities and every size n up to
+ * its pool, the largest category allowed: max(floor(n x max_share), t) with
+ * t the least largest category a section of n children drawn from its pool
+ * can have (the children who chose the activity and could attend it,
+ * could_attend): the least t with none + sum over categories of min(k, t) >= n,
+ * where none counts the pool's children without a category and k those of
+ * each category. docs/rules.md has a worked example. */
+static dp_status mix_pool(rstate *st, uint32_t ri)
+{
+    const dp_model *m = st->m;
+    const dp_rule *r = &st->rs->rules[ri];
+    uint32_t nc = mix_ncat(m, r), total = 0;
+    uint32_t *kc = calloc((size_t) m->n_sections * (nc + 1) + 1, sizeof *kc);
+    uint32_t *t0 = calloc((size_t) m->n_sections + 2, sizeof *t0);
+    uint32_t *pool = calloc((size_t) m->n_sections + 1, sizeof *pool);
+
+    st->mixtop0[ri] = t0;
+    if (!kc || !t0 || !pool)
+        goto nomem;
+    for (dp_id q = 0; q < m->n_choices; q++) { /* pool sizes first, for the offsets */
+        const dp_choice *ch = &m->choices[q];
+        if (!dp__rule_act(r, ch->activity))
+            continue;
+        const dp_activity *a = &m->activities[ch->activity];
+        for (dp_id sec = a->section0; sec < a->section0 + a->n_sections; sec++)
+            pool[sec] += could_attend(m, ch->child, sec);
+    }
+    for (dp_id sec = 0; sec < m->n_sections; sec++) {
+        t0[sec] = total;
+        total += pool[sec] + 1; /* sizes 0 .. pool */
+    }
+    t0[m->n_sections] = total;
+    st->mixtop[ri] = calloc((size_t) total + 1, sizeof **st->mixtop);
+    if (!st->mixtop[ri])
+        goto nomem;
+    for (dp_id q = 0; q < m->n_choices; q++) { /* the pools' categories */
+        const dp_choice *ch = &m->choices[q];
+        const dp_activity *a = &m->activities[ch->activity];
+        if (!dp__rule_act(r, ch->activity))
+            continue;
+        for (dp_id sec = a->section0; sec < a->section0 + a->n_sections; sec++) {
+            if (!could_attend(m, ch->child, sec))
+                continue;
+            dp_id cat = mix_cat(m, r, ch->child);
+            kc[(size_t) sec * (nc + 1) + (cat == DP_NONE ? nc : cat)]++;
+        }
+    }
+    for (dp_id sec = 0; sec < m->n_sections; sec++) {
+        const uint32_t *k = &kc[(size_t) sec * (nc + 1)];
+        uint32_t none = k[nc];
+        if (!pool[sec])
+            continue;
+        for (uint32_t n = 0, t = 0; n <= pool[sec]; n++) {
+            for (;;) { /* the least t that seats n children (it grows with n) */
+                uint32_t seats = none;
+                for (uint32_t c = 0; c < nc; c++)
+                    seats += k[c] < t ? k[c] : t;
+                if (seats >= n)
+                    break;
+                t++;
+            }
+            uint32_t share = (uint32_t) ((int64_t) n * r->share_pm / 1000);
+            st->mixtop[ri][t0[sec] + n] = share > t ? share : t;
+        }
+    }
+    free(kc);
+    free(pool);
+    return DP_OK;
+nomem:
+    free(kc);
+    free(pool);
+    return DP_ENOMEM;
+}
+
+/* Whether child c has a sibling that rule r selects too. */
+static bool selected_sibling(const dp_rules *rs, const dp_rule *r, dp_id c, dp_id f)
+{
+    for (uint32_t i = rs->fam0[f]; i < rs->fam0[f + 1]; i++)
+        if (rs->fam_child[i] != c && dp__rule_selects(r, rs->fam_child[i]))
+            return true;
+    return false;
+}
+
+/* Makes the index of the rules that classify() reads: per child and per
+ * activity the rules they can affect, and the kinds of rules. */
+static dp_status index_rules(rstate *st)
+{
+    const dp_rules *rs = st->rs;
+    const dp_model *m = st->m;
+    uint32_t rw = (rs->n + 63) / 64;
+
+    st->rw = rw;
+    st->cstride = rw + (st->n_crules + 1) / 2;
+    st->crow = calloc((size_t) m->n_children * st->cstride + 1, sizeof *st->crow);
+    st->rm_act = calloc((size_t) m->n_activities * rw + 1, sizeof *st->rm_act);
+    st->rel = calloc((size_t) m->n_children * rw + 1, sizeof *st->rel);
+    st->m_child = calloc(rw, sizeof *st->m_child);
+    st->m_held = calloc(rw, sizeof *st->m_held);
+    st->m_start = calloc(rw, sizeof *st->m_start);
+    st->m_day = calloc(rw, sizeof *st->m_day);
+    st->any = calloc(rw, sizeof *st->any);
+    st->tmove = calloc(rw, sizeof *st->tmove);
+    st->tdays = calloc(rs->n, 1);
+    if (!st->crow || !st->rm_act || !st->rel || !st->m_child || !st->m_held || !st->m_start ||
+        !st->m_day || !st->any || !st->tmove || !st->tdays)
+        return DP_ENOMEM;
+    for (uint32_t ri = 0; ri < rs->n; ri++) {
+        const dp_rule *r = &rs->rules[ri];
+        int timed = rule_timed(r);
+        if (r->scope == DP_SCOPE_CHILD)
+            set_bit(st->m_child, ri);
+        if (r->kind == DP_RULE_THEME_ONCE || r->kind == DP_RULE_AT_LEAST_ONE ||
+            r->kind == DP_RULE_ONLY_FOR || r->kind == DP_RULE_RESERVE)
+            set_bit(st->m_held, ri);
+        if (timed)
+            set_bit(timed == 2 ? st->m_start : st->m_day, ri);
+        st->tdays[ri] =
+            r->kind == DP_RULE_CUSTOM || r->kind == DP_RULE_SIBLINGS ? 0x7f : r->day_mask;
+        /* The activities whose grants it looks at. */
+        for (dp_id a = 0; a < m->n_activities; a++) {
+            bool looks;
+            switch (r->kind) {
+            case DP_RULE_RESERVE:
+                looks = a == r->activity;
+                break;
+            case DP_RULE_PIN:
+            case DP_RULE_FORBID:
+                looks = a == m->sections[r->section].activity;
+                break;
+            case DP_RULE_CUSTOM:
+                looks = r->custom_section ? dp__rule_act(r, a) : true; /* ctx shows all */
+                break;
+            default:
+                looks = dp__rule_act(r, a);
+            }
+            if (looks)
+                set_bit(&st->rm_act[(size_t) a * rw], ri);
+        }
+        /* The children whose grants it looks at. */
+        for (dp_id c = 0; c < m->n_children; c++) {
+            bool looks;
+            dp_id f = m->children[c].family;
+            switch (r->scope) {
+            case DP_SCOPE_CHILD:
+                looks = dp__rule_selects(r, c);
+                break;
+            case DP_SCOPE_FAMILY:
+                looks = f != DP_NONE && dp__rule_selects(r, c) && selected_sibling(rs, r, c, f);
+                break;
+            case DP_SCOPE_SET:
+                looks = r->id_sel[c] != 0;
+                break;
+            case DP_SCOPE_ACTIVITY:
+                looks = !dp__rule_selects(r, c); /* children outside hold the places */
+                break;
+            default:
+                looks = true; /* section members */
+            }
+            if (looks)
+                set_bit(rm_child(st, c), ri);
+        }
+    }
+    return DP_OK;
 }
 
 static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
@@ -1336,16 +1715,16 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->set_stamp = calloc((size_t) rs->n + 1, sizeof *st->set_stamp);
     st->outside = calloc((size_t) rs->n + 1, sizeof *st->outside);
     st->cache = calloc((size_t) rs->n + 1, sizeof *st->cache);
-    st->crule = calloc((size_t) rs->n + 1, sizeof *st->crule);
-    st->ckey = calloc((size_t) rs->n + 1, sizeof *st->ckey);
     st->du = calloc((size_t) rs->n + 1, sizeof *st->du);
+    st->ckey = calloc((size_t) rs->n + 1, sizeof *st->ckey);
     st->mixcnt = calloc((size_t) rs->n + 1, sizeof *st->mixcnt);
-    st->sec_idx = calloc((size_t) m->n_sections + 1, sizeof *st->sec_idx);
-    st->mixn = calloc((size_t) rs->n + 1, sizeof *st->mixn);
+    st->mixtop = calloc((size_t) rs->n + 1, sizeof *st->mixtop);
+    st->mixtop0 = calloc((size_t) rs->n + 1, sizeof *st->mixtop0);
     st->members = calloc((size_t) m->n_choices + 1, sizeof *st->members);
     st->hist = calloc(nh, sizeof *st->hist);
     if (!st->child_stamp || !st->child_idx || !st->fam_stamp || !st->sec_stamp || !st->set_stamp ||
-        !st->outside || !st->cache || !st->members || !st->hist || !st->mixcnt || !st->mixn)
+        !st->outside || !st->cache || !st->members || !st->hist || !st->mixcnt || !st->ckey ||
+        !st->mixtop || !st->mixtop0)
         goto nomem;
     for (uint32_t i = 0; i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
@@ -1354,36 +1733,22 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
                    : r->scope == DP_SCOPE_SECTION ? m->n_sections
                                                   : 0;
         st->ckey[i] = UINT32_MAX;
+        st->n_custom += r->kind == DP_RULE_CUSTOM;
         if (r->scope == DP_SCOPE_CHILD) {
-            st->ckey[i] = st->n_crules;
-            st->crule[st->n_crules++] = i;
-            continue;
+            st->ckey[i] = st->n_crules++;
+        } else if (r->scope == DP_SCOPE_FAMILY || r->kind == DP_RULE_CUSTOM) {
+            st->cache[i] = calloc(n + 1, sizeof **st->cache);
+            if (!st->cache[i])
+                goto nomem;
+        } else if (r->kind == DP_RULE_MIX) {
+            st->mixcnt[i] =
+                calloc((size_t) m->n_sections * (mix_ncat(m, r) + 2) + 1, sizeof **st->mixcnt);
+            if (!st->mixcnt[i] || mix_pool(st, i) != DP_OK)
+                goto nomem;
         }
-        if (r->scope != DP_SCOPE_FAMILY && r->scope != DP_SCOPE_SECTION)
-            continue;
-        st->cache[i] = calloc(n + 1, sizeof **st->cache);
-        if (!st->cache[i])
-            goto nomem;
-        if (r->kind != DP_RULE_MIX)
-            continue;
-        st->mixcnt[i] = calloc((size_t) m->n_sections * mix_ncat(m, r) + 1, sizeof **st->mixcnt);
-        st->mixn[i] = calloc((size_t) m->n_sections + 1, sizeof **st->mixn);
-        if (!st->mixcnt[i] || !st->mixn[i])
-            goto nomem;
     }
-    st->cwords = (st->n_crules + 63) / 64;
-    st->cmask = calloc((size_t) m->n_children * st->cwords + 1, sizeof *st->cmask);
-    st->ccache = calloc((size_t) m->n_children * st->n_crules + 1, sizeof *st->ccache);
-    st->tmask = calloc((size_t) st->cwords + 1, sizeof *st->tmask);
-    if (!st->cmask || !st->ccache || !st->tmask)
+    if (index_rules(st) != DP_OK)
         goto nomem;
-    for (uint32_t k = 0; k < st->n_crules; k++)
-        if (rule_timed(&rs->rules[st->crule[k]]))
-            st->tmask[k / 64] |= (uint64_t) 1 << (k % 64);
-    for (uint32_t k = 0; k < st->n_crules; k++)
-        for (dp_id c = 0; c < m->n_children; c++)
-            if (dp__rule_selects(&rs->rules[st->crule[k]], c))
-                st->cmask[(size_t) c * st->cwords + k / 64] |= (uint64_t) 1 << (k % 64);
     if (rs->sb) {
         lua_State *L = dp__sandbox_lua(rs->sb);
         lua_pushcfunction(L, make_ctx);
@@ -1409,11 +1774,13 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
     if (!v->m->rules || v->m->rules->n == 0)
         return DP_OK;
     v->m->rules->failed = false; /* a new solve */
-    if (v->m->rules->sb)
-        dp__sandbox_reseed(v->m->rules->sb, 1); /* math.random: the same for every solve */
+    if (v->m->rules->sb)         /* math.random: from the solve's seed (follow_seed) */
+        dp__sandbox_reseed(v->m->rules->sb, v->seed);
     if (v->m->week_monday && v->m->rules->ref_days != v->m->week_monday)
         dp_rules_set_date(v->m, v->m->week_monday); /* the planned week's Monday */
     rc = state_new(v->m, &st, err);
+    if (st)
+        st->seed = v->seed;
     *state = st;
     return rc;
 }
@@ -1426,22 +1793,27 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     out->score = 0;
     if (!st)
         return;
+    follow_seed(st, v);
     mark_move(st, mv);
     st->n_pend = 0;
     st->pend_sig = move_sig(mv);
     st->pend_ok = true;
     memset(st->du, 0, st->rs->n * sizeof *st->du);
-    /* Child-scope rules child by child (see rstate), the others rule by rule. */
+    classify(st, mv);
+    /* Child-scope rules child by child, the others rule by rule; only the
+     * rules the move can change (classify). */
     side after = {v, mv, 1};
+    uint32_t rw = st->rw;
     for (uint32_t i = 0; i < mv->n_children; i++) {
-        dp_id c = mv->children[i].child;
-        const uint64_t *mask = &st->cmask[(size_t) c * st->cwords];
-        const int32_t *now = &st->ccache[(size_t) c * st->n_crules];
-        bool same = grants_same(&mv->children[i]);
-        for (uint32_t w = 0; w < st->cwords; w++) {
-            for (uint64_t bits = same ? mask[w] & st->tmask[w] : mask[w]; bits; bits &= bits - 1) {
-                uint32_t k = w * 64 + (uint32_t) __builtin_ctzll(bits), ri = st->crule[k];
-                int64_t ua = child_units(st, &st->rs->rules[ri], &after, c);
+        const dp_child_change *cc = &mv->children[i];
+        dp_id c = cc->child;
+        const uint64_t *rel = &st->rel[(size_t) i * rw];
+        const int32_t *now = cvals(st, c);
+        for (uint32_t w = 0; w < rw; w++) {
+            for (uint64_t bits = rel[w] & st->m_child[w]; bits; bits &= bits - 1) {
+                uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits), k = st->ckey[ri];
+                int64_t ua =
+                    child_units_g(st, &st->rs->rules[ri], &after, c, cc->after, cc->n_after);
                 if (ua != now[k]) { /* apply() stores only what changes */
                     st->du[ri] += ua - now[k];
                     remember(st, ri, c, ua);
@@ -1449,11 +1821,14 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
             }
         }
     }
-    for (uint32_t i = 0; i < st->rs->n; i++) {
-        if (st->ckey[i] == UINT32_MAX)
-            st->du[i] = rule_delta(st, i, v, mv, true);
-        add_units(&st->rs->rules[i], st->du[i], out);
-    }
+    for (uint32_t w = 0; w < rw; w++)
+        for (uint64_t bits = st->any[w] & ~st->m_child[w]; bits; bits &= bits - 1) {
+            uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
+            st->du[ri] = rule_delta(st, ri, v, mv, true);
+        }
+    for (uint32_t i = 0; i < st->rs->n; i++)
+        if (st->du[i])
+            add_units(&st->rs->rules[i], st->du[i], out);
     if (st->rs->failed || st->oom) {
         out->hard = FAILED_HARD;
         st->pend_ok = false;
@@ -1466,6 +1841,7 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
 
     if (!st)
         return;
+    follow_seed(st, v);
     mark_move(st, mv);
     for (uint32_t i = 0; i < st->rs->n; i++) {
         if (st->rs->rules[i].scope == DP_SCOPE_ACTIVITY)
@@ -1474,6 +1850,7 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
     if (!st->pend_ok || st->pend_sig != move_sig(mv)) {
         /* Not the move evaluated last: compute the custom values again. */
         st->n_pend = 0;
+        classify(st, mv);
         for (uint32_t i = 0; i < st->rs->n; i++)
             if (has_cache(st, i))
                 (void) rule_delta(st, i, v, mv, true);
@@ -1495,6 +1872,7 @@ static void full(void *state, const dp_state_view *v, dp_delta *out)
     out->score = 0;
     if (!st)
         return;
+    follow_seed(st, v);
     mark_move(st, NULL);
     for (uint32_t i = 0; i < st->rs->n; i++)
         add_units(&st->rs->rules[i], rule_full(st, i, v), out);
@@ -1578,6 +1956,7 @@ static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id sect
     dp_section_change sc = {section, v->section_count[section], v->section_count[section] + 1};
     dp_move mv = {&cc, 1, &sc, 1, NULL, 0};
     mark_move(st, &mv);
+    classify(st, &mv);
     for (uint32_t i = 0; i < st->rs->n; i++) {
         const dp_rule *r = &st->rs->rules[i];
         if (!r->hard || rule_delta(st, i, v, &mv, false) <= 0)

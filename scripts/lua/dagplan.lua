@@ -30,7 +30,7 @@ function centre(settings) end
 ---@class dagplan.Rule
 ---@field name string shown in messages, explanations and the solve summary (1-100 characters)
 ---@field hard? boolean true: the schedule never breaks the rule
----@field weight? integer soft rule: points (1 to 1,000,000) per unit of violation
+---@field weight? integer soft rule: points (0 to 1,000,000) per unit of violation; 0: only watched (counted and reported, never steers the solver)
 ---@field groups? dagplan.OneOrMany<integer> school groups 0-8 (0 = under four)
 ---@field ages? dagplan.OneOrMany<integer> age in whole years on the Monday of the solved week
 ---@field priority? dagplan.OneOrMany<integer> priority levels 0-3

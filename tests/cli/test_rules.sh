@@ -127,6 +127,41 @@ s = json.load(open(sys.argv[1]))
 assert not any(a["child"] == sys.argv[2] and a["section"] == sys.argv[3] for a in s["assignments"])' \
     "$DP_WORK/f2.json" "$fc" "$fs" && pass || fail "rule.forbid: $fc is still in $fs"
 
+# math.random in a custom rule follows --seed: the same seed gives the same
+# JSON (draws included); another seed other draws. A watched rule
+# (weight = 0) is reported but leaves the schedule as it was.
+r="$DP_WORK/random"
+cp -r "$DP_SOURCE_DIR/tests/data/tiny" "$r"
+rm "$r/rota.csv" # tiny's rota does not meet the childcare ratio
+# A move budget and a generous time cap: a solve cut short by time (asan on a
+# busy machine) would not be reproducible.
+budget=(--max-moves 20000 --time-limit 600)
+"$DAGPLAN" solve "$r" "${budget[@]}" --seed 5 --json "$DP_WORK/r0.json" --db "$DP_WORK/r0.db" >/dev/null 2>&1 ||
+    fail "solve tiny without rules"
+cat >>"$r/centre.lua" <<'LUA'
+rule.custom{name = "los", scope = "section", weight = 0,
+  check = function(ctx) return math.random(0, 1000) end}
+rule.theme_once{name = "kijk", weight = 0}
+LUA
+for run in 1 2; do
+    "$DAGPLAN" solve "$r" "${budget[@]}" --seed 5 --json "$DP_WORK/r5-$run.json" --db "$DP_WORK/r5-$run.db" \
+        >/dev/null 2>"$DP_WORK/err" || fail "solve with a random rule: $(cat "$DP_WORK/err")"
+done
+"$DAGPLAN" solve "$r" "${budget[@]}" --seed 6 --json "$DP_WORK/r6.json" --db "$DP_WORK/r6.db" >/dev/null 2>&1 ||
+    fail "solve with a random rule, seed 6"
+cmp -s "$DP_WORK/r5-1.json" "$DP_WORK/r5-2.json" && pass ||
+    fail "the same --seed gave different results with math.random in a rule"
+python3 - "$DP_WORK/r0.json" "$DP_WORK/r5-1.json" "$DP_WORK/r6.json" <<'PY' && pass ||
+import json, sys
+none, five, six = (json.load(open(f)) for f in sys.argv[1:])
+los = lambda s: next(r for r in s["rule_results"] if r["name"] == "los")
+assert los(five)["violations"] > 0 and los(five)["penalty"] == 0, los(five)
+assert los(five)["violations"] != los(six)["violations"], "seed 6 drew the same numbers"
+assert five["assignments"] == none["assignments"], "a watched rule changed the schedule"
+assert five["score"]["rules"] == 0
+PY
+    fail "math.random does not follow --seed, or a watched rule changed the schedule"
+
 # A rule that blocks a wish shows in the reasons and in explain.
 b="$DP_WORK/blocked"
 cp -r "$DP_SOURCE_DIR/tests/data/tiny" "$b"

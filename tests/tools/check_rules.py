@@ -25,7 +25,7 @@ import json
 import sys
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from check_schedule import DAYS, minutes, read_csv  # noqa: E402
+from check_schedule import DAYS, Centre, fits_child, minutes, read_csv  # noqa: E402
 
 
 def as_list(v):
@@ -36,6 +36,8 @@ def as_list(v):
 
 class Data:
     def __init__(self, d, sched):
+        self.dir = d
+        self.centre = None  # check_schedule's view of the centre, for rule.mix pools
         self.children = {r["id"]: r for r in read_csv(d + "/children.csv")}
         self.activities = {r["id"]: r for r in read_csv(d + "/activities.csv")}
         self.sections = {r["id"]: r for r in read_csv(d + "/sections.csv")}
@@ -61,6 +63,26 @@ class Data:
             return None
         b = datetime.date.fromisoformat(b)
         return self.ref.year - b.year - ((self.ref.month, self.ref.day) < (b.month, b.day))
+
+    def could_attend(self, c, s):
+        """rule.mix pools: child c's group is eligible for section s's activity and
+        each of s's sessions has a candidate time the child can attend
+        (check_schedule.fits_child: windows, walks, school hours)."""
+        if self.centre is None:
+            self.centre = Centre(self.dir)
+        act = self.activities[self.sections[s]["activity"]]
+        group = int(self.children[c]["group"])
+        if not int(act["min_group"]) <= group <= int(act["max_group"]):
+            return False
+        rows = self.centre.sessions.get(s, [])
+        if not rows:
+            return False
+        for row in rows:
+            if not any(fits_child(self.centre, c, s, day, minutes(t), minutes(t) + int(row["minutes"]))
+                       is None
+                       for day in row["day"].split("|") for t in row["start"].split("|")):
+                return False
+        return True
 
     def max_size(self, s):
         return int(self.sections[s].get("max_size") or
@@ -184,18 +206,37 @@ def units(r, d):
             for a, s in g:
                 if in_acts(a):
                     members.setdefault(s, []).append(c)
+        def category(c):
+            row = d.children[c]
+            return (row.get("priority") or "0") if r["by"] == "priority" \
+                else row.get("neighbourhood")
+
         for s, kids in members.items():
-            if len(kids) < 2:
+            n = len(kids)
+            if n < 2:
                 continue
             count = {}
             for c in kids:
-                row = d.children[c]
-                cat = row.get("priority") or "0" if r["by"] == "priority" \
-                    else row.get("neighbourhood")
+                cat = category(c)
                 if cat:
                     count[cat] = count.get(cat, 0) + 1
             top = max(count.values(), default=0)
-            total += max(0, top - len(kids) * share // 1000)
+            # The pool: children who chose the activity and could attend s.
+            act = d.sections[s]["activity"]
+            pool = [c for c, acts in d.choices.items() if act in acts and d.could_attend(c, s)]
+            if n > len(pool):
+                continue  # more children than the pool holds: no penalty
+            k, none = {}, 0
+            for c in pool:
+                cat = category(c)
+                if cat:
+                    k[cat] = k.get(cat, 0) + 1
+                else:
+                    none += 1
+            best = 0  # the least largest category n children of the pool can have
+            while none + sum(min(x, best) for x in k.values()) < n:
+                best += 1
+            total += max(0, top - max(n * share // 1000, best))
     else:
         return None
     return total

@@ -6,6 +6,9 @@
  *   - dp_rules_reload swaps the rules only when the new script is valid
  *     (syntax error, bad argument, changed settings keep the old rules);
  *   - a custom rule cannot declare rules or call centre{} while solving;
+ *   - math.random in a custom rule follows the solve's seed;
+ *   - rule.mix penalises only what the section's pool of applicants allows
+ *     better (a pool from one neighbourhood: no penalty);
  *   - scripts/lua/dagplan.lua (the editor definitions) is valid Lua and
  *     describes every rule kind. */
 #include <lauxlib.h>
@@ -22,6 +25,7 @@
 #include "dagplan/time.h"
 #include "harness.h"
 #include "rules/rules.h"
+#include "solve/engine.h"
 
 static char dir[256];
 
@@ -263,6 +267,137 @@ static void test_closed_after_load(void)
     }
 }
 
+/* The penalty of a custom rule that only draws random numbers, evaluated by
+ * the rules plugin in a fresh engine whose view carries seed. */
+static int64_t random_penalty(const dp_model *m, uint64_t seed)
+{
+    const dp_plugin *list[] = {&dp_plugin_rules, NULL};
+    dp_engine e;
+    dp_error err = {0};
+    dp_delta d = {0, 0};
+
+    CHECK(dp__engine_init(&e, m, list, &err) == DP_OK);
+    e.view.seed = seed; /* as dp_solve does once the engine is set up */
+    dp_plugin_rules.full(e.pstate[0], &e.view, &d);
+    dp__engine_release(&e);
+    return d.score;
+}
+
+static void test_random_seed(void)
+{
+    dp_diags *d = dp_diags_new();
+
+    write_script("rule.custom{name = \"los\", scope = \"section\", weight = 1,\n"
+                 "  check = function(ctx) return math.random(0, 1000000) end}\n");
+    dp_model *m = load(d);
+    CHECK(m != NULL);
+    if (!m) {
+        dp_diags_free(d);
+        return;
+    }
+    /* The same seed draws the same numbers, also after a solve with another
+     * seed; another seed draws others (five sections: the sums differ). */
+    int64_t a = random_penalty(m, 7), b = random_penalty(m, 8), c = random_penalty(m, 7);
+    CHECK(a == c);
+    CHECK(a != b);
+    CHECK(a < 0); /* minus the sum of the draws: the rule was evaluated */
+
+    /* Two solves with the same seed give the same schedule and score. */
+    dp_solution *s1 = NULL, *s2 = NULL;
+    dp_solve_options o;
+    dp_error err = {0};
+    dp_solve_options_init(&o);
+    o.seed = 11;
+    o.time_limit_s = 600; /* a safety cap only: a solve cut short by time (asan on a */
+    o.max_moves = 20000;  /* busy machine) would differ; the move budget ends it */
+    CHECK(dp_solve(m, &o, &s1, &err) == DP_OK);
+    CHECK(dp_solve(m, &o, &s2, &err) == DP_OK);
+    if (s1 && s2) {
+        dp_score x, y;
+        dp_solution_score(s1, &x);
+        dp_solution_score(s2, &y);
+        CHECK(x.total == y.total && x.rules == y.rules);
+        CHECK(memcmp(dp_solution_choice_sections(s1), dp_solution_choice_sections(s2),
+                     m->n_choices * sizeof(dp_id)) == 0);
+    }
+    dp_solution_free(s1);
+    dp_solution_free(s2);
+    dp_model_free(m);
+    dp_diags_free(d);
+}
+
+/* The rules term of tiny with the given gitaar players (child ids) in
+ * gitaar-a, from full() after the moves and from the deltas; both must agree. */
+static int64_t gitaar_mix(const dp_model *m, const char *const *kids, size_t n)
+{
+    const dp_plugin *list[] = {&dp_plugin_rules, NULL};
+    dp_engine e;
+    dp_error err = {0};
+    dp_delta d = {0, 0};
+    dp_id sec = dp_model_find(m, DP_KIND_SECTION, "gitaar-a", 8);
+    dp_id act = m->sections[sec].activity;
+
+    CHECK(dp__engine_init(&e, m, list, &err) == DP_OK);
+    for (size_t i = 0; i < n; i++) {
+        dp_id c = dp_model_find(m, DP_KIND_CHILD, kids[i], strlen(kids[i]));
+        int64_t value;
+        for (uint32_t q = m->children[c].choice0;
+             q < m->children[c].choice0 + m->children[c].n_choices; q++) {
+            if (m->choices[q].activity != act)
+                continue;
+            dp__mv_begin(&e);
+            CHECK(dp__mv_assign(&e, q, sec) == 0);
+            CHECK(dp__mv_eval(&e, &value));
+            dp__mv_commit(&e);
+        }
+    }
+    dp_plugin_rules.full(e.pstate[0], &e.view, &d);
+    CHECK(d.score == e.term[DP_TERM_RULES]);
+    dp__engine_release(&e);
+    return -d.score;
+}
+
+static void test_mix_pool(void)
+{
+    static const char *const heechterp[] = {"c02", "c09", "c12"};
+    static const char *const all4[] = {"c02", "c09", "c12", "c03"};
+    char path[300], cmd[2000];
+    dp_diags *d = dp_diags_new();
+
+    /* Gitaar's pool: c02, c09, c12 from Heechterp and c03 from Aldlan (all
+     * four chose gitaar and can attend gitaar-a). */
+    write_script("rule.mix{name = \"m\", by = \"neighbourhood\", activities = \"gitaar\", "
+                 "max_share = 0.5, weight = 1}\n");
+    dp_model *m = load(d);
+    CHECK(m != NULL);
+    if (m) {
+        /* Three from Heechterp: the pool allows two (one from Aldlan), so one
+         * unit; floor(3 x 0.5) = 1 alone would give two. */
+        CHECK(gitaar_mix(m, heechterp, 3) == 1);
+        /* With c03 as well: three of four is the best the pool allows. */
+        CHECK(gitaar_mix(m, all4, 4) == 0);
+        dp_model_free(m);
+    }
+    /* A pool from one neighbourhood only: no penalty at all. */
+    snprintf(path, sizeof path, "%s/children.csv", dir);
+    snprintf(cmd, sizeof cmd,
+             "cp %s %s.orig && sed -i 's/^c03,\\(.*\\),Aldlân,/c03,\\1,Heechterp,/' %s", path, path,
+             path);
+    CHECK(system(cmd) == 0);
+    m = load(d);
+    CHECK(m != NULL);
+    if (m) {
+        dp_id c03 = dp_model_find(m, DP_KIND_CHILD, "c03", 3);
+        CHECK(strcmp(m->neighbourhoods.name[m->children[c03].neighbourhood], "Heechterp") == 0);
+        CHECK(gitaar_mix(m, heechterp, 3) == 0);
+        CHECK(gitaar_mix(m, all4, 4) == 0);
+        dp_model_free(m);
+    }
+    snprintf(cmd, sizeof cmd, "mv %s.orig %s", path, path);
+    CHECK(system(cmd) == 0);
+    dp_diags_free(d);
+}
+
 static void test_meta_file(void)
 {
     static const char *const kinds[] = {
@@ -304,6 +439,8 @@ int main(void)
     RUN(test_solve);
     RUN(test_reload);
     RUN(test_closed_after_load);
+    RUN(test_random_seed);
+    RUN(test_mix_pool);
     RUN(test_meta_file);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
