@@ -22,34 +22,30 @@ static int grow(void **p, uint32_t *cap, uint32_t want, size_t size)
     return 0;
 }
 
+/* Resizes *p to n elements of `size` bytes; false (and *p kept) when out of
+ * memory. */
+static bool resize(void **p, uint32_t n, size_t size)
+{
+    void *q = realloc(*p, (size_t) n * size);
+
+    if (q)
+        *p = q;
+    return q != NULL;
+}
+
 int dp__flow_reset(dp_flow *f, uint32_t n_nodes)
 {
-    uint32_t cap = f->cap_nodes;
-
-    if (n_nodes > cap) {
-        uint32_t n = cap ? cap : 64;
+    if (n_nodes > f->cap_nodes) {
+        uint32_t n = f->cap_nodes ? f->cap_nodes : 64;
         while (n < n_nodes)
             n *= 2;
-        uint32_t *first = realloc(f->first, (size_t) n * sizeof *first);
-        if (first)
-            f->first = first;
-        int64_t *dist = realloc(f->dist, (size_t) n * sizeof *dist);
-        if (dist)
-            f->dist = dist;
-        uint32_t *via = realloc(f->via, (size_t) n * sizeof *via);
-        if (via)
-            f->via = via;
-        /* The queue is circular and holds each node at most once. */
-        uint32_t *queue = realloc(f->queue, (size_t) n * sizeof *queue);
-        if (queue)
-            f->queue = queue;
-        uint32_t *steps = realloc(f->steps, (size_t) n * sizeof *steps);
-        if (steps)
-            f->steps = steps;
-        uint8_t *queued = realloc(f->queued, (size_t) n * sizeof *queued);
-        if (queued)
-            f->queued = queued;
-        if (!first || !dist || !via || !queue || !steps || !queued)
+        /* Each array keeps its old size until all have grown. */
+        if (!resize((void **) &f->first, n, sizeof *f->first) ||
+            !resize((void **) &f->dist, n, sizeof *f->dist) ||
+            !resize((void **) &f->via, n, sizeof *f->via) ||
+            !resize((void **) &f->queue, n, sizeof *f->queue) ||
+            !resize((void **) &f->steps, n, sizeof *f->steps) ||
+            !resize((void **) &f->queued, n, sizeof *f->queued))
             return -1;
         f->cap_nodes = n;
     }
