@@ -1315,11 +1315,13 @@ static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv)
         dp_id cat = mix_cat(m, r, cc->child);
         for (int side_i = 0; side_i < 2; side_i++) {
             const dp_grant *g = side_i ? cc->after : cc->before;
+            const dp_grant *og = side_i ? cc->before : cc->after;
             uint8_t n = side_i ? cc->n_after : cc->n_before;
+            uint8_t on = side_i ? cc->n_before : cc->n_after;
             for (uint8_t k = 0; k < n; k++) {
                 dp_id sec = g[k].section;
-                if (!dp__rule_act(r, m->sections[sec].activity))
-                    continue;
+                if (!dp__rule_act(r, m->sections[sec].activity) || dp_grant_in(g[k], og, on))
+                    continue; /* not selected, or kept: its section stays as it was */
                 uint32_t t = 0;
                 while (t < nt && st->mrows[(size_t) t * w] != sec)
                     t++;
@@ -1415,11 +1417,14 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
                 continue;
             for (int side_i = 0; side_i < 2; side_i++) {
                 const dp_grant *g = side_i ? cc->after : cc->before;
+                const dp_grant *og = side_i ? cc->before : cc->after;
                 uint8_t n = side_i ? cc->n_after : cc->n_before;
+                uint8_t on = side_i ? cc->n_before : cc->n_after;
                 for (uint8_t k = 0; k < n; k++) {
                     dp_id sec = g[k].section;
-                    if (st->sec_stamp[sec] == stamp || !dp__rule_act(r, m->sections[sec].activity))
-                        continue;
+                    if (st->sec_stamp[sec] == stamp ||
+                        !dp__rule_act(r, m->sections[sec].activity) || dp_grant_in(g[k], og, on))
+                        continue; /* done, not selected, or kept (members unchanged) */
                     st->sec_stamp[sec] = stamp;
                     int64_t ua = section_units(st, r, &after, sec);
                     if (st->cache[ri]) {
