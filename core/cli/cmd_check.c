@@ -5,20 +5,27 @@
  * on wrong usage. A municipality directory checks each of its centres. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "args.h"
 #include "commands.h"
 #include "dagplan/load.h"
 #include "dagplan/model.h"
+#include "dagplan/time.h"
 
 static const char help[] =
-    "Usage: dagplan check DIR\n\n"
+    "Usage: dagplan check DIR [--week YYYY-Www]\n\n"
     "Loads the centre directory DIR (or every centre of a municipality directory)\n"
     "and reports every problem found, each as FILE:LINE:COLUMN: error|warning: ...\n"
     "Nothing is written.\n\n"
+    "  --week YYYY-Www   check the data as that week sees it: the choices of the\n"
+    "                    week (choices.csv week) and the sessions inside the\n"
+    "                    sections' dates; the counts are the week's\n\n"
     "Exit status: 0 valid (warnings allowed), 1 problems found, 2 wrong usage.\n";
 
 /* Checks one centre; returns 0 valid, 1 errors. */
+static int year, week; /* --week, 0: the template */
+
 static int check_centre(const char *dir, bool quiet_ok)
 {
     dp_diags *diags = dp_diags_new();
@@ -30,7 +37,7 @@ static int check_centre(const char *dir, bool quiet_ok)
         fprintf(stderr, "dagplan check: out of memory\n");
         return 1;
     }
-    dp_status rc = dp_load_centre(dir, diags, &m, &err);
+    dp_status rc = dp_load_centre_week(dir, year, week, diags, &m, &err);
     dp_diags_sort(diags);
     dp_diags_print(diags, stderr);
     if (rc == DP_OK) {
@@ -80,8 +87,9 @@ static int check_municipality(const char *dir)
 int dp__cmd_check(int argc, char **argv)
 {
     dp_args args;
+    dp_opt opts[] = {DP_OPT("week", true)};
 
-    if (dp__args_parse(argc, argv, NULL, 0, &args) != 0)
+    if (dp__args_parse(argc, argv, opts, 1, &args) != 0)
         return 2;
     if (args.help) {
         fputs(help, stdout);
@@ -89,6 +97,11 @@ int dp__cmd_check(int argc, char **argv)
     }
     if (args.n_positional != 1) {
         fputs(help, stderr);
+        return 2;
+    }
+    const char *w = opts[0].value;
+    if (w && dp_isoweek_parse(w, strlen(w), &year, &week) != 0) {
+        fprintf(stderr, "dagplan check: --week expects YYYY-Www (e.g. 2027-W28), got '%s'\n", w);
         return 2;
     }
     if (dp_load_is_municipality(args.positional[0]))

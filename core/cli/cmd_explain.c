@@ -128,7 +128,7 @@ int dp__cmd_explain(int argc, char **argv)
         fputs(help, stderr);
         return 2;
     }
-    if (dp__cli_load("explain", args.positional[0], &m) != 0)
+    if (dp__cli_load_week("explain", args.positional[0], y, w, &m) != 0)
         return 1;
     dp_id cid = dp_model_find(m, DP_KIND_CHILD, child, strlen(child));
     if (cid == DP_NONE) {

@@ -9,7 +9,12 @@
  * distinct neighbourhood names of its children, never a child). It is in
  * Dutch with an English toggle, filterable by school group, neighbourhood and
  * theme with labelled controls (a small inline script; without it every row
- * shows and the filters stay hidden), and has no external assets. */
+ * shows and the filters stay hidden), and has no external assets. *
+ * Summer and holiday programmes (issue 8): a camp with overnight stay
+ * (activities.csv overnight) is labelled "met overnachting" / "with overnight
+ * stay", and when the week offers any, a fourth filter chooses camps with or
+ * without overnight stay, as Stad Gent's weekly overview of summer camps does.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,9 +84,59 @@ static void strset_free(strset *t)
 static const char *const day_nl[7] = {"ma", "di", "wo", "do", "vr", "za", "zo"};
 static const char *const day_en[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
+static int compare_meetings(const void *pa, const void *pb)
+{
+    const dp_meeting *a = *(const dp_meeting *const *) pa, *b = *(const dp_meeting *const *) pb;
+
+    if (a->day != b->day)
+        return a->day < b->day ? -1 : 1;
+    return a->start_min < b->start_min ? -1 : a->start_min > b->start_min;
+}
+
+/* When section s meets, in Dutch and English, by day; three or more
+ * consecutive days at the same times are one run ("ma-vr 09:00-16:00": a
+ * camp, issue 8). Returns the location of its meetings. */
+static dp_id when_text(const dp_timetable *t, dp_id s, dp_buf *nl, dp_buf *en)
+{
+    const dp_meeting **list = malloc((t->n_meetings ? t->n_meetings : 1) * sizeof *list);
+    size_t n = 0;
+    dp_id loc = DP_NONE;
+
+    if (!list)
+        return DP_NONE;
+    for (size_t i = 0; i < t->n_meetings; i++)
+        if (t->meetings[i].section == s && !t->meetings[i].cancelled)
+            list[n++] = &t->meetings[i];
+    qsort(list, n, sizeof *list, compare_meetings);
+    for (size_t i = 0, j; i < n; i = j + 1) {
+        const dp_meeting *a = list[i];
+        char from[8], to[8];
+        for (j = i; j + 1 < n && list[j + 1]->day == list[j]->day + 1 &&
+                    list[j + 1]->start_min == a->start_min && list[j + 1]->end_min == a->end_min;
+             j++)
+            ;
+        if (j < i + 2)
+            j = i; /* two days stay two entries */
+        loc = a->location;
+        dp_time_format(a->start_min, from);
+        dp_time_format(a->end_min, to);
+        if (j > i) {
+            dp_buf_printf(nl, "%s%s-%s %s-%s", nl->len ? ", " : "", day_nl[a->day],
+                          day_nl[list[j]->day], from, to);
+            dp_buf_printf(en, "%s%s-%s %s-%s", en->len ? ", " : "", day_en[a->day],
+                          day_en[list[j]->day], from, to);
+        } else {
+            dp_buf_printf(nl, "%s%s %s-%s", nl->len ? ", " : "", day_nl[a->day], from, to);
+            dp_buf_printf(en, "%s%s %s-%s", en->len ? ", " : "", day_en[a->day], from, to);
+        }
+    }
+    free(list);
+    return loc;
+}
+
 /* The rows of one centre into rows; its neighbourhoods and themes into the sets. */
 static void centre_rows(dp_buf *rows, const dp_model *m, const dp_timetable *t, strset *nbs,
-                        strset *themes, unsigned *n_rows)
+                        strset *themes, unsigned *n_rows, unsigned *n_overnight)
 {
     dp_buf nbl;
     uint8_t *has = calloc(m->neighbourhoods.n + 1, 1);
@@ -112,20 +167,7 @@ static void centre_rows(dp_buf *rows, const dp_model *m, const dp_timetable *t, 
             continue;
         dp_buf_init(&when_nl);
         dp_buf_init(&when_en);
-        dp_id loc = DP_NONE;
-        for (size_t i = 0; i < t->n_meetings; i++) {
-            const dp_meeting *mt = &t->meetings[i];
-            char from[8], to[8];
-            if (mt->section != s || mt->cancelled)
-                continue;
-            loc = mt->location;
-            dp_time_format(mt->start_min, from);
-            dp_time_format(mt->end_min, to);
-            dp_buf_printf(&when_nl, "%s%s %s-%s", when_nl.len ? ", " : "", day_nl[mt->day], from,
-                          to);
-            dp_buf_printf(&when_en, "%s%s %s-%s", when_en.len ? ", " : "", day_en[mt->day], from,
-                          to);
-        }
+        dp_id loc = when_text(t, s, &when_nl, &when_en);
         const char *theme = m->themes.name[a->theme];
         strset_add(themes, theme);
         dp_buf_printf(rows, "<tr data-min=\"%d\" data-max=\"%d\" data-theme=\"", a->min_group,
@@ -137,11 +179,16 @@ static void centre_rows(dp_buf *rows, const dp_model *m, const dp_timetable *t, 
         dp_buf_put_html(rows, m->centre.id);
         dp_buf_puts(rows, "/");
         dp_buf_put_html(rows, sec->id);
-        dp_buf_printf(rows, "\" data-left=\"%u\"><td>",
-                      kids < sec->max_size ? sec->max_size - kids : 0);
+        dp_buf_printf(rows, "\" data-left=\"%u\" data-overnight=\"%d\"><td>",
+                      kids < sec->max_size ? sec->max_size - kids : 0, a->overnight ? 1 : 0);
         dp_buf_put_html(rows, m->centre.name);
         dp_buf_puts(rows, "</td><td>");
         dp_buf_put_html(rows, a->name);
+        if (a->overnight) {
+            dp_buf_puts(rows, " <span class=\"tag\"><span class=\"nl\">met overnachting</span>"
+                              "<span class=\"en\" hidden>with overnight stay</span></span>");
+            (*n_overnight)++;
+        }
         dp_buf_puts(rows, "</td><td>");
         dp_buf_put_html(rows, theme);
         dp_buf_printf(rows,
@@ -170,14 +217,16 @@ static const char script[] =
     " rows.forEach(function(r){[].forEach.call(r.cells,function(c,i){c.dataset.label=h[i];});});}\n"
     "var g=document.getElementById('f-group'),n=document.getElementById('f-nb'),"
     "t=document.getElementById('f-theme'),out=document.getElementById('count');\n"
+    "var o=document.getElementById('f-overnight');\n"
     "var en=false;\n"
     "function apply(){var k=0;rows.forEach(function(r){var gv=g.value,ok=true;\n"
     " if(gv!==''&&(+gv<+r.dataset.min||+gv>+r.dataset.max))ok=false;\n"
     " if(n.value!==''&&r.dataset.nb.split('|').indexOf(n.value)<0)ok=false;\n"
     " if(t.value!==''&&r.dataset.theme!==t.value)ok=false;\n"
+    " if(o&&o.value!==''&&r.dataset.overnight!==o.value)ok=false;\n"
     " r.hidden=!ok;if(ok)k++;});\n"
     " out.textContent=en?(k+' activities shown'):(k+' activiteiten getoond');}\n"
-    "[g,n,t].forEach(function(s){s.addEventListener('change',apply);});\n"
+    "[g,n,t,o].forEach(function(s){if(s)s.addEventListener('change',apply);});\n"
     "document.getElementById('filters').hidden=false;\n"
     "var lang=document.getElementById('lang');lang.hidden=false;\n"
     "lang.addEventListener('click',function(){en=!en;document.documentElement.lang=en?'en':'nl';\n"
@@ -190,7 +239,8 @@ static const char script[] =
     "</script>\n";
 
 static void write_page(dp_buf *b, const char *title, const char *week, const dp_buf *rows,
-                       strset *nbs, strset *themes, unsigned n_rows, const char *nav)
+                       strset *nbs, strset *themes, unsigned n_rows, unsigned n_overnight,
+                       const char *nav)
 {
     qsort(nbs->s, nbs->n, sizeof *nbs->s, cmp_str);
     qsort(themes->s, themes->n, sizeof *themes->s, cmp_str);
@@ -205,7 +255,9 @@ static void write_page(dp_buf *b, const char *title, const char *week, const dp_
                    "inherit;padding:.3em}button:focus,select:focus{outline:3px solid #1a5fb4}"
                    "@media (max-width:40em){thead{display:none}tr{display:block;border:1px solid "
                    "#999;margin:.5em 0}td{display:block;border:0}td[data-label]::before{content:"
-                   "attr(data-label) \": \";font-weight:bold}}</style>\n</head><body>\n"
+                   "attr(data-label) \": \";font-weight:bold}}.tag{display:inline-block;"
+                   "border:1px solid #1a5fb4;border-radius:.3em;padding:0 .3em;font-size:.9em}"
+                   "</style>\n</head><body>\n"
                    "<header>");
     dp_buf_puts(b, nav ? nav : "");
     dp_buf_puts(b, "<button id=\"lang\" type=\"button\" aria-pressed=\"false\" hidden "
@@ -237,6 +289,12 @@ static void write_page(dp_buf *b, const char *title, const char *week, const dp_
         dp_buf_put_html(b, themes->s[i]);
         dp_buf_puts(b, "</option>");
     }
+    if (n_overnight)
+        dp_buf_puts(b, "</select></label>\n<label><span data-en=\"Overnight stay\">Overnachting"
+                       "</span> <select id=\"f-overnight\"><option value=\"\" data-en=\"all\">"
+                       "alle</option><option value=\"1\" data-en=\"with overnight stay\">met "
+                       "overnachting</option><option value=\"0\" data-en=\"without overnight "
+                       "stay\">zonder overnachting</option>");
     dp_buf_printf(b,
                   "</select></label>\n</form>\n<p id=\"count\" role=\"status\" "
                   "aria-live=\"polite\">%u activiteiten</p>\n",
@@ -274,13 +332,14 @@ void dp__city_page(const char *title, const char *week, const dp_model *const *m
 {
     strset nbs = {0}, themes = {0};
     dp_buf rows;
+    unsigned n_overnight = 0;
 
     *n_rows = 0;
     dp_buf_init(&rows);
     for (size_t i = 0; i < n; i++)
         if (models[i] && timetables[i])
-            centre_rows(&rows, models[i], timetables[i], &nbs, &themes, n_rows);
-    write_page(page, title, week, &rows, &nbs, &themes, *n_rows, nav);
+            centre_rows(&rows, models[i], timetables[i], &nbs, &themes, n_rows, &n_overnight);
+    write_page(page, title, week, &rows, &nbs, &themes, *n_rows, n_overnight, nav);
     dp_buf_release(&rows);
     strset_free(&nbs);
     strset_free(&themes);

@@ -219,9 +219,12 @@ static int add_centre(report *r, const dp_model *m, const dp_schedule *s, centre
             granted_section[ch] = sec;
         }
     }
-    /* offering per band and theme at this centre */
+    /* offering per band and theme at this centre (a camp that does not meet
+     * in the week, sections.csv dates, offers nothing in it) */
     for (dp_id sec = 0; sec < m->n_sections; sec++) {
         const dp_activity *a = &m->activities[m->sections[sec].activity];
+        if (m->sections[sec].n_ranges && !m->sections[sec].n_sessions)
+            continue;
         for (int b = 0; b < N_BANDS; b++) {
             int lo = b == 0 ? 1 : b == 1 ? 3 : 6, hi = b == 0 ? 2 : b == 1 ? 5 : 8;
             if (a->max_group < lo || a->min_group > hi)
@@ -233,10 +236,13 @@ static int add_centre(report *r, const dp_model *m, const dp_schedule *s, centre
     for (dp_id a = 0; a < m->n_activities; a++) {
         tally *t = &r->theme[th_idx[m->activities[a].theme]];
         t->children++; /* activities */
-        t->priority += m->activities[a].n_sections;
-        for (uint32_t k = 0; k < m->activities[a].n_sections; k++)
-            r->theme_places[th_idx[m->activities[a].theme]] +=
-                m->sections[m->activities[a].section0 + k].max_size;
+        for (uint32_t k = 0; k < m->activities[a].n_sections; k++) {
+            const dp_section *sec = &m->sections[m->activities[a].section0 + k];
+            if (sec->n_ranges && !sec->n_sessions)
+                continue;
+            t->priority++; /* sections */
+            r->theme_places[th_idx[m->activities[a].theme]] += sec->max_size;
+        }
     }
     /* which (band, theme) cells of which neighbourhoods this centre serves */
     uint8_t *seen = calloc(r->nbs.n * N_BANDS + 1, 1);
@@ -700,7 +706,10 @@ static void read_centre(report *r, const char *dir, const char *week, centre_row
     dp_error err = {0};
     struct stat st;
 
-    if (!diags || dp_load_centre(dir, diags, &m, &err) != DP_OK) {
+    int year = 0, wk = 0;
+    if (week[0] && dp_isoweek_parse(week, strlen(week), &year, &wk) != 0)
+        wk = 0; /* checked by the option parser */
+    if (!diags || dp_load_centre_week(dir, year, wk, diags, &m, &err) != DP_OK) {
         snprintf(row->status, sizeof row->status,
                  "the data has errors (see 'dagplan check %.100s')", dir);
         goto done;

@@ -336,7 +336,7 @@ int dp__cmd_solve(int argc, char **argv)
         return dp__cmd_solve_city(argc, argv);
     if ((status = parse(argc, argv, &a)) != 0)
         return status;
-    if (dp__cli_load("solve", a.dir, &m) != 0)
+    if (dp__cli_load_week("solve", a.dir, a.week.year, a.week.is_set ? a.week.week : 0, &m) != 0)
         return 1;
     if (dp__cli_baseline("solve", a.dir, a.db, a.week.is_set ? a.week_text : "", a.week.year,
                          a.week.is_set ? a.week.week : 0, a.from_scratch, m, a.baseline,

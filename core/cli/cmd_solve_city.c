@@ -150,7 +150,7 @@ static int parse(int argc, char **argv, city_args *a)
 
 /* Loads the centre with its diagnostics written to out (not to stderr: the
  * loop thread prints them whole, so centres' messages never interleave). */
-static dp_model *load_quietly(const char *dir, const char *name, FILE *out)
+static dp_model *load_quietly(const char *dir, const char *name, int year, int week, FILE *out)
 {
     dp_diags *diags = dp_diags_new();
     dp_error err = {0};
@@ -163,7 +163,7 @@ static dp_model *load_quietly(const char *dir, const char *name, FILE *out)
         fprintf(out, "out of memory\n");
         return NULL;
     }
-    dp_status rc = dp_load_centre(dir, diags, &m, &err);
+    dp_status rc = dp_load_centre_week(dir, year, week, diags, &m, &err);
     dp_diags_sort(diags);
     /* "kompas/sessions.csv:16:1: error: ...": which centre, in a municipality */
     if ((f = open_memstream(&text, &len)) != NULL) {
@@ -269,7 +269,7 @@ static void solve_centre(uv_work_t *req)
         goto done;
     }
     snprintf(cmd, sizeof cmd, "solve %s", j->dir);
-    if (!(m = load_quietly(j->dir, j->name, out)))
+    if (!(m = load_quietly(j->dir, j->name, a->week.year, a->week.is_set ? a->week.week : 0, out)))
         goto done;
     snprintf(j->id, sizeof j->id, "%s", m->centre.id);
     j->n_children = m->n_children;

@@ -14,6 +14,11 @@ const unsigned dp__n_input_files = sizeof dp__input_files / sizeof *dp__input_fi
 
 int dp__cli_load(const char *cmd, const char *dir, dp_model **out)
 {
+    return dp__cli_load_week(cmd, dir, 0, 0, out);
+}
+
+int dp__cli_load_week(const char *cmd, const char *dir, int year, int week, dp_model **out)
+{
     dp_diags *diags = dp_diags_new();
     dp_error err = {0};
     dp_model *m = NULL;
@@ -22,7 +27,7 @@ int dp__cli_load(const char *cmd, const char *dir, dp_model **out)
         fprintf(stderr, "dagplan %s: out of memory\n", cmd);
         return 1;
     }
-    dp_status rc = dp_load_centre(dir, diags, &m, &err);
+    dp_status rc = dp_load_centre_week(dir, year, week, diags, &m, &err);
     dp_diags_sort(diags);
     dp_diags_print(diags, stderr);
     if (rc == DP_EINPUT)

@@ -12,6 +12,9 @@
  * Returns 0 with *out set, or 1 after printing why it failed. */
 int dp__cli_load(const char *cmd, const char *dir, dp_model **out);
 
+/* The same for one ISO week (week 0: the template): dp_load_centre_week. */
+int dp__cli_load_week(const char *cmd, const char *dir, int year, int week, dp_model **out);
+
 /* Opens the store: db_path when not NULL, else DIR/dagplan.db. Returns 0 or
  * 1 after printing the error. */
 int dp__cli_open_store(const char *cmd, const char *dir, const char *db_path, dp_store **out);

@@ -151,7 +151,28 @@ void dp__check_choices(dp__loader *ld)
     qsort(keys, n, sizeof *keys, compare_by_activity);
     check_repeated_activities(ld, keys, n);
     qsort(keys, n, sizeof *keys, compare_by_rank);
-    check_ranks(ld, keys, n);
+    /* A choice carried in from another week of a multi-week camp (dates.c)
+     * keeps its own week's rank: the ranks of this week's own choices are
+     * checked, those first in the sorted keys' order. */
+    uint32_t n_own = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (!ld->choice_carried || !ld->choice_carried[keys[i].idx])
+            n_own++;
+    if (n_own == n) {
+        check_ranks(ld, keys, n);
+    } else {
+        choice_key *own = malloc((n_own ? n_own : 1) * sizeof *own);
+        if (!own) {
+            free(keys);
+            dp__oom(ld);
+            return;
+        }
+        for (uint32_t i = 0, j = 0; i < n; i++)
+            if (!ld->choice_carried[keys[i].idx])
+                own[j++] = keys[i];
+        check_ranks(ld, own, n_own);
+        free(own);
+    }
     for (uint32_t i = 0; i < n; i++) {
         m->choices[i] = keys[i].c;
         dp_child *c = &m->children[keys[i].c.child];

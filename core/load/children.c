@@ -144,9 +144,10 @@ void dp__load_availability(dp__loader *ld)
     dp__table_close(&t);
 }
 
-enum { CH_CHILD, CH_ACT, CH_RANK, CH_N };
+enum { CH_CHILD, CH_ACT, CH_RANK, CH_WEEK, CH_N };
 
-static const dp__col choice_cols[CH_N] = {{"child", true}, {"activity", true}, {"rank", true}};
+static const dp__col choice_cols[CH_N] = {
+    {"child", true}, {"activity", true}, {"rank", true}, {"week", false}};
 
 static void choice_row(dp__loader *ld, dp__table *t)
 {
@@ -157,7 +158,13 @@ static void choice_row(dp__loader *ld, dp__table *t)
     bool ok = dp__get_ref(t, CH_CHILD, DP_KIND_CHILD, &c.child);
     ok = dp__get_ref(t, CH_ACT, DP_KIND_ACTIVITY, &c.activity) && ok;
     ok = dp__get_int(t, CH_RANK, "a rank", 1, 255, &rank) && ok;
-    if (!ok)
+    bool carried = false;
+    bool counts = dp__choice_week(t, CH_WEEK, c.activity, &ok, &carried);
+    if (ok && !counts && /* a choice of another week: as if it were not there (pins.c) */
+        dp__grow((void **) &ld->other_week, &ld->cap_other_week, ld->n_other_week + 1,
+                 sizeof *ld->other_week))
+        ld->other_week[ld->n_other_week++] = c;
+    if (!ok || !counts)
         return;
     const dp__csv_field *fa = dp__field(t, CH_ACT);
     const dp_child *ch = &m->children[c.child];
@@ -171,6 +178,7 @@ static void choice_row(dp__loader *ld, dp__table *t)
     c.line = t->csv.fields[0].line;
     ld->choice_col[2 * m->n_choices] = dp__field(t, CH_RANK)->col;
     ld->choice_col[2 * m->n_choices + 1] = fa->col;
+    ld->choice_carried[m->n_choices] = carried;
     m->choices[m->n_choices++] = c;
 }
 
@@ -182,7 +190,8 @@ void dp__load_choices(dp__loader *ld)
     if (dp__table_open(ld, &t, "choices.csv", choice_cols, CH_N, true) == DP_OK && t.ok) {
         m->choices = dp__arena_array(ld->mm->arena, t.max_rows, sizeof *m->choices);
         ld->choice_col = calloc(t.max_rows, 2 * sizeof *ld->choice_col);
-        if (!m->choices || !ld->choice_col)
+        ld->choice_carried = calloc(t.max_rows, sizeof *ld->choice_carried);
+        if (!m->choices || !ld->choice_col || !ld->choice_carried)
             dp__oom(ld);
         while (ld->fatal == DP_OK && dp__table_next(&t))
             choice_row(ld, &t);

@@ -5,6 +5,7 @@
  * against the ids of the files before it, then cross-file checks run and the
  * model's arrays are grouped. The model is handed out only when no error was
  * reported; otherwise it is freed and the diagnostics say why. */
+#include "dagplan/time.h"
 #include "load_impl.h"
 #include "rules/sandbox.h"
 
@@ -23,6 +24,9 @@ static void release_loader(dp__loader *ld)
     free(ld->tmp_slots);
     free(ld->choice_col);
     free(ld->window_col);
+    free(ld->ranges);
+    free(ld->choice_carried);
+    free(ld->other_week);
     dp__sandbox_free(ld->rules_sb);
 }
 
@@ -30,12 +34,12 @@ typedef void (*step_fn)(dp__loader *ld);
 
 static void run_steps(dp__loader *ld)
 {
-    static const step_fn steps[] = {dp__load_locations, dp__load_travel,     dp__load_conf,
-                                    dp__load_staff,     dp__load_activities, dp__load_sections,
-                                    dp__load_sessions,  dp__load_children,   dp__load_availability,
-                                    dp__load_school,    dp__load_choices,    dp__load_rota,
-                                    dp__check_windows,  dp__check_choices,   dp__check_sessions,
-                                    dp__finish_names,   dp__load_pins,       dp__load_closures};
+    static const step_fn steps[] = {
+        dp__load_locations,    dp__load_travel,   dp__load_conf,      dp__load_staff,
+        dp__load_activities,   dp__load_sections, dp__load_sessions,  dp__load_children,
+        dp__load_availability, dp__load_school,   dp__load_choices,   dp__load_rota,
+        dp__check_windows,     dp__check_choices, dp__check_sessions, dp__select_week,
+        dp__finish_names,      dp__load_pins,     dp__load_closures};
 
     for (size_t i = 0; i < sizeof steps / sizeof *steps && ld->fatal == DP_OK; i++)
         steps[i](ld);
@@ -56,6 +60,7 @@ dp_status dp__load_centre_src(const dp__load_src *src, dp_diags *diags, dp_model
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory while loading %s", src->dir);
     ld.m = &ld.mm->pub;
     ld.m->centre.dir = dp__model_strdup(ld.mm, src->dir, strlen(src->dir));
+    ld.m->loaded_monday = src->week_monday;
     if (!ld.m->centre.dir)
         dp__oom(&ld);
     run_steps(&ld);
@@ -84,7 +89,13 @@ static bool is_dir(const char *path)
 
 dp_status dp_load_centre(const char *dir, dp_diags *diags, dp_model **out, dp_error *err)
 {
-    dp__load_src src = {dir, NULL, 0, NULL};
+    return dp_load_centre_week(dir, 0, 0, diags, out, err);
+}
+
+dp_status dp_load_centre_week(const char *dir, int year, int week, dp_diags *diags, dp_model **out,
+                              dp_error *err)
+{
+    dp__load_src src = {dir, NULL, 0, NULL, week ? dp_isoweek_monday(year, week) : 0};
     DIR *d = opendir(dir);
 
     if (!d)

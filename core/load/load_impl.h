@@ -42,6 +42,7 @@ typedef struct dp__load_src {
     const dp__load_file *files; /* non-NULL: read only these, never the disk */
     size_t n_files;             /* entries in files */
     const dp_centre_conf *conf; /* non-NULL: these settings instead of running centre.lua */
+    int32_t week_monday;        /* the week loaded for (dp_load_centre_week), 0: the template */
 } dp__load_src;
 
 /* Loads a centre from src; the contract of dp_load_centre() otherwise. */
@@ -74,6 +75,11 @@ typedef struct dp__loader {
     uint32_t *choice_col;        /* by choices[] index: column of rank, then of activity */
     uint32_t *window_col;        /* by windows[] index: column of from */
     struct dp_sandbox *rules_sb; /* centre.lua's state with its recorded rules */
+    dp_date_range *ranges;       /* sections' dates while reading sections.csv (malloc'd) */
+    uint32_t n_ranges, cap_ranges;
+    bool *choice_carried;  /* by choices[] index: counts only through a multi-week range */
+    dp_choice *other_week; /* choices.csv rows of other weeks (child, activity), for pins */
+    uint32_t n_other_week, cap_other_week;
 } dp__loader;
 
 /* A column of a file's schema. */
@@ -185,6 +191,15 @@ void dp__load_choices(dp__loader *ld);
 void dp__load_rota(dp__loader *ld);
 void dp__load_pins(dp__loader *ld); /* after dp__check_choices */
 void dp__load_closures(dp__loader *ld);
+
+/* Summer and holiday programmes (dates.c): sections.csv `dates`, choices.csv
+ * `week` and the week selection of dp_load_centre_week. */
+void dp__section_dates(dp__table *t, int ci, dp_section *s); /* parses the field into s */
+void dp__sections_dates_done(dp__loader *ld);                /* moves them into the model */
+/* Whether the choice row's `week` (column ci) counts in the loaded week; reports
+ * a bad week. *carried: it counts only through a multi-week date range. */
+bool dp__choice_week(dp__table *t, int ci, dp_id activity, bool *ok, bool *carried);
+void dp__select_week(dp__loader *ld); /* after dp__check_sessions */
 
 /* Cross-file checks and the final grouping (checks.c). */
 void dp__check_windows(dp__loader *ld);

@@ -76,13 +76,15 @@ enum {
     A_WEEKS,
     A_STARTS,
     A_ON_HOLIDAY,
+    A_OVERNIGHT,
     A_N
 };
 
 static const dp__col activity_cols[A_N] = {
     {"id", true},        {"name", true},      {"theme", true},     {"provider", false},
     {"min_group", true}, {"max_group", true}, {"min_size", false}, {"max_size", true},
-    {"escort", false},   {"weeks", false},    {"starts", false},   {"on_holiday", false}};
+    {"escort", false},   {"weeks", false},    {"starts", false},   {"on_holiday", false},
+    {"overnight", false}};
 
 /* A series (issue 7): weeks (a course of N weeks) and starts (its first ISO
  * week, YYYY-Www) come together or not at all. */
@@ -139,6 +141,7 @@ static void activity_row(dp__table *t, dp_activity *a)
     a->min_size = (uint16_t) mins;
     a->max_size = (uint16_t) maxs;
     dp__get_flag(t, A_ESCORT, &a->escort);
+    dp__get_flag(t, A_OVERNIGHT, &a->overnight);
     series_fields(t, a);
     const dp__csv_field *fh = dp__field(t, A_ON_HOLIDAY);
     char q[64];
@@ -172,11 +175,11 @@ void dp__load_activities(dp__loader *ld)
     dp__table_close(&t);
 }
 
-enum { SE_ID, SE_ACT, SE_LOC, SE_STAFF, SE_MINS, SE_MAXS, SE_N };
+enum { SE_ID, SE_ACT, SE_LOC, SE_STAFF, SE_MINS, SE_MAXS, SE_DATES, SE_N };
 
-static const dp__col section_cols[SE_N] = {{"id", true},        {"activity", true},
-                                           {"location", true},  {"staff", false},
-                                           {"min_size", false}, {"max_size", false}};
+static const dp__col section_cols[SE_N] = {
+    {"id", true},        {"activity", true},  {"location", true}, {"staff", false},
+    {"min_size", false}, {"max_size", false}, {"dates", false}};
 
 static void check_reachable(dp__table *t, dp_id loc)
 {
@@ -204,6 +207,7 @@ static void section_row(dp__table *t, dp_section *s)
     if (dp__get_ref(t, SE_LOC, DP_KIND_LOCATION, &s->location))
         check_reachable(t, s->location);
     dp__get_ref(t, SE_STAFF, DP_KIND_STAFF, &s->staff);
+    dp__section_dates(t, SE_DATES, s);
     bool ok = dp__get_int(t, SE_MINS, "a minimum size", 1, 9999, &mins);
     ok = dp__get_int(t, SE_MAXS, "a maximum size", 1, 9999, &maxs) && ok;
     if (!ok || s->activity == DP_NONE)
@@ -295,6 +299,7 @@ void dp__load_sections(dp__loader *ld)
     }
     ld->broken[DP_KIND_SECTION] = !t.ok || t.partial;
     dp__table_close(&t);
+    dp__sections_dates_done(ld);
     if (ld->fatal == DP_OK)
         group_sections(ld, rows, n);
 }

@@ -47,6 +47,14 @@ static void pin_row(dp__loader *ld, dp__table *t)
     const dp_section *s = &m->sections[p.section];
     const dp_activity *a = &m->activities[s->activity];
     p.choice = dp_model_choice_of(m, p.child, s->activity);
+    /* Summer programmes (issue 8): a pin in a section with dates that does
+     * not meet in the loaded week, or of a choice made for another week,
+     * applies in other weeks and is left out of this one. */
+    if (!p.forbid && ld->src->week_monday && s->n_ranges && s->n_sessions == 0)
+        return;
+    for (uint32_t i = 0; p.choice == DP_NONE && ld->src->week_monday && i < ld->n_other_week; i++)
+        if (ld->other_week[i].child == p.child && ld->other_week[i].activity == s->activity)
+            return;
     if (!p.forbid && p.choice == DP_NONE) {
         dp__report(t, DP_SEV_ERROR, fs->line, fs->col,
                    "child '%s' did not choose '%s': a pin needs the child's choice in "

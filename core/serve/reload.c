@@ -79,7 +79,8 @@ char *dp__diags_text(dp_diags *d)
 }
 
 /* Solves week (ISO year/wk; "" and 0 for the template) and stores it; 0 or
- * 1 after setting *error. */
+ * 1 after setting *error. A week is solved on the centre loaded for that
+ * week (its own choices and the sections' dates, issue 8), the template on m. */
 static int solve_week(const dp_resolve *r, dp_model *m, dp_store *store, const char *week, int year,
                       int wk, int64_t snap, uint64_t seed, char **error)
 {
@@ -90,11 +91,25 @@ static int solve_week(const dp_resolve *r, dp_model *m, dp_store *store, const c
     dp_buf json;
     char desc[256];
     int status = 1;
+    dp_model *wm = NULL;
+
+    if (wk) {
+        dp_diags *diags = dp_diags_new();
+        dp_status rc = diags ? dp_load_centre_week(r->dir, year, wk, diags, &wm, &err) : DP_ENOMEM;
+        if (rc != DP_OK) {
+            *error = rc == DP_EINPUT ? dp__diags_text(diags) : dp__error_text(&err);
+            dp_diags_free(diags);
+            return 1;
+        }
+        dp_diags_free(diags);
+        m = wm;
+    }
 
     if (dp__cli_baseline("serve", r->dir, r->db, week, year, wk, false, m, desc, sizeof desc) !=
         0) {
         *error = dp__dup_printf("reading the baseline of %s failed (see the log)",
                                 week[0] ? week : "the weekly template");
+        dp_model_free(wm);
         return 1;
     }
     dp_solve_options_init(&o);
@@ -124,6 +139,7 @@ static int solve_week(const dp_resolve *r, dp_model *m, dp_store *store, const c
 done:
     dp_buf_release(&json);
     dp_solution_free(sol);
+    dp_model_free(wm);
     return status;
 }
 

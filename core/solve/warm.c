@@ -85,11 +85,13 @@ static dp_status place_series(dp_search *s, dp_error *err)
     const dp_model *m = s->m;
     char why[320];
 
-    if (!m->baseline.locked)
+    if (!m->baseline.section)
         return DP_OK;
     for (dp_id ch = 0; ch < m->n_choices; ch++) {
         dp_id sec = m->baseline.section[ch];
-        if (sec == DP_NONE || !m->baseline.locked[m->choices[ch].activity])
+        bool camp = sec != DP_NONE && dp_model_section_underway(m, sec); /* issue 8 */
+        if (sec == DP_NONE ||
+            (!camp && !(m->baseline.locked && m->baseline.locked[m->choices[ch].activity])))
             continue;
         int r = place(s, ch, sec, why, sizeof why);
         if (r < 0)
@@ -98,10 +100,10 @@ static dp_status place_series(dp_search *s, dp_error *err)
             const dp_choice *c = &m->choices[ch];
             dp_loc at = {"choices.csv", c->line, 1};
             return DP_FAIL(err, DP_EINPUT, &at,
-                           "child '%s' can no longer stay in '%s' of the series '%s': %s; remove "
-                           "this choice to let the child leave the series",
-                           m->children[c->child].id, m->sections[sec].id,
-                           m->activities[c->activity].id, why);
+                           "child '%s' can no longer stay in '%s' of the %s '%s': %s; remove "
+                           "this choice to let the child leave the %s",
+                           m->children[c->child].id, m->sections[sec].id, camp ? "camp" : "series",
+                           m->activities[c->activity].id, why, camp ? "camp" : "series");
         }
     }
     return DP_OK;

@@ -20,6 +20,21 @@
  * errors (then *out is untouched), DP_EIO when dir cannot be read, DP_ENOMEM. */
 dp_status dp_load_centre(const char *dir, dp_diags *diags, dp_model **out, dp_error *err);
 
+/* Loads the centre directory dir for one ISO week (year, week; week 0: the
+ * weekly template, the same as dp_load_centre). The week selects (docs/weeks.md,
+ * "Summer and holiday programmes" in docs/municipality.md):
+ * - choices.csv rows: those without a `week` count in every week, those with
+ *   one only in that week (and in every week of a multi-week date range of a
+ *   section of their activity that holds their week); the weekly template
+ *   counts only the rows without a week;
+ * - sessions of sections with `dates`: in a week only the candidate times on
+ *   a day inside the section's date ranges are kept, and a session left with
+ *   none is removed (the section may then not meet that week). The weekly
+ *   template ignores dates.
+ * Sets m->loaded_monday. Otherwise as dp_load_centre(). */
+dp_status dp_load_centre_week(const char *dir, int year, int week, dp_diags *diags, dp_model **out,
+                              dp_error *err);
+
 /* True when dir is a municipality directory: it has no children.csv but has
  * subdirectories that do (optionally with a municipality.lua). */
 bool dp_load_is_municipality(const char *dir);

@@ -100,6 +100,7 @@ typedef struct dp_activity {
     bool on_holiday_run;   /* on_holiday = run: its sessions also meet on closure days */
     uint16_t series_weeks; /* a series (course) of this many weeks; 0: a weekly activity */
     int32_t series_start;  /* Monday of its first week, days since 1970-01-01 (when series_weeks) */
+    bool overnight;        /* overnight = 1: a camp with overnight stay (docs/municipality.md) */
 } dp_activity;
 
 typedef struct dp_section {
@@ -112,7 +113,15 @@ typedef struct dp_section {
     uint32_t session0;   /* first of its sessions in sessions[] */
     uint32_t n_sessions; /* number of weekly meetings */
     uint32_t line;       /* line in sections.csv */
+    uint32_t range0;     /* first of its date ranges (sections.csv dates) in date_ranges[] */
+    uint32_t n_ranges;   /* 0: no dates, the section meets every week */
 } dp_section;
+
+/* A range of days (sections.csv dates, `2027-07-05..2027-07-09`), inclusive. */
+typedef struct dp_date_range {
+    int32_t from_day; /* first day, days since 1970-01-01 */
+    int32_t to_day;   /* last day (inclusive) */
+} dp_date_range;
 
 /* One possible time of a session. */
 typedef struct dp_slot {
@@ -255,6 +264,9 @@ typedef struct dp_model {
     int32_t week_monday;    /* Monday of the planned week (days since 1970-01-01), 0: template */
     dp_baseline baseline;   /* all zero: none */
     struct dp_rules *rules; /* centre.lua's local rules (dagplan/rules.h), NULL: none */
+    dp_date_range *date_ranges; /* sections' dates, grouped by section, sorted */
+    uint32_t n_date_ranges;
+    int32_t loaded_monday; /* the week the model was loaded for (dp_load_centre_week), 0: all */
 } dp_model;
 
 typedef enum dp_kind {
@@ -298,6 +310,12 @@ dp_id dp_model_choice_of(const dp_model *m, dp_id child, dp_id activity);
  * DP_ENOMEM. */
 dp_status dp_model_apply_closures(dp_model *m, int year, int week, uint32_t *n_cancelled,
                                   dp_error *err);
+
+/* Whether section s is a camp under way in the planned week (m->week_monday):
+ * one of its date ranges (sections.csv dates) started before that Monday and
+ * runs into the week, it meets this week, and there is a baseline whose
+ * participants it keeps (plugins/camps). False for the weekly template. */
+bool dp_model_section_underway(const dp_model *m, dp_id s);
 
 /* Day names: "mon" .. "sun". */
 const char *dp_day_name(int day);

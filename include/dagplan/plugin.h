@@ -207,6 +207,8 @@ extern const dp_plugin dp_plugin_ratio;     /* FORMAT.md 3.8; no-op without rota
 extern const dp_plugin dp_plugin_pins;      /* pins.csv (issue 7) */
 extern const dp_plugin dp_plugin_series;    /* series activities (issue 7) */
 extern const dp_plugin dp_plugin_stability; /* the stability term (issue 7) */
+extern const dp_plugin dp_plugin_camps;     /* dated sections, camps over weeks (issue 8) */
+extern const dp_plugin dp_plugin_overnight; /* camps with overnight stay (issue 8) */
 extern const dp_plugin dp_plugin_rules;     /* centre.lua's local rules (dagplan/rules.h) */
 
 /* The standard plugins in the order the solver evaluates them (cheap hard

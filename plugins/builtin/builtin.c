@@ -20,6 +20,8 @@ const dp_plugin *const dp_builtin_plugins[] = {
     &dp_plugin_rank,
     &dp_plugin_pins,
     &dp_plugin_series,
+    &dp_plugin_camps,
+    &dp_plugin_overnight,
     &dp_plugin_stability,
     NULL,
 };

@@ -15,7 +15,15 @@
  * time: a child's session is (child, section, week, n-th session of the
  * section in that week), so a session moved to another time or day within
  * its week keeps its UID and only raises SEQUENCE. Labels are Dutch: the
- * feeds are read by families of Dutch and Flemish centres. */
+ * feeds are read by families of Dutch and Flemish centres.
+ *
+ * A camp with overnight stay (activities.csv overnight = 1, issue 8) is one
+ * event per child and week in the family feed, from the start of its first
+ * meeting of the week to the end of its last one: a calendar app then shows
+ * a bar over the whole stay, nights included, where one event per day would
+ * read as a day camp with pick-up every afternoon. The daily programme is in
+ * the description. Staff, location and activity feeds keep one event per
+ * meeting (they plan the sessions), marked "met overnachting". */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,7 +317,8 @@ static dp_status meeting_events(builder *b, const dp_timetable *s, const dp_meet
         free(escort_txt);
         return DP_FAIL(b->err, DP_ENOMEM, NULL, "out of memory building the feeds");
     }
-    for (uint32_t i = by_section0[mt->section]; i < by_section0[mt->section + 1] && !rc; i++) {
+    for (uint32_t i = by_section0[mt->section];
+         i < by_section0[mt->section + 1] && !rc && !act->overnight; i++) {
         const dp_child *ch = &m->children[by_section[i]];
         size_t fi = b->family_feed[by_section[i]];
         if (fi == SIZE_MAX)
@@ -337,8 +346,9 @@ static dp_status meeting_events(builder *b, const dp_timetable *s, const dp_meet
         char *names = first_names(m, s, by_section0, by_section, mt->section);
         rc = add(b, &b->fs->feeds[b->staff0 + mt->staff], id, mt->date, mt->start_min, mt->end_min,
                  str_printf("%s (%s)", act->name, sec->id), mt->location,
-                 names ? str_printf("%u %s: %s.%s%s", n_kids, n_kids == 1 ? "kind" : "kinderen",
-                                    names, act->provider[0] ? "\nAanbieder: " : "", act->provider)
+                 names ? str_printf("%u %s: %s.%s%s%s", n_kids, n_kids == 1 ? "kind" : "kinderen",
+                                    names, act->provider[0] ? "\nAanbieder: " : "", act->provider,
+                                    act->overnight ? "\nKamp met overnachting." : "")
                        : NULL,
                  theme, 0, stamp);
         free(names);
@@ -347,21 +357,109 @@ static dp_status meeting_events(builder *b, const dp_timetable *s, const dp_meet
     }
     rc = add(b, &b->fs->feeds[b->location0 + mt->location], id, mt->date, mt->start_min,
              mt->end_min, str_printf("%s (%s)", act->name, sec->id), mt->location,
-             str_printf("%u van %u plaatsen bezet.%s%s", n_kids, sec->max_size,
-                        act->provider[0] ? "\nAanbieder: " : "", act->provider),
+             str_printf("%u van %u plaatsen bezet.%s%s%s", n_kids, sec->max_size,
+                        act->provider[0] ? "\nAanbieder: " : "", act->provider,
+                        act->overnight ? "\nKamp met overnachting." : ""),
              theme, 0, stamp);
     if (rc)
         return rc;
     return add(b, &b->fs->feeds[b->activity0 + sec->activity], id, mt->date, mt->start_min,
                mt->end_min, str_printf("%s", act->name), mt->location,
-               str_printf("Groep %s: %u van %u plaatsen bezet (groep %d-%d).%s%s", sec->id, n_kids,
-                          sec->max_size, act->min_group, act->max_group,
-                          act->provider[0] ? "\nAanbieder: " : "", act->provider),
+               str_printf("Groep %s: %u van %u plaatsen bezet (groep %d-%d).%s%s%s", sec->id,
+                          n_kids, sec->max_size, act->min_group, act->max_group,
+                          act->provider[0] ? "\nAanbieder: " : "", act->provider,
+                          act->overnight ? "\nKamp met overnachting." : ""),
                theme, 0, stamp);
 }
 
+static const char *const nl_days[DP_N_DAYS] = {"ma", "di", "wo", "do", "vr", "za", "zo"};
+static const char *const nl_months[12] = {"januari",   "februari", "maart",    "april",
+                                          "mei",       "juni",     "juli",     "augustus",
+                                          "september", "oktober",  "november", "december"};
+
+/* "ma 5 juli 09:00" into buf. */
+static void nl_moment(int32_t date, int minutes, char *buf, size_t len)
+{
+    int y, mo, d;
+    char t[8];
+
+    dp_date_to_civil(date, &y, &mo, &d);
+    dp_time_format(minutes, t);
+    snprintf(buf, len, "%s %d %s %s", nl_days[dp_date_weekday(date)], d, nl_months[mo - 1], t);
+}
+
+/* The family events of a camp with overnight stay in one week: per child of
+ * the section, one event from its first meeting's start to its last one's
+ * end (see the comment at the top). */
+static dp_status overnight_events(builder *b, const dp_timetable *s, dp_id section, int32_t monday,
+                                  int64_t stamp, const uint32_t *by_section0,
+                                  const dp_id *by_section)
+{
+    const dp_model *m = b->m;
+    const dp_section *sec = &m->sections[section];
+    const dp_activity *act = &m->activities[sec->activity];
+    const dp_meeting *first = NULL, *last = NULL;
+    dp_buf prog;
+    char id[256], from[64], to[64];
+    dp_status rc = DP_OK;
+
+    dp_buf_init(&prog);
+    for (size_t i = 0; i < s->n_meetings; i++) {
+        const dp_meeting *mt = &s->meetings[i];
+        if (mt->section != section || mt->cancelled)
+            continue;
+        int64_t a = (int64_t) mt->date * DP_MINUTES_DAY + mt->start_min;
+        int64_t e = (int64_t) mt->date * DP_MINUTES_DAY + mt->end_min;
+        if (!first || a < (int64_t) first->date * DP_MINUTES_DAY + first->start_min)
+            first = mt;
+        if (!last || e > (int64_t) last->date * DP_MINUTES_DAY + last->end_min)
+            last = mt;
+    }
+    if (!first)
+        return DP_OK;
+    /* the programme, day by day, in date order */
+    for (int32_t d = first->date; d <= last->date; d++)
+        for (size_t i = 0; i < s->n_meetings; i++) {
+            const dp_meeting *mt = &s->meetings[i];
+            char a[8], e[8];
+            if (mt->section != section || mt->cancelled || mt->date != d)
+                continue;
+            dp_time_format(mt->start_min, a);
+            dp_time_format(mt->end_min, e);
+            dp_buf_printf(&prog, "\n- %s %s-%s, %s", nl_days[dp_date_weekday(d)], a, e,
+                          m->locations[mt->location].name);
+        }
+    if (dp_buf_status(&prog, NULL) != DP_OK) {
+        dp_buf_release(&prog);
+        return DP_FAIL(b->err, DP_ENOMEM, NULL, "out of memory building the feeds");
+    }
+    nl_moment(first->date, first->start_min, from, sizeof from);
+    nl_moment(last->date, last->end_min, to, sizeof to);
+    int end = (int) (last->date - first->date) * DP_MINUTES_DAY + last->end_min;
+    const dp_location *loc = &m->locations[first->location];
+    for (uint32_t i = by_section0[section]; i < by_section0[section + 1] && !rc; i++) {
+        const dp_child *ch = &m->children[by_section[i]];
+        size_t fi = b->family_feed[by_section[i]];
+        if (fi == SIZE_MAX)
+            continue;
+        snprintf(id, sizeof id, "o|%s|%s|%d", ch->id, sec->id, (int) monday);
+        char *desc = str_printf(
+            "%s: %s%s%s%s, kamp met overnachting: van %s tot %s.\nLocatie: %s%s%s.\n"
+            "Programma:%.*s",
+            ch->first_name, act->name, act->provider[0] ? " (" : "", act->provider,
+            act->provider[0] ? ")" : "", from, to, loc->name, loc->address[0] ? ", " : "",
+            loc->address, (int) prog.len, prog.data ? prog.data : "");
+        rc = add(b, &b->fs->feeds[fi], id, first->date, first->start_min, end,
+                 str_printf("%s – %s (met overnachting)", act->name, ch->first_name),
+                 first->location, desc, m->themes.name[act->theme], 0, stamp);
+    }
+    dp_buf_release(&prog);
+    return rc;
+}
+
 /* Childcare blocks and (optionally) school hours of every child in a week. */
-static dp_status child_blocks(builder *b, int32_t monday, int64_t stamp)
+static dp_status child_blocks(builder *b, int32_t monday, int64_t stamp, const int *away_from,
+                              const int *away_to)
 {
     const dp_model *m = b->m;
     char id[256];
@@ -380,8 +478,19 @@ static dp_status child_blocks(builder *b, int32_t monday, int64_t stamp)
                 continue;
             k = win->day == last_day ? k + 1 : 0;
             last_day = win->day;
+            /* away at a camp with overnight stay: no care then (the block is
+             * cut to the part before or after the stay, or left out) */
+            int from = win->from_min, to = win->to_min, day0 = win->day * DP_MINUTES_DAY;
+            if (away_to[c] > away_from[c] && day0 + from < away_to[c] && day0 + to > away_from[c]) {
+                if (day0 + from < away_from[c])
+                    to = away_from[c] - day0;
+                else if (day0 + to > away_to[c])
+                    from = away_to[c] - day0;
+                else
+                    continue;
+            }
             snprintf(id, sizeof id, "c|%s|%d|%u", ch->id, (int) (monday + win->day), k);
-            rc = add(b, &b->fs->feeds[fi], id, monday + win->day, win->from_min, win->to_min,
+            rc = add(b, &b->fs->feeds[fi], id, monday + win->day, from, to,
                      str_printf("Opvang – %s", ch->first_name), m->centre.home, NULL, NULL, 0,
                      stamp);
         }
@@ -425,9 +534,13 @@ static dp_status week_events(builder *b, const dp_timetable *s, int32_t monday, 
     const dp_model *m = b->m;
     uint32_t *by_section0 = calloc((size_t) m->n_sections + 2, sizeof *by_section0);
     dp_id *by_section = malloc((s->n_assignments ? s->n_assignments : 1) * sizeof *by_section);
+    /* per child, the minutes since Monday 00:00 it is away at a camp with
+     * overnight stay (from >= to: not away) */
+    int *away_from = calloc((size_t) m->n_children + 1, sizeof *away_from);
+    int *away_to = calloc((size_t) m->n_children + 1, sizeof *away_to);
     dp_status rc = DP_OK;
 
-    if (!by_section0 || !by_section) {
+    if (!by_section0 || !by_section || !away_from || !away_to) {
         rc = DP_FAIL(b->err, DP_ENOMEM, NULL, "out of memory building the feeds");
         goto done;
     }
@@ -443,14 +556,30 @@ static dp_status week_events(builder *b, const dp_timetable *s, int32_t monday, 
         if (mt->cancelled || by_section0[mt->section + 1] == by_section0[mt->section])
             continue;
         rc = meeting_events(b, s, mt, monday, stamp, by_section0, by_section);
+        if (!m->activities[m->sections[mt->section].activity].overnight)
+            continue;
+        int a = (int) (mt->date - monday) * DP_MINUTES_DAY + mt->start_min;
+        int e = (int) (mt->date - monday) * DP_MINUTES_DAY + mt->end_min;
+        for (uint32_t k = by_section0[mt->section]; k < by_section0[mt->section + 1]; k++) {
+            dp_id c = by_section[k];
+            bool none = away_to[c] <= away_from[c];
+            away_from[c] = none || a < away_from[c] ? a : away_from[c];
+            away_to[c] = none || e > away_to[c] ? e : away_to[c];
+        }
     }
+    for (dp_id sec = 0; sec < m->n_sections && !rc; sec++)
+        if (m->activities[m->sections[sec].activity].overnight &&
+            by_section0[sec + 1] > by_section0[sec])
+            rc = overnight_events(b, s, sec, monday, stamp, by_section0, by_section);
     if (!rc)
-        rc = child_blocks(b, monday, stamp);
+        rc = child_blocks(b, monday, stamp, away_from, away_to);
     if (!rc)
         rc = rota_events(b, monday, stamp);
 done:
     free(by_section0);
     free(by_section);
+    free(away_from);
+    free(away_to);
     return rc;
 }
 

@@ -157,6 +157,8 @@ static int parse_u64_hex(const char *s, uint64_t *out)
 }
 
 /* Parses one "e" line (split into N_FIELDS fields) into st_event e. */
+/* An event's end may lie days after its start: a camp with overnight stay is
+ * one event over the whole stay (issue 8). */
 static int parse_event(char **f, st_event *e)
 {
     long long v[8];
@@ -172,7 +174,7 @@ static int parse_event(char **f, st_event *e)
         return -1;
     if (v[0] < 0 || v[0] > UINT32_MAX || v[3] < 0 || v[3] > 1 || v[4] < -1000000 ||
         v[4] > 1000000 || v[5] < 0 || v[5] > DP_MINUTES_DAY || v[6] < v[5] ||
-        v[6] > DP_MINUTES_DAY || v[7] < 0 || v[7] > 100000)
+        v[6] > DP_N_DAYS * DP_MINUTES_DAY || v[7] < 0 || v[7] > 100000)
         return -1;
     memcpy(ev->uid, f[2], ICAL_UID_HEX);
     ev->sequence = (uint32_t) v[0];

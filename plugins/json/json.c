@@ -64,6 +64,8 @@ static void write_session(dp_buf *b, const dp_model *m, const dp_solution *sol, 
     dp_buf_json_string(b, m->locations[s->location].id);
     dp_buf_puts(b, ", \"staff\": ");
     dp_buf_json_string(b, s->staff == DP_NONE ? NULL : m->staff[s->staff].id);
+    if (m->activities[s->activity].overnight) /* issue 8: only then, so other output is unchanged */
+        dp_buf_puts(b, ", \"overnight\": true");
     dp_buf_printf(b, ", \"cancelled\": %s, \"children\": %u",
                   dp_solution_section_counts(sol)[ks->section] ? "false" : "true",
                   dp_solution_section_counts(sol)[ks->section]);

@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         files[i].len = strlen(fixed[i].data);
     }
     files[N_FIXED] = (dp__load_file){"centre.lua", script, len};
-    dp__load_src src = {"fuzz", files, N_FIXED + 1, NULL};
+    dp__load_src src = {"fuzz", files, N_FIXED + 1, NULL, 0};
     if (dp__load_centre_src(&src, d, &m, &err) == DP_OK) {
         dp_solve_options o;
         dp_solution *sol = NULL;

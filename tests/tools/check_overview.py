@@ -3,8 +3,9 @@
 overview page of `dagplan export CITYDIR --html` against the schedule JSONs
 (JSONDIR/CENTRE.json) and the centres' CSVs, standard library only: one row
 per section with children in each schedule, its places left = max_size -
-children assigned, its groups and theme those of activities.csv; every
-filter control labelled; no child id or name anywhere; nothing loaded from
+children assigned, its groups, theme and overnight stay (data-overnight,
+issue 8) those of activities.csv; every filter control labelled (a fourth
+filter, by overnight stay, when some row is a camp with overnight stay); no child id or name anywhere; nothing loaded from
 outside. Prints each problem; exit status 1 when there is any."""
 import csv
 import html.parser
@@ -63,7 +64,8 @@ def main(city, jsondir, page):
             if count.get(s["id"]):
                 want[sched["centre"] + "/" + s["id"]] = {
                     "data-left": str(size - count[s["id"]]), "data-min": a["min_group"],
-                    "data-max": a["max_group"], "data-theme": a["theme"]}
+                    "data-max": a["max_group"], "data-theme": a["theme"],
+                    "data-overnight": "1" if (a.get("overnight") or "0") == "1" else "0"}
         for ch in rows(os.path.join(d, "children.csv")):
             for token in (ch["id"], ch["name"]):
                 if re.search(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", text):
@@ -75,7 +77,10 @@ def main(city, jsondir, page):
         for col, v in w.items():
             if k in got and got[k].get(col) != v:
                 bad.append(f"{k} {col}: page {got[k].get(col)!r}, schedule {v!r}")
-    if sorted(p.selects) != sorted(p.labelled) or len(p.selects) != 3:
+    overnight = any(w["data-overnight"] == "1" for w in want.values())
+    if overnight and ("met overnachting" not in text or "with overnight stay" not in text):
+        bad.append("no 'met overnachting' / 'with overnight stay' label")
+    if sorted(p.selects) != sorted(p.labelled) or len(p.selects) != 3 + overnight:
         bad.append(f"filters not all labelled: {p.selects} vs {p.labelled}")
     if p.external:
         bad.append(f"external assets: {p.external}")

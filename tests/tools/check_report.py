@@ -66,7 +66,10 @@ def main(city, jsondir, out):
         d = os.path.join(city, c)
         sched = json.load(open(os.path.join(jsondir, c + ".json")))
         acts = {a["id"]: a for a in rows(os.path.join(d, "activities.csv"))}
-        secs = rows(os.path.join(d, "sections.csv"))
+        meets = {s["section"] for s in sched["sessions"]}
+        # a section with dates (issue 8) that does not meet in the week offers nothing
+        secs = [s for s in rows(os.path.join(d, "sections.csv"))
+                if not s.get("dates") or s["id"] in meets]
         sec_size = {}
         for s in secs:
             a = acts[s["activity"]]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check_schedule.py - an independent checker of a dagplan schedule.
 
-Usage: check_schedule.py CENTRE_DIR SCHEDULE_JSON [--max-report N]
+Usage: check_schedule.py CENTRE_DIR SCHEDULE_JSON [--max-report N] [--previous JSON]
 
 Reads the centre directory's raw files (the CSV files of FORMAT.md section 1
 and centre.lua's id, home and max_activities) and a schedule JSON (FORMAT.md
@@ -29,6 +29,23 @@ section 5) and verifies, without any of dagplan's code:
     soft rules' penalties the JSON reports in "rule_results" (0 without
     rules; tests/tools/check_rules.py recomputes those from the raw files),
     the total, and hard_violations 0.
+
+Summer and holiday programmes (issue 8), for a schedule of a week:
+
+  * choices.csv `week`: only the choices of that week count (those without a
+    week count in every week; a choice whose week and the planned week lie in
+    one date range of a section of its activity counts in both); the weekly
+    template counts only the choices without a week;
+  * sections.csv `dates`: a section meets only on days inside its ranges (its
+    other candidate days are dropped, a session without one does not meet),
+    and a section with dates that does not meet this week holds nobody;
+  * activities.csv `overnight`: the JSON marks its sessions "overnight": true
+    (and only its), and no other session of a child falls between the first
+    start and the last end of the child's overnight camp (nor two overnight
+    camps' stretches overlap);
+  * with --previous JSON (the schedule of the week before): a section whose
+    date range started before this week and runs into it keeps exactly the
+    children it had.
 
 Prints "ok score=N" and exits 0, or lists the violations and exits 1 (2 when
 the files cannot be read at all). Python 3 standard library only.
@@ -100,7 +117,7 @@ def lua_setting(text, key, default=None):
 class Centre:
     """The raw data of one centre directory."""
 
-    def __init__(self, d):
+    def __init__(self, d, week=None):
         with open(d + "/centre.lua", encoding="utf-8") as f:
             lua = f.read()
         self.id = lua_setting(lua, "id")
@@ -123,13 +140,42 @@ class Centre:
             self.travel.setdefault((b, a), v)
         self.activities = {r["id"]: r for r in read_csv(d + "/activities.csv")}
         self.sections = {r["id"]: r for r in read_csv(d + "/sections.csv")}
+        self.monday = monday_of(week)
+        self.ranges = {s: parse_dates(r.get("dates", "")) for s, r in self.sections.items()}
         self.sessions = {}
         for r in read_csv(d + "/sessions.csv"):
+            if self.monday and self.ranges[r["section"]]:
+                days = [x for x in r["day"].split("|")
+                        if self.in_dates(r["section"], self.monday
+                                         + datetime.timedelta(days=DAYS.index(x)))]
+                if not days:
+                    continue  # no candidate day inside the section's dates
+                r = dict(r, day="|".join(days))
             self.sessions.setdefault(r["section"], []).append(r)
         self.staff = {r["id"]: r for r in read_csv(d + "/staff.csv", required=False)}
         self.choices = {}
         for r in read_csv(d + "/choices.csv"):
-            self.choices[(r["child"], r["activity"])] = int(r["rank"])
+            if self.choice_counts(r["activity"], r.get("week", "")):
+                self.choices[(r["child"], r["activity"])] = int(r["rank"])
+
+    def in_dates(self, s, day):
+        return any(a <= day <= b for a, b in self.ranges[s])
+
+    def choice_counts(self, act, week):
+        if not week:
+            return True
+        if not self.monday:
+            return False
+        w = monday_of(week)
+        if w == self.monday:
+            return True
+        end = datetime.timedelta(days=6)
+        return any(a <= w + end and b >= w and a <= self.monday + end and b >= self.monday
+                   for s, sec in self.sections.items() if sec["activity"] == act
+                   for a, b in self.ranges[s])
+
+    def overnight(self, s):
+        return (self.activities[self.sections[s]["activity"]].get("overnight") or "0") == "1"
 
     def walk(self, a, b):
         """Walking minutes from a to b, or None when they cannot be travelled."""
@@ -146,6 +192,70 @@ class Centre:
 
     def weight(self, child):
         return 1 + int(self.children[child].get("priority") or 0)
+
+
+def monday_of(week):
+    if not week:
+        return None
+    return datetime.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+
+
+def parse_dates(text):
+    out = []
+    for part in filter(None, text.split("|")):
+        a, _, b = part.partition("..")
+        out.append((datetime.date.fromisoformat(a), datetime.date.fromisoformat(b or a)))
+    return out
+
+
+def check_summer(c, sched, granted, running, previous, p):
+    """Dated sections, overnight camps and camps over several weeks."""
+    meets = {s for s, _, _, _ in running}
+    for ch, act, s in granted:
+        if c.ranges[s] and s not in c.sessions:
+            p.add("%s: granted %s, which has dates and does not meet this week" % (ch, s))
+    for i, js in enumerate(sched.get("sessions", [])):
+        s = js.get("section")
+        if s in c.sections and bool(js.get("overnight")) != c.overnight(s):
+            p.add("json: sessions[%d] of %s: overnight is %r, activities.csv says %s" %
+                  (i, s, js.get("overnight"), "1" if c.overnight(s) else "0"))
+    by_child = {}
+    for ch, act, s in granted:
+        by_child.setdefault(ch, []).append(s)
+    at = {}
+    for s, day, start, end in running:
+        at.setdefault(s, []).append((DAYS.index(day) * 1440 + start, DAYS.index(day) * 1440 + end))
+    for ch, secs in sorted(by_child.items()):
+        for x in secs:
+            if not c.overnight(x) or x not in at:
+                continue
+            lo, hi = min(a for a, _ in at[x]), max(b for _, b in at[x])
+            for y in secs:
+                if y == x or y not in at:
+                    continue
+                if c.overnight(y):
+                    lo2, hi2 = min(a for a, _ in at[y]), max(b for _, b in at[y])
+                    bad = lo < hi2 and lo2 < hi
+                else:
+                    bad = any(a < hi and b > lo for a, b in at[y])
+                if bad:
+                    p.add("%s: %s meets while the child stays at the overnight camp %s" %
+                          (ch, y, x))
+    if previous is None or not c.monday:
+        return
+    if monday_of(previous.get("week")) != c.monday - datetime.timedelta(days=7):
+        p.add("--previous: its week %r is not the week before" % previous.get("week"))
+        return
+    before, now = {}, {}
+    for a in previous.get("assignments", []):
+        before.setdefault(a["section"], set()).add(a["child"])
+    for ch, act, s in granted:
+        now.setdefault(s, set()).add(ch)
+    for s in sorted(c.sections):
+        underway = any(a < c.monday <= b for a, b in c.ranges[s])
+        if underway and s in meets and before.get(s, set()) != now.get(s, set()):
+            p.add("%s: a camp under way changed its children: %s before, %s now" %
+                  (s, sorted(before.get(s, set())), sorted(now.get(s, set()))))
 
 
 def check_header(c, sched, p):
@@ -416,10 +526,15 @@ def check_score(sched, want, p):
             p.add("json: score.%s is %r, recomputed %d" % (key, got.get(key), want[key]))
 
 
-def check(centre_dir, schedule_path):
-    c = Centre(centre_dir)
+def check(centre_dir, schedule_path, previous_path=None):
     with open(schedule_path, encoding="utf-8") as f:
         sched = json.load(f)
+    week = sched.get("week") if isinstance(sched.get("week"), str) else None
+    c = Centre(centre_dir, week)
+    previous = None
+    if previous_path:
+        with open(previous_path, encoding="utf-8") as f:
+            previous = json.load(f)
     p = Problems()
     week = check_header(c, sched, p)
     granted, counts = check_choices(c, sched, p)
@@ -427,6 +542,7 @@ def check(centre_dir, schedule_path):
     check_children(c, granted, running, p)
     check_sizes(c, counts, p)
     check_resources(c, running, counts, p)
+    check_summer(c, sched, granted, running, previous, p)
     want = score(c, granted, sched)
     check_score(sched, want, p)
     import check_ratio  # item 8, recomputed minute by minute
@@ -449,12 +565,17 @@ def main(argv):
     if "--max-report" in argv:
         limit = int(argv[argv.index("--max-report") + 1])
         args.remove(str(limit))
+    previous = None
+    if "--previous" in argv:
+        previous = argv[argv.index("--previous") + 1]
+        args.remove(previous)
     if len(args) != 2:
-        print("usage: check_schedule.py CENTRE_DIR SCHEDULE_JSON [--max-report N]",
+        print("usage: check_schedule.py CENTRE_DIR SCHEDULE_JSON [--max-report N] "
+              "[--previous JSON]",
               file=sys.stderr)
         return 2
     try:
-        problems, total = check(args[0], args[1])
+        problems, total = check(args[0], args[1], previous)
     except (OSError, ValueError, KeyError) as e:
         print("check_schedule: cannot read the input: %s" % e, file=sys.stderr)
         return 2

@@ -519,6 +519,32 @@ static const variant variants[] = {
      "sections.csv:4:1: warning: section 'judo-b' has no session in sessions.csv: it never meets "
      "and no child is assigned to it",
      0},
+    {"sections.csv", 1,
+     "id,activity,location,staff,min_size,max_size,dates\njudo-a,judo,sporthal,s1,,,2027-07-09.."
+     "2027-07-05",
+     "sections.csv:2:27: error: date range '2027-07-09..2027-07-05' ends before it starts: "
+     "expected FROM..TO with TO on or after FROM",
+     -1},
+    {"sections.csv", 1,
+     "id,activity,location,staff,min_size,max_size,dates\njudo-a,judo,sporthal,s1,,,2027-07-05.."
+     "2027-07-09|2027-13-01",
+     "sections.csv:2:27: error: expected date ranges YYYY-MM-DD..YYYY-MM-DD separated by '|' (e.g. "
+     "2027-07-05..2027-07-09|2027-07-19..2027-07-23), got '2027-13-01'",
+     -1},
+    {"sections.csv", 1,
+     "id,activity,location,staff,min_size,max_size,dates\njudo-a,judo,sporthal,s1,,,2027-07-12.."
+     "2027-07-16|2027-07-05..2027-07-12",
+     "sections.csv:2:27: error: date ranges overlap (2027-07-05..2027-07-12 and the one from "
+     "2027-07-12): expected ranges that do not share a day",
+     -1},
+    {"activities.csv", 1,
+     "id,name,theme,provider,min_group,max_group,min_size,max_size,escort,overnight\njudo,Judo "
+     "groep 3-8,sport,Judoclub,3,8,4,12,0,yes",
+     "activities.csv:2:47: error: expected 0 or 1 in column 'overnight', got 'yes'", -1},
+    {"choices.csv", 1, "child,activity,rank,week\nc02,gitaar,1,2027-28",
+     "choices.csv:2:14: error: expected the week of the choice as YYYY-Www (e.g. 2027-W28), got "
+     "'2027-28'",
+     1},
     {"availability.csv", 0, "child,day,from,to,care,holiday\nc01,tue,14:15,18:00,1,yes\n",
      "availability.csv:2:23: error: expected 0 or 1 in column 'holiday', got 'yes'", -1},
 };
@@ -660,7 +686,7 @@ static void test_load_from_memory(void)
         files[i].name = names[i];
         files[i].data = texts[i];
     }
-    dp__load_src src = {"mem", files, 12, NULL};
+    dp__load_src src = {"mem", files, 12, NULL, 0};
     CHECK(dp__load_centre_src(&src, diags, &m, NULL) == DP_OK);
     CHECK(m && m->n_children == 12 && m->n_slots == 9);
     dp_model_free(m);
@@ -813,6 +839,109 @@ done:
     remove_dir(dir);
 }
 
+/* Summer programmes (issue 8): sections.csv dates, choices.csv week and
+ * activities.csv overnight, loaded for the template and for two weeks. */
+static void test_load_summer_week(void)
+{
+    char dir[] = "/tmp/dp-test-load-summer-XXXXXX";
+    dp_diags *diags = dp_diags_new();
+    dp_model *m = NULL;
+    dp_error err = {0};
+
+    if (!mkdtemp(dir) || !diags) {
+        CHECK(!"cannot make a temporary directory");
+        dp_diags_free(diags);
+        return;
+    }
+    copy_dir(TINY, dir);
+    /* judo-b: a camp over two weeks; gitaar-a (tue|thu): only tue 6 July. */
+    patch(dir, "sections.csv", 1, "id,activity,location,staff,min_size,max_size,dates");
+    patch(dir, "sections.csv", 4, "judo-b,judo,sporthal,s1,,8,2027-07-05..2027-07-16");
+    patch(dir, "sections.csv", 5, "gitaar-a,gitaar,muziek,s3,3,,2027-07-06|2027-08-02..2027-08-06");
+    patch(dir, "activities.csv", 1,
+          "id,name,theme,provider,min_group,max_group,min_size,max_size,escort,overnight");
+    patch(dir, "activities.csv", 2, "judo,Judo groep 3-8,sport,Judoclub,3,8,4,12,0,1");
+    patch(dir, "choices.csv", 0,
+          "child,activity,rank,week\nc02,gitaar,1,2027-W27\nc02,judo,2,2027-W27\n"
+          "c12,judo,1,2027-W27\nc12,gitaar,1,2027-W28\nc07,judo,1,\n"
+          "c03,techlab,1,2027-W28\n");
+    /* c02's pin in gitaar-a (chosen for W27) and c03's in techlab-a (W28). */
+    patch(dir, "pins.csv", 0, "child,section,action,note\nc02,gitaar-a,pin,\nc03,techlab-a,pin,\n");
+    /* The template: only the choice without a week; dates ignored; a pin of
+     * a weeked choice is an error there (no week says which). */
+    CHECK(dp_load_centre(dir, diags, &m, &err) == DP_EINPUT);
+    CHECK(dp_diags_n_errors(diags) == 2);
+    dp_diags_free(diags);
+    diags = dp_diags_new();
+    patch(dir, "pins.csv", 0, "child,section,action,note\nc02,gitaar-a,pin,\nc03,techlab-a,pin,\n");
+    patch(dir, "pins.csv", 0, NULL);
+    CHECK(dp_load_centre(dir, diags, &m, &err) == DP_OK);
+    patch(dir, "pins.csv", 0, "child,section,action,note\nc02,gitaar-a,pin,\nc03,techlab-a,pin,\n");
+    dp_diags_print(diags, stderr);
+    if (m) {
+        CHECK(m->n_choices == 1 && m->n_sessions == 6 && m->loaded_monday == 0);
+        CHECK(m->activities[find(m, DP_KIND_ACTIVITY, "judo")].overnight);
+        CHECK(!m->activities[find(m, DP_KIND_ACTIVITY, "gitaar")].overnight);
+        const dp_section *jb = &m->sections[find(m, DP_KIND_SECTION, "judo-b")];
+        CHECK(jb->n_ranges == 1 &&
+              m->date_ranges[jb->range0].from_day == dp_isoweek_monday(2027, 27));
+        CHECK(m->sections[find(m, DP_KIND_SECTION, "gitaar-a")].n_ranges == 2);
+    }
+    dp_model_free(m);
+    m = NULL;
+    /* 2027-W27: the week's own choices and the one without; gitaar-a keeps
+     * its tuesday candidates only. */
+    CHECK(dp_load_centre_week(dir, 2027, 27, diags, &m, &err) == DP_OK);
+    dp_diags_print(diags, stderr);
+    if (m) {
+        CHECK(m->n_choices == 4);
+        CHECK(m->n_pins == 1); /* c03's techlab is a choice of W28 */
+        CHECK(m->loaded_monday == dp_isoweek_monday(2027, 27));
+        const dp_section *ga = &m->sections[find(m, DP_KIND_SECTION, "gitaar-a")];
+        CHECK(ga->n_sessions == 1);
+        if (ga->n_sessions == 1) {
+            const dp_session *k = &m->sessions[ga->session0];
+            CHECK(k->n_slots == 2 && m->slots[k->slot0].day == 1 &&
+                  m->slots[k->slot0 + 1].day == 1);
+        }
+        CHECK(m->sections[find(m, DP_KIND_SECTION, "judo-b")].n_sessions == 1);
+        CHECK(m->sections[find(m, DP_KIND_SECTION, "judo-a")].n_sessions == 2);
+    }
+    dp_model_free(m);
+    m = NULL;
+    /* 2027-W28: c12's judo of W27 is carried (judo-b runs over both weeks),
+     * ranks per week (c12: judo 1 carried, gitaar 1 of its own) are fine;
+     * c02's choices of W27 are not (gitaar-a does not run over two weeks,
+     * judo... does: c02's judo is carried too); gitaar-a does not meet. */
+    CHECK(dp_load_centre_week(dir, 2027, 28, diags, &m, &err) == DP_OK);
+    dp_diags_print(diags, stderr);
+    if (m) {
+        dp_id c02 = find(m, DP_KIND_CHILD, "c02"), c12 = find(m, DP_KIND_CHILD, "c12");
+        CHECK(m->children[c12].n_choices == 2);
+        CHECK(m->children[c02].n_choices == 1);
+        CHECK(dp_model_choice_of(m, c02, find(m, DP_KIND_ACTIVITY, "gitaar")) == DP_NONE);
+        CHECK(m->n_choices == 5);
+        CHECK(m->n_pins == 1); /* c02's gitaar-a: chosen for W27, and it does not meet */
+        CHECK(m->sections[find(m, DP_KIND_SECTION, "gitaar-a")].n_sessions == 0);
+        CHECK(m->sections[find(m, DP_KIND_SECTION, "judo-b")].n_sessions == 1);
+    }
+    dp_model_free(m);
+    m = NULL;
+    /* Two choices of one camp over both weeks count in both: an error in
+     * each week, none in the template (which counts neither). */
+    patch(dir, "choices.csv", 0,
+          "child,activity,rank,week\nc12,judo,1,2027-W27\nc12,judo,1,2027-W28\n");
+    patch(dir, "pins.csv", 0, NULL);
+    CHECK(dp_diags_n_errors(diags) == 0);
+    CHECK(dp_load_centre_week(dir, 2027, 27, diags, &m, &err) == DP_EINPUT);
+    CHECK(dp_load_centre_week(dir, 2027, 28, diags, &m, &err) == DP_EINPUT);
+    CHECK(dp_diags_n_errors(diags) == 2);
+    CHECK(dp_load_centre(dir, diags, &m, &err) == DP_OK);
+    dp_model_free(m);
+    dp_diags_free(diags);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     RUN(test_load_tiny_entities);
@@ -825,5 +954,6 @@ int main(void)
     RUN(test_load_from_memory);
     RUN(test_load_pins_and_series);
     RUN(test_load_apply_closures);
+    RUN(test_load_summer_week);
     return harness_report();
 }

@@ -305,6 +305,38 @@ static void generate(void)
     add_rules(gen_dir);
 }
 
+/* Issue 8 on the generated model: the first section of every third activity
+ * is a camp under way in 2027-W11 (2027-03-08..2027-03-19), of every fifth
+ * one a dated section that does not meet this week (its sessions gone), and
+ * every fourth activity has an overnight stay. */
+static dp_date_range summer_ranges[2] = {{0, 0}, {0, 0}};
+
+static void add_summer_state(dp_model *m)
+{
+    int32_t monday = dp_isoweek_monday(2027, 11);
+
+    summer_ranges[0] = (dp_date_range){monday - 7, monday + 4};
+    summer_ranges[1] = (dp_date_range){monday + 14, monday + 18};
+    m->date_ranges = summer_ranges;
+    m->n_date_ranges = 2;
+    for (dp_id a = 0; a < m->n_activities; a++) {
+        dp_activity *act = &m->activities[a];
+        act->overnight = a % 4 == 1;
+        if (act->n_sections == 0)
+            continue;
+        dp_section *s = &m->sections[act->section0];
+        if (a % 3 == 0) {
+            s->range0 = 0;
+            s->n_ranges = 1;
+        } else if (a % 5 == 2) {
+            s->range0 = 1;
+            s->n_ranges = 1;
+            s->n_sessions = 0;
+        }
+    }
+    CHECK(dp_model_section_underway(m, m->activities[0].section0));
+}
+
 /* Gives the generated model what the week plugins (pins, series, stability;
  * issue 7) act on: a baseline (every third choice in its activity's first
  * section), pins and forbids, and a series under way in its second week. */
@@ -341,6 +373,7 @@ static void add_week_state(dp_model *m)
     CHECK(dp_model_set_baseline(m, 2027, 11, &base, &err) == DP_OK);
     CHECK(m->baseline.locked != NULL);
     free(as);
+    add_summer_state(m);
 }
 
 static void test_generated(void)
