@@ -41,11 +41,12 @@ static dp_status alloc_state(dp_engine *e, const dp_model *m)
     e->member0 = malloc(((size_t) m->n_sections + 1) * sizeof *e->member0);
     e->member_pos = calloc((size_t) m->n_choices + 1, sizeof *e->member_pos);
     e->child_stamp = calloc((size_t) m->n_children + 1, sizeof *e->child_stamp);
+    e->child_changed = calloc((size_t) m->n_children + 1, sizeof *e->child_changed);
     e->section_stamp = calloc((size_t) m->n_sections + 1, sizeof *e->section_stamp);
     e->section_idx = calloc((size_t) m->n_sections + 1, sizeof *e->section_idx);
     if (!e->choice_section || !e->section_count || !e->session_slot || !e->grants ||
         !e->child_grants || !e->child_n || !e->member0 || !e->member_pos || !e->child_stamp ||
-        !e->section_stamp || !e->section_idx)
+        !e->child_changed || !e->section_stamp || !e->section_idx)
         return DP_ENOMEM;
     for (dp_id s = 0; s < m->n_sections; s++) {
         e->member0[s] = (uint32_t) n_members;
@@ -131,6 +132,7 @@ void dp__engine_release(dp_engine *e)
     free(e->member0);
     free(e->member_pos);
     free(e->child_stamp);
+    free(e->child_changed);
     free(e->section_stamp);
     free(e->section_idx);
     free(e->pend);
@@ -352,8 +354,12 @@ void dp__mv_commit(dp_engine *e)
         e->choice_section[ch] = to;
     }
     /* Rewrite the touched children's grant lists from their after-lists. */
+    e->n_commits++;
+    if (e->n_mv_sessions > 0)
+        e->slots_changed = e->n_commits;
     for (uint32_t i = 0; i < e->n_mv_children; i++) {
         const dp_child_change *cc = &e->mv_children[i];
+        e->child_changed[cc->child] = e->n_commits;
         dp_grant *g = &e->grants[e->m->children[cc->child].choice0];
         memcpy(g, cc->after, cc->n_after * sizeof *g);
         e->child_n[cc->child] = cc->n_after;

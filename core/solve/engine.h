@@ -58,6 +58,11 @@ typedef struct dp_engine {
     uint32_t *section_stamp; /* [n_sections] */
     uint32_t *section_idx;   /* [n_sections]: index in mv_sections when stamped */
     uint32_t stamp;
+    /* Commits so far, and when each child's grants (or any session's time)
+     * last changed: lets a move cache what it learnt about a child. */
+    uint64_t n_commits;
+    uint64_t *child_changed; /* [n_children] */
+    uint64_t slots_changed;
     dp_move mv;       /* the digest */
     int64_t *mv_hard; /* [n_plugins] deltas of the last evaluation */
     int64_t mv_term[DP_N_TERMS];

@@ -6,6 +6,11 @@
 
 #include "search.h"
 
+/* Exact block reassignments (reassign.c) get this many plugin evaluations
+ * per 100 moves: on a small centre that is one block in a hundred moves, on a
+ * large one (blocks with many children) fewer. */
+#define RA_SHARE 50
+
 #define LAHC_LENGTH   1000
 #define CHAIN_PERCENT 30 /* share of ejection-chain moves among the others */
 #define RR_PERCENT    5  /* share of ruin-and-recreate moves */
@@ -310,6 +315,19 @@ static void ruin_recreate(dp_search *s)
             dp__greedy_child(s, s->active[i]);
 }
 
+/* Bookkeeping of an accepted move worth dv: a new best resets the idle and
+ * stagnation counts. */
+static void take(dp_search *s, int64_t dv, int64_t *cur, uint64_t *idle, uint64_t *stagnant)
+{
+    s->accepted++;
+    *cur += dv;
+    if (*cur > s->best) {
+        dp__search_note_best(s);
+        *idle = 0;
+        *stagnant = 0;
+    }
+}
+
 void dp__local_search(dp_search *s)
 {
     int64_t hist[LAHC_LENGTH];
@@ -324,6 +342,7 @@ void dp__local_search(dp_search *s)
         return;
     dp__chain_init(s);
     dp__rr_init(s); /* without it, the search goes on with the other moves */
+    dp__reassign_init(s);
     s->uncovered = malloc(((size_t) s->n_active + 1) * sizeof *s->uncovered);
     s->hungry = malloc(((size_t) s->n_active + 1) * sizeof *s->hungry);
     if (s->ch_step) {
@@ -346,6 +365,16 @@ void dp__local_search(dp_search *s)
     while (!should_stop(s, idle, max_moves, max_idle)) {
         int64_t dv;
         uint32_t slot = (uint32_t) (s->moves % LAHC_LENGTH);
+        if (s->ra && s->ra_work * 100 < s->moves * RA_SHARE) {
+            /* Beside the moves, not instead of them: a reassignment does not
+             * count as a move, so the budgets (and what the other moves get
+             * done within them) stay as they were. */
+            if (dp__reassign_move(s, &dv) && (dv >= 0 || cur + dv >= hist[slot])) {
+                dp__mv_commit(&s->e);
+                take(s, dv, &cur, &idle, &stagnant);
+            }
+            continue;
+        }
         s->moves++;
         idle++;
         if ((s->moves & 4095) == 1)
@@ -355,26 +384,14 @@ void dp__local_search(dp_search *s)
             if (dp__ruin_recreate_move(s, &dv, &mark)) {
                 if (dv >= 0 || cur + dv >= hist[slot]) {
                     dp__engine_keep(&s->e);
-                    s->accepted++;
-                    cur += dv;
-                    if (cur > s->best) {
-                        dp__search_note_best(s);
-                        idle = 0;
-                        stagnant = 0;
-                    }
+                    take(s, dv, &cur, &idle, &stagnant);
                 } else {
                     dp__engine_rollback(&s->e, mark);
                 }
             }
         } else if (propose(s, &dv) && (dv >= 0 || cur + dv >= hist[slot])) {
             dp__mv_commit(&s->e);
-            s->accepted++;
-            cur += dv;
-            if (cur > s->best) {
-                dp__search_note_best(s);
-                idle = 0;
-                stagnant = 0;
-            }
+            take(s, dv, &cur, &idle, &stagnant);
         }
         if (cur > hist[slot])
             hist[slot] = cur;

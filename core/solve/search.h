@@ -56,6 +56,8 @@ typedef struct dp_search {
     uint32_t ch_gen;
     dp_grant *ch_best; /* [DP_CHAIN_MAX_PEND]: the best path's assignments */
     uint32_t n_ch_best;
+    struct dp_reassign *ra; /* reassign.c's scratch, NULL when unavailable */
+    uint64_t ra_work;       /* its work so far, in plugin evaluations */
     /* Targets of the chain move, refreshed now and then (local.c). */
     dp_id *uncovered, *hungry;
     uint32_t n_uncovered, n_hungry;
@@ -113,6 +115,17 @@ void dp__chain_release(dp_search *s);
 bool dp__ruin_recreate_move(dp_search *s, int64_t *dv, uint32_t *mark);
 bool dp__rr_init(dp_search *s); /* false: not available (no min_size, or OOM) */
 void dp__rr_release(dp_search *s);
+
+/* Exact reassignment of a block of seats (reassign.c): takes the sections
+ * meeting at the same time as a random session, or those of a random child's
+ * choices, and gives their seats to the children who chose them by a min-cost
+ * flow, every other grant kept. Leaves the result pending and returns true
+ * with its value change; false when nothing changed or the plugins refuse it.
+ */
+typedef struct dp_reassign dp_reassign;
+bool dp__reassign_move(dp_search *s, int64_t *dv);
+bool dp__reassign_init(dp_search *s); /* false: not available (out of memory) */
+void dp__reassign_release(dp_search *s);
 
 /* Upper bound of the objective: each child's best possible value, ignoring
  * the other children (bound.c). */

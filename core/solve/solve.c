@@ -165,6 +165,7 @@ static void search_release(dp_search *s)
     free(s->best_choice);
     free(s->best_slot);
     dp__rr_release(s);
+    dp__reassign_release(s);
     dp__chain_release(s);
     free(s->uncovered);
     free(s->hungry);

@@ -422,11 +422,15 @@ void dp__care_sums_add(const dp_care *c, dp_care_sums *s, uint32_t u, uint32_t i
     if (req < 0) {
         s->n_bad += sign;
         s->surplus += sign * d; /* its professionals are there, but no requirement is known */
+        s->half_surplus += sign * d;
         return;
     }
+    int32_t h = (req + 1) / 2;
     s->req += sign * req;
     s->deficit += sign * (req > d ? req - d : 0);
     s->surplus += sign * (d > req ? d - req : 0);
+    s->half_deficit += sign * (h > d ? h - d : 0);
+    s->half_surplus += sign * (d > h ? d - h : 0);
 }
 
 int32_t dp__care_short(const dp_care *c, const dp_care_sums *s, uint32_t iv, int32_t e)
@@ -442,8 +446,12 @@ void dp__care_classify(const dp_care *c, const dp_care_sums *s, uint32_t iv, int
 {
     int32_t sh = dp__care_short(c, s, iv, e), need = s->req + e;
 
+    int32_t esc = e > s->half_surplus ? e - s->half_surplus : 0;
     *below = sh > 0;
-    *half = need > 0 && need - sh < (need + 1) / 2;
+    /* Below half at the location, or some group below half of its own need
+     * whatever the floating professionals do (docs/ratio.md). */
+    *half = (need > 0 && need - sh < (need + 1) / 2) ||
+            s->half_deficit + esc > (int32_t) c->floating[iv];
     *bad = s->n_bad > 0;
 }
 

@@ -24,7 +24,10 @@
  *   short = max(0, sum deficits + max(0, escorts - sum surpluses) - floating)
  * The need is sum required + escorts. The 3-hour rule per day: the minutes
  * with short > 0 may not exceed the day's budget, and short may never exceed
- * half the need (rounded down), i.e. at least ceil(need / 2) are deployed.
+ * half the need (rounded down), i.e. at least ceil(need / 2) are deployed;
+ * nor may any group be left with fewer than half its own need: with h =
+ * ceil(required / 2) per unit, the floating professionals must cover
+ *   sum max(0, h - dedicated) + max(0, escorts - sum max(0, dedicated - h)).
  * A composition the rules do not allow is a violation for its minutes.
  *
  * Violations (the plugin's hard count) are minutes: over the budget, below
@@ -50,6 +53,9 @@ typedef struct dp_care_sums {
     int32_t surplus; /* sum over units of max(0, dedicated - required) */
     int32_t req;     /* sum over allowed units of required */
     int32_t n_bad;   /* units whose composition is not allowed */
+    /* The half rule per group: h = ceil(required / 2) per unit. */
+    int32_t half_deficit; /* sum over units of max(0, h - dedicated) */
+    int32_t half_surplus; /* sum over units of max(0, dedicated - h) */
 } dp_care_sums;
 
 /* A remembered requirement: compositions repeat a lot in a week. */

@@ -262,6 +262,29 @@ static void name_all(namer *w, dp_escorts *e)
     }
 }
 
+/* Whether some group is left with fewer than half its need at interval iv
+ * with the named escorts away: the floating professionals still at home
+ * must cover every group's shortfall below half, and the unnamed places
+ * beyond the dedicated professionals above half (as dp__care_classify). */
+static bool group_below_half(const namer *w, uint32_t iv)
+{
+    const dp_care *c = w->c;
+    int32_t hd = 0, hs = 0;
+
+    for (uint32_t u = 0; u < c->n_units; u++) {
+        size_t ui = (size_t) u * c->n_iv + iv;
+        int req = w->k->req[ui];
+        int32_t d = w->ded[ui], h = (req + 1) / 2;
+        if (req < 0) {
+            hs += d;
+            continue;
+        }
+        hd += h > d ? h - d : 0;
+        hs += d > h ? d - h : 0;
+    }
+    return hd + (w->pend[iv] > hs ? w->pend[iv] - hs : 0) > w->flt[iv];
+}
+
 /* Minutes over the 3-hour rule with the named escorts away and the unnamed
  * places still needed (pend). */
 static int64_t final_check(const namer *w)
@@ -275,7 +298,7 @@ static int64_t final_check(const namer *w)
             int64_t len = c->iv_to[iv] - c->iv_from[iv];
             int32_t sh = short_of(w, iv), need = w->k->sum[iv].req + w->k->escorts[iv];
             below += sh > 0 ? len : 0;
-            half += need > 0 && need - sh < (need + 1) / 2 ? len : 0;
+            half += (need > 0 && need - sh < (need + 1) / 2) || group_below_half(w, iv) ? len : 0;
             bad += w->k->sum[iv].n_bad > 0 ? len : 0;
         }
         total += dp__care_day_hard(c, d, below, half, bad);

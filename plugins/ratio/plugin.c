@@ -298,6 +298,8 @@ static void sums_plus(dp_care_sums *a, const dp_care_sums *d)
     a->surplus += d->surplus;
     a->req += d->req;
     a->n_bad += d->n_bad;
+    a->half_deficit += d->half_deficit;
+    a->half_surplus += d->half_surplus;
 }
 
 /* Evaluates the move into the scratch lists and returns the change of the
@@ -482,9 +484,12 @@ static uint32_t worst_interval(const ratio_state *st)
         dp_care_sums s1 = st->k.sum[e->iv];
         int32_t e0 = st->k.escorts[e->iv], e1 = e0 + e->d_escorts;
         sums_plus(&s1, &e->d_sum);
+        bool b0, h0, x0, b1, h1, x1;
+        dp__care_classify(c, &st->k.sum[e->iv], e->iv, e0, &b0, &h0, &x0);
+        dp__care_classify(c, &s1, e->iv, e1, &b1, &h1, &x1);
         bool worse =
             dp__care_short(c, &s1, e->iv, e1) > dp__care_short(c, &st->k.sum[e->iv], e->iv, e0) ||
-            s1.n_bad > st->k.sum[e->iv].n_bad;
+            s1.n_bad > st->k.sum[e->iv].n_bad || (h1 && !h0);
         if (worse && (best == UINT32_MAX || e->iv < best))
             best = e->iv;
     }

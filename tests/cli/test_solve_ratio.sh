@@ -276,5 +276,24 @@ if [[ ${hours[1]} -gt ${hours[0]} ]]; then pass; else
     fail "flanders: 2027-W03 needs ${hours[1]} professional-minutes, 2026-W48 ${hours[0]}: the 2027 ratios were not applied"
 fi
 
+# --- the half rule per group, independently ------------------------------------
+# tests/data/ratio (test_ratio_care.c works out the numbers): with 12
+# children at lego and 8 at judo on monday, pm1 is alone 15:00-16:10 with 4
+# children and one escort to give: whoever walks, the group has fewer than
+# half its need. The checker must say so (the location's total, 1 of 2,
+# would pass).
+if python3 - "$DP_SOURCE_DIR/tests/data/ratio" "$TOOLS" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[2])
+import check_ratio
+granted = [("c%02d" % i, "lego", "lego-a") for i in range(1, 13)]
+granted += [("c%02d" % i, "judo", "judo-a") for i in range(13, 21)]
+running = [("lego-a", "mon", 900, 1020), ("judo-a", "mon", 900, 960)]
+problems = check_ratio.check(sys.argv[1], running, {"lego-a": 12, "judo-a": 8}, granted, "2026-W48")
+ok = any(p.startswith("ratio: mon 15:00 at ikc: a group left with fewer than half") for p in problems)
+sys.exit(0 if ok else 1)
+EOF
+then pass; else fail "check_ratio.py does not see a group left below half its need"; fi
+
 echo "test_solve_ratio: $passes passed, $fails failed"
 [[ $fails -eq 0 ]]

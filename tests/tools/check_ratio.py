@@ -319,6 +319,7 @@ class Ratio:
         below, bad, needs = [], [], [0] * 1440
         for mi in range(1440):
             deficit = surplus = req = 0
+            half_deficit = half_surplus = 0  # the half rule per group
             not_allowed = False
             for u in set(units) | set(ded):
                 ages = (units.get(u) or [None] * 1440)[mi] or {}
@@ -327,10 +328,14 @@ class Ratio:
                 if r is None:
                     not_allowed = True
                     surplus += dd
+                    half_surplus += dd
                     continue
                 req += r
                 deficit += max(0, r - dd)
                 surplus += max(0, dd - r)
+                h = -(-r // 2)
+                half_deficit += max(0, h - dd)
+                half_surplus += max(0, dd - h)
             e = escorts[mi]
             pending = e if unnamed is None else unnamed[mi]
             short = max(0, deficit + max(0, pending - surplus) - flo[mi])
@@ -342,6 +347,8 @@ class Ratio:
                 bad.append((mi, "a group the ratio rules do not allow"))
             elif need > 0 and need - short < (need + 1) // 2:
                 bad.append((mi, "fewer than half of the %d professionals needed" % need))
+            elif half_deficit + max(0, pending - half_surplus) > flo[mi]:
+                bad.append((mi, "a group left with fewer than half its professionals"))
         return below, bad, needs
 
     def needs(self, running, counts, granted):
