@@ -436,6 +436,10 @@ static dp_status overnight_events(builder *b, const dp_timetable *s, dp_id secti
     nl_moment(first->date, first->start_min, from, sizeof from);
     nl_moment(last->date, last->end_min, to, sizeof to);
     int end = (int) (last->date - first->date) * DP_MINUTES_DAY + last->end_min;
+    int travel =
+        m->centre.home != DP_NONE ? dp_model_travel(m, m->centre.home, first->location) : 0;
+    if (travel < 0)
+        travel = 0; /* the way there on the first day, as for any session */
     const dp_location *loc = &m->locations[first->location];
     for (uint32_t i = by_section0[section]; i < by_section0[section + 1] && !rc; i++) {
         const dp_child *ch = &m->children[by_section[i]];
@@ -451,7 +455,7 @@ static dp_status overnight_events(builder *b, const dp_timetable *s, dp_id secti
             loc->address, (int) prog.len, prog.data ? prog.data : "");
         rc = add(b, &b->fs->feeds[fi], id, first->date, first->start_min, end,
                  str_printf("%s – %s (met overnachting)", act->name, ch->first_name),
-                 first->location, desc, m->themes.name[act->theme], 0, stamp);
+                 first->location, desc, m->themes.name[act->theme], travel, stamp);
     }
     dp_buf_release(&prog);
     return rc;

@@ -99,6 +99,23 @@ for b in bad[:10]:
 sys.exit(1 if bad else 0)
 EOF
 
+# explain, for the week: the overnight stay and the camp under way as reasons.
+for spec in "27|with overnight stay" "28|is a camp under way"; do
+    w=${spec%%|*} what=${spec#*|}
+    kid=$(python3 -c "
+import json,sys
+j=json.load(open(sys.argv[1]))
+print(next((u['child'] for u in j['unassigned'] if any(sys.argv[2] in r for r in u['reasons'])), ''))
+" "$DP_WORK/w$w.json" "$what")
+    if [[ -z $kid ]]; then
+        fail "W$w: no wish explained by '$what': nothing to test"
+        continue
+    fi
+    out=$("$DAGPLAN" explain "$C" --child "$kid" --week 2027-W$w 2>&1)
+    expect "explain $kid W$w" $? 0
+    contains "explain $kid W$w" "$out" "$what"
+done
+
 # The checker is not a rubber stamp: a child moved into a section that does
 # not meet, an overnight key dropped, a camp's children changed.
 python3 - "$C" "$DP_WORK/w27.json" "$DP_WORK/t1.json" <<'EOF'

@@ -72,12 +72,13 @@ static void expect_error(const char *text, unsigned line, unsigned column, const
 
 static void test_schedule_errors(void)
 {
-    expect_error("", 1, 1, "a value");
-    expect_error("{\"format\": \"dagplan-schedule/1\",\n \"assignments\": [}", 2, 18, "a value");
-    expect_error("{\"a\" 1}", 1, 6, "':' after a key");
-    expect_error("{\"a\": \"x\\q\"}", 1, 9, "a valid escape");
+    expect_error("", 1, 1, "a JSON value");
+    expect_error("{\"format\": \"dagplan-schedule/1\",\n \"assignments\": [}", 2, 18,
+                 "a JSON value");
+    expect_error("{\"a\" 1}", 1, 6, "':' after a member name");
+    expect_error("{\"a\": \"x\\q\"}", 1, 10, "one of");
     expect_error("{\"a\": 1} x", 1, 10, "the end of the text");
-    expect_error("{\"a\": \"open", 1, 7, "a closing");
+    expect_error("{\"a\": \"open", 1, 8, "a closing");
     expect_error("[1, 2]", 0, 0, "a JSON object");
     expect_error("{\"format\": \"other\", \"assignments\": []}", 0, 0, "dagplan-schedule/1");
     expect_error("{\"format\": \"dagplan-schedule/1\"}", 0, 0, "assignments");
@@ -94,7 +95,7 @@ static void test_schedule_depth_limit(void)
     memset(deep, '[', sizeof deep - 1);
     deep[sizeof deep - 1] = '\0';
     CHECK(dp_schedule_parse(deep, strlen(deep), &s, &err) == DP_EINPUT);
-    CHECK(strstr(err.msg, "nesting") != NULL);
+    CHECK(strstr(err.msg, "nested") != NULL);
 }
 
 int main(void)
