@@ -1040,9 +1040,8 @@ static void classify(rstate *st, const dp_move *mv)
     memcpy(st->any, st->tmove, rw * sizeof *st->any);
     for (uint32_t i = 0; i < mv->n_children; i++) {
         const dp_child_change *cc = &mv->children[i];
-        const uint64_t *cm = rm_child(st, cc->child);
-        uint64_t *rel = &st->rel[(size_t) i * rw];
-        memset(rel, 0, rw * sizeof *rel);
+        uint64_t *rel = &st->rel[(size_t) i * rw], touched = 0;
+        memcpy(rel, st->tmove, rw * sizeof *rel);
         for (int side_i = 0; side_i < 2; side_i++) {
             const dp_grant *g = side_i ? cc->after : cc->before;
             const dp_grant *og = side_i ? cc->before : cc->after;
@@ -1053,13 +1052,21 @@ static void classify(rstate *st, const dp_move *mv)
                     continue;
                 dp_id a = act_of(m, &g[k]);
                 const uint64_t *am = &st->rm_act[(size_t) a * rw];
-                bool comes_or_goes = grants_of_act(m, g, n, a) != grants_of_act(m, og, on, a);
-                for (uint32_t w = 0; w < rw; w++)
-                    rel[w] |= am[w] & (comes_or_goes ? ~(uint64_t) 0 : ~st->m_held[w]);
+                int comes_or_goes = -1; /* asked only for rules that look at holdings */
+                for (uint32_t w = 0; w < rw; w++) {
+                    if (comes_or_goes < 0 && (am[w] & st->m_held[w]))
+                        comes_or_goes = grants_of_act(m, g, n, a) != grants_of_act(m, og, on, a);
+                    rel[w] |= am[w] & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_held[w]);
+                }
             }
         }
+        for (uint32_t w = 0; w < rw; w++)
+            touched |= rel[w];
+        if (!touched)
+            continue; /* the child's row need not be read */
+        const uint64_t *cm = rm_child(st, cc->child);
         for (uint32_t w = 0; w < rw; w++) {
-            rel[w] = (rel[w] | st->tmove[w]) & cm[w];
+            rel[w] &= cm[w];
             st->any[w] |= rel[w];
         }
     }
@@ -1178,28 +1185,30 @@ static void mix_apply(rstate *st, uint32_t ri, const dp_move *mv)
     const dp_rule *r = &st->rs->rules[ri];
     uint32_t nc = mix_ncat(m, r);
 
-    for (uint32_t i = 0; i < mv->n_children; i++) {
-        const dp_child_change *cc = &mv->children[i];
-        for (int side_i = 0; side_i < 2; side_i++) {
-            const dp_grant *g = side_i ? cc->after : cc->before;
-            uint8_t ng = side_i ? cc->n_after : cc->n_before;
-            for (uint8_t k = 0; k < ng; k++) {
-                dp_id sec = g[k].section, cat = mix_cat(m, r, cc->child);
-                uint32_t *row = &st->mixcnt[ri][(size_t) sec * (nc + 2)];
-                row[0] = side_i ? row[0] + 1 : row[0] - 1;
-                if (cat != DP_NONE)
-                    row[1 + cat] = side_i ? row[1 + cat] + 1 : row[1 + cat] - 1;
-            }
-        }
-    }
-    for (uint32_t i = 0; i < mv->n_children; i++) { /* the units kept in the rows */
-        const dp_child_change *cc = &mv->children[i];
-        for (int side_i = 0; side_i < 2; side_i++) {
-            const dp_grant *g = side_i ? cc->after : cc->before;
-            uint8_t ng = side_i ? cc->n_after : cc->n_before;
-            for (uint8_t k = 0; k < ng; k++) {
-                uint32_t *row = &st->mixcnt[ri][(size_t) g[k].section * (nc + 2)];
-                row[nc + 1] = (uint32_t) mix_row_units(st, ri, g[k].section, row);
+    /* Only the rows mix_delta reads: sections of the selected activities,
+     * for grants that come or go (a kept grant leaves its row as it was). */
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < mv->n_children; i++) {
+            const dp_child_change *cc = &mv->children[i];
+            dp_id cat = mix_cat(m, r, cc->child);
+            for (int side_i = 0; side_i < 2; side_i++) {
+                const dp_grant *g = side_i ? cc->after : cc->before;
+                const dp_grant *og = side_i ? cc->before : cc->after;
+                uint8_t ng = side_i ? cc->n_after : cc->n_before;
+                uint8_t on = side_i ? cc->n_before : cc->n_after;
+                for (uint8_t k = 0; k < ng; k++) {
+                    dp_id sec = g[k].section;
+                    if (!dp__rule_act(r, m->sections[sec].activity) || dp_grant_in(g[k], og, on))
+                        continue;
+                    uint32_t *row = &st->mixcnt[ri][(size_t) sec * (nc + 2)];
+                    if (pass == 1) { /* the units kept in the row, once all counts moved */
+                        row[nc + 1] = (uint32_t) mix_row_units(st, ri, sec, row);
+                        continue;
+                    }
+                    row[0] = side_i ? row[0] + 1 : row[0] - 1;
+                    if (cat != DP_NONE)
+                        row[1 + cat] = side_i ? row[1 + cat] + 1 : row[1 + cat] - 1;
+                }
             }
         }
     }
@@ -1315,11 +1324,13 @@ static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv)
         dp_id cat = mix_cat(m, r, cc->child);
         for (int side_i = 0; side_i < 2; side_i++) {
             const dp_grant *g = side_i ? cc->after : cc->before;
+            const dp_grant *og = side_i ? cc->before : cc->after;
             uint8_t n = side_i ? cc->n_after : cc->n_before;
+            uint8_t on = side_i ? cc->n_before : cc->n_after;
             for (uint8_t k = 0; k < n; k++) {
                 dp_id sec = g[k].section;
-                if (!dp__rule_act(r, m->sections[sec].activity))
-                    continue;
+                if (!dp__rule_act(r, m->sections[sec].activity) || dp_grant_in(g[k], og, on))
+                    continue; /* not selected, or kept: its section stays as it was */
                 uint32_t t = 0;
                 while (t < nt && st->mrows[(size_t) t * w] != sec)
                     t++;
@@ -1415,11 +1426,14 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
                 continue;
             for (int side_i = 0; side_i < 2; side_i++) {
                 const dp_grant *g = side_i ? cc->after : cc->before;
+                const dp_grant *og = side_i ? cc->before : cc->after;
                 uint8_t n = side_i ? cc->n_after : cc->n_before;
+                uint8_t on = side_i ? cc->n_before : cc->n_after;
                 for (uint8_t k = 0; k < n; k++) {
                     dp_id sec = g[k].section;
-                    if (st->sec_stamp[sec] == stamp || !dp__rule_act(r, m->sections[sec].activity))
-                        continue;
+                    if (st->sec_stamp[sec] == stamp ||
+                        !dp__rule_act(r, m->sections[sec].activity) || dp_grant_in(g[k], og, on))
+                        continue; /* done, not selected, or kept (members unchanged) */
                     st->sec_stamp[sec] = stamp;
                     int64_t ua = section_units(st, r, &after, sec);
                     if (st->cache[ri]) {
@@ -1794,7 +1808,6 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     if (!st)
         return;
     follow_seed(st, v);
-    mark_move(st, mv);
     st->n_pend = 0;
     st->pend_sig = move_sig(mv);
     st->pend_ok = true;
@@ -1821,9 +1834,13 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
             }
         }
     }
+    bool marked = false; /* the stamps that grants_of reads: only when needed */
     for (uint32_t w = 0; w < rw; w++)
         for (uint64_t bits = st->any[w] & ~st->m_child[w]; bits; bits &= bits - 1) {
             uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
+            if (!marked)
+                mark_move(st, mv);
+            marked = true;
             st->du[ri] = rule_delta(st, ri, v, mv, true);
         }
     for (uint32_t i = 0; i < st->rs->n; i++)
@@ -1842,7 +1859,6 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
     if (!st)
         return;
     follow_seed(st, v);
-    mark_move(st, mv);
     for (uint32_t i = 0; i < st->rs->n; i++) {
         if (st->rs->rules[i].scope == DP_SCOPE_ACTIVITY)
             st->outside[i] += reserve_change(st, &st->rs->rules[i], mv);
@@ -1850,6 +1866,7 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
     if (!st->pend_ok || st->pend_sig != move_sig(mv)) {
         /* Not the move evaluated last: compute the custom values again. */
         st->n_pend = 0;
+        mark_move(st, mv);
         classify(st, mv);
         for (uint32_t i = 0; i < st->rs->n; i++)
             if (has_cache(st, i))

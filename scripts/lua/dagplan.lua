@@ -68,7 +68,7 @@ function centre(settings) end
 ---@field name string
 ---@field weight integer mix rules are soft only
 ---@field by "neighbourhood"|"priority" which background to mix
----@field max_share? number largest share of one background in a section (default 0.5)
+---@field max_share? number largest share of one background in a section (default 0.5), unless the applicants allow no better
 ---@field activities? dagplan.OneOrMany<string>
 ---@field themes? dagplan.OneOrMany<string>
 
@@ -202,7 +202,9 @@ function rule.pin(r) end
 ---@param r dagplan.PinRule
 function rule.forbid(r) end
 
----Sections not drawn mostly from one neighbourhood or priority level (soft).
+---Sections not drawn mostly from one neighbourhood or priority level (soft), where the
+---choices allow better: a section may hold max(floor(n x max_share), the least its pool of
+---applicants allows) children of one background (docs/rules.md, rule.mix).
 ---@param r dagplan.MixRule
 function rule.mix(r) end
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/cli/test_browser.sh - the public pages in a real browser (issue 8):
 # `dagplan export CITYDIR --html`, the same overview served by `dagplan serve
-# CITYDIR` (a week page and the list of weeks), and `dagplan report CITYDIR`
-# are opened in headless Chromium
+# CITYDIR` (a week page and the list of weeks), `dagplan report CITYDIR` and
+# the overview of a summer week (camps with and without overnight stay) are
+# opened in headless Chromium
 # (Debian's chromium, driven by playwright-core from npm) by
 # tests/tools/browser_check.mjs: screenshots (PNG files in DP_WORK), every
 # filter against the schedule JSONs, keyboard use, the English toggle, no
@@ -57,5 +58,16 @@ base=$(sed -n 's|^listening on \(http://.*\)$|\1|p' serve.out)
 urls=(--overview "file://$PWD/overview/index.html" --overview "$base/overview/2027-W03.html"
       --report "file://$PWD/report/index.html" --page "$base/overview/")
 node "$DP_SOURCE_DIR/tests/tools/browser_check.mjs" "$node_dir" shots m json "${urls[@]}"
+
+# A summer municipality (camps, some with overnight stay; tests/tools/
+# summerize.py as in test_summer.sh): the overview of one week with its
+# fourth filter.
+python3 "$DP_GEN_INSTANCE" --out s --municipality 3 --children 60 --seed 5 --shape summer >/dev/null
+for d in s/*/; do python3 "$DP_SOURCE_DIR/tests/tools/summerize.py" "$d"; done
+"$DAGPLAN" solve s --week 2027-W27 --threads 2 --max-moves 20000 --quiet --json-dir sjson
+"$DAGPLAN" export s --html summer --week 2027-W27 >/dev/null
+mkdir -p shots/summer
+node "$DP_SOURCE_DIR/tests/tools/browser_check.mjs" "$node_dir" shots/summer s sjson \
+  --overview "file://$PWD/summer/index.html" --expect-overnight
 ls shots/*.png >/dev/null || fail "no screenshots"
 echo "ok: browser checks passed; screenshots in $DP_WORK/shots"

@@ -3,7 +3,7 @@
 // what a visitor gets:
 //
 //   node browser_check.mjs NODE_DIR SHOT_DIR CITYDIR JSONDIR --overview URL
-//        [--overview URL ...] [--report URL] [--page URL]
+//        [--overview URL ...] [--report URL] [--page URL] [--expect-overnight]
 //
 // For each overview page (the static export or the server's): a screenshot
 // (a non-empty PNG in SHOT_DIR); the rows shown with no filter, with each
@@ -14,7 +14,9 @@
 // (Tab to them, change with the arrow keys, Enter on the toggle); the
 // English toggle switches the texts and html lang; axe-core finds no
 // violation (in Dutch and in English); on a 375 px wide phone there is no
-// horizontal scroll. For the report page (and any other --page, e.g. the
+// horizontal scroll. With camps with overnight stay in the data
+// (activities.csv overnight, required by --expect-overnight) the overnight
+// filter is checked the same way. For the report page (and any other --page, e.g. the
 // server's list of weeks): screenshot, axe-core, phone. On
 // every page: no console error, no page error, no failed request. Prints
 // each problem; exit status 1 when there is any.
@@ -29,10 +31,12 @@ if (!nodeDir || !shotDir || !cityDir || !jsonDir) {
 const overviews = [];
 const reports = [];
 const pages = [];
+let expectOvernight = false;
 for (let i = 0; i < rest.length; i += 2) {
   if (rest[i] === '--overview') overviews.push(rest[i + 1]);
   else if (rest[i] === '--report') reports.push(rest[i + 1]);
   else if (rest[i] === '--page') pages.push(rest[i + 1]);
+  else if (rest[i] === '--expect-overnight') { expectOvernight = true; i--; }
   else { console.error(`browser_check: unknown argument ${rest[i]}`); process.exit(2); }
 }
 const { chromium } = await import(path.resolve(nodeDir, 'node_modules/playwright-core/index.mjs'));
@@ -81,7 +85,8 @@ for (const c of fs.readdirSync(cityDir).sort()) {
   for (const s of csv(path.join(d, 'sections.csv'))) {
     if (!running.has(s.id)) continue;
     const a = acts[s.activity];
-    expected.push({ key: `${sched.centre}/${s.id}`, min: +a.min_group, max: +a.max_group, theme: a.theme, nbs });
+    expected.push({ key: `${sched.centre}/${s.id}`, min: +a.min_group, max: +a.max_group, theme: a.theme, nbs,
+      overnight: a.overnight === '1' });
   }
 }
 if (expected.length < 5) problem(`only ${expected.length} running sections: the test would prove little`);
@@ -89,7 +94,10 @@ const allNbs = [...new Set(expected.flatMap((e) => [...e.nbs]))].sort();
 const allThemes = [...new Set(expected.map((e) => e.theme))].sort();
 const want = (f) => expected.filter((e) =>
   (!f.group || (f.group >= e.min && f.group <= e.max)) &&
-  (!f.nb || e.nbs.has(f.nb)) && (!f.theme || e.theme === f.theme)).map((e) => e.key).sort();
+  (!f.nb || e.nbs.has(f.nb)) && (!f.theme || e.theme === f.theme) &&
+  (!f.overnight || e.overnight === (f.overnight === '1'))).map((e) => e.key).sort();
+const anyOvernight = expected.some((e) => e.overnight);
+if (expectOvernight && !anyOvernight) problem('no running camp with overnight stay: the overnight filter is not tested');
 
 // ---- helpers ----
 function watch(page, label) {
@@ -149,6 +157,7 @@ function same(got, exp) { return got.length === exp.length && got.every((x, i) =
 async function checkFilter(page, label, f) {
   const ids = { group: '#f-group', nb: '#f-nb', theme: '#f-theme' };
   for (const [k, sel] of Object.entries(ids)) await page.selectOption(sel, f[k] ? String(f[k]) : '');
+  if (await page.$('#f-overnight')) await page.selectOption('#f-overnight', f.overnight || '');
   const got = await visible(page);
   const exp = want(f);
   const what = JSON.stringify(f);
@@ -193,6 +202,15 @@ async function checkOverview(browser, url, n) {
   for (let g = 1; g <= 8; g++) { good = (await checkFilter(page, label, { group: g })) && good; if (want({ group: g }).length < expected.length) narrowed++; }
   for (const nb of allNbs) good = (await checkFilter(page, label, { nb })) && good;
   for (const theme of allThemes) good = (await checkFilter(page, label, { theme })) && good;
+  const hasFilter = !!(await page.$('#f-overnight'));
+  if (hasFilter !== anyOvernight) problem(`${label}: overnight filter ${hasFilter ? 'shown' : 'missing'} with ${anyOvernight ? '' : 'no '}camps with overnight stay`);
+  if (hasFilter && anyOvernight) {
+    let on = true;
+    for (const v of ['1', '0']) on = (await checkFilter(page, label, { overnight: v })) && on;
+    on = (await checkFilter(page, label, { overnight: '1', group: 5 })) && on;
+    if (on) ok(`${label}: the overnight filter (with, without, with + group 5) shows exactly the expected rows (${want({ overnight: '1' }).length} with overnight stay)`);
+    good = on && good;
+  }
   const combo = { group: 6, nb: allNbs[0], theme: allThemes[0] };
   good = (await checkFilter(page, label, combo)) && good;
   if (!narrowed) problem(`${label}: no group filter narrows the list (the data proves little)`);
