@@ -390,6 +390,24 @@ void dp__city_pages(const char *title, const char (*weeks)[16], size_t nw,
 }
 
 /* --weeks N: the pages of N weeks from (year, wk) (0: this week) into out. */
+/* Before writing: some centre must have a schedule, and the output folder
+ * must exist. 0 when ready, else 1 after saying why. */
+static int output_ready(const char *dir, const char *out, size_t n_ok)
+{
+    if (n_ok == 0) {
+        fprintf(stderr,
+                "dagplan export: no centre of %s has a stored schedule; nothing was "
+                "written\n",
+                dir);
+        return 1;
+    }
+    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "dagplan export: cannot create %s: %s\n", out, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
 static int export_weeks(const char *dir, char **dirs, size_t n_dirs, int year, int wk, unsigned nw,
                         const char *out)
 {
@@ -457,16 +475,7 @@ static int export_weeks(const char *dir, char **dirs, size_t n_dirs, int year, i
         }
         n_ok += shown > 0;
     }
-    if (n_ok == 0) {
-        fprintf(stderr,
-                "dagplan export: no centre of %s has a stored schedule; nothing was "
-                "written\n",
-                dir);
-        status = 1;
-        goto done;
-    }
-    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "dagplan export: cannot create %s: %s\n", out, strerror(errno));
+    if (output_ready(dir, out, n_ok) != 0) {
         status = 1;
         goto done;
     }
@@ -614,16 +623,7 @@ int dp__cmd_export_city(int argc, char **argv)
         dp_model_free(m);
         dp_diags_free(d);
     }
-    if (n_ok == 0) {
-        fprintf(stderr,
-                "dagplan export: no centre of %s has a stored schedule; nothing was "
-                "written\n",
-                dir);
-        status = 1;
-        goto done;
-    }
-    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "dagplan export: cannot create %s: %s\n", out, strerror(errno));
+    if (output_ready(dir, out, n_ok) != 0) {
         status = 1;
         goto done;
     }

@@ -161,6 +161,15 @@ static inline uint32_t dp_move_slot(const dp_state_view *v, const dp_move *mv, d
     return v->session_slot[session];
 }
 
+/* The section choice is granted in among list[0..n), or DP_NONE. */
+static inline dp_id dp_grant_section(const dp_grant *list, uint8_t n, dp_id choice)
+{
+    for (uint8_t i = 0; i < n; i++)
+        if (list[i].choice == choice)
+            return list[i].section;
+    return DP_NONE;
+}
+
 /* Whether grant g (same choice, same section) is in list[0..n). */
 static inline int dp_grant_in(dp_grant g, const dp_grant *list, uint8_t n)
 {

@@ -21,14 +21,6 @@ static bool dated_not_meeting(const dp_model *m, dp_id s)
     return m->sections[s].n_ranges > 0 && m->sections[s].n_sessions == 0;
 }
 
-static dp_id section_of(const dp_grant *g, uint8_t n, dp_id choice)
-{
-    for (uint8_t i = 0; i < n; i++)
-        if (g[i].choice == choice)
-            return g[i].section;
-    return DP_NONE;
-}
-
 static int64_t broken(const dp_model *m, dp_id c, const dp_grant *g, uint8_t n)
 {
     const dp_child *ch = &m->children[c];
@@ -40,7 +32,7 @@ static int64_t broken(const dp_model *m, dp_id c, const dp_grant *g, uint8_t n)
     if (!base)
         return k;
     for (uint32_t i = ch->choice0; i < ch->choice0 + ch->n_choices; i++) {
-        dp_id sec = section_of(g, n, i), b = base[i];
+        dp_id sec = dp_grant_section(g, n, i), b = base[i];
         if (b != DP_NONE && dp_model_section_underway(m, b))
             k += sec != b;
         else if (sec != DP_NONE && dp_model_section_underway(m, sec))

@@ -55,14 +55,6 @@ static void release(void *state)
     free(ps);
 }
 
-static dp_id section_of(const dp_grant *g, uint8_t n, dp_id choice)
-{
-    for (uint8_t i = 0; i < n; i++)
-        if (g[i].choice == choice)
-            return g[i].section;
-    return DP_NONE;
-}
-
 /* Pins of child c broken by the grants g[0..n). */
 static int64_t broken(const pins_state *ps, const dp_model *m, dp_id c, const dp_grant *g,
                       uint8_t n)
@@ -73,7 +65,7 @@ static int64_t broken(const pins_state *ps, const dp_model *m, dp_id c, const dp
         const dp_pin *p = &m->pins[ps->pin_idx[i]];
         if (p->choice == DP_NONE)
             continue; /* a forbid of an activity the child did not choose */
-        dp_id sec = section_of(g, n, p->choice);
+        dp_id sec = dp_grant_section(g, n, p->choice);
         k += p->forbid ? sec == p->section : sec != p->section;
     }
     return k;

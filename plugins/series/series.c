@@ -23,14 +23,6 @@ static bool runs_this_week(const dp_model *m, const dp_activity *a)
            m->week_monday < a->series_start + 7 * (int32_t) a->series_weeks;
 }
 
-static dp_id section_of(const dp_grant *g, uint8_t n, dp_id choice)
-{
-    for (uint8_t i = 0; i < n; i++)
-        if (g[i].choice == choice)
-            return g[i].section;
-    return DP_NONE;
-}
-
 /* Choices of child c off their required state under grants g[0..n). */
 static int64_t broken(const dp_model *m, dp_id c, const dp_grant *g, uint8_t n)
 {
@@ -42,7 +34,7 @@ static int64_t broken(const dp_model *m, dp_id c, const dp_grant *g, uint8_t n)
         const dp_activity *a = &m->activities[act];
         if (!a->series_weeks)
             continue;
-        dp_id sec = section_of(g, n, i);
+        dp_id sec = dp_grant_section(g, n, i);
         if (!runs_this_week(m, a))
             k += sec != DP_NONE;
         else if (m->baseline.locked && m->baseline.locked[act])
