@@ -115,6 +115,8 @@ struct rstate {
     uint64_t *m_held;  /* [rw]: rules that depend only on which activities are held */
     uint64_t *m_start; /* [rw]: rules that depend on session start times */
     uint64_t *m_day;   /* [rw]: rules that depend on session days (not start times) */
+    uint64_t *m_allc;  /* [rw]: rules every child's grants can affect (mix: no row to read) */
+    uint64_t *c_rules; /* [n_children / 64 + 1]: bit c: the child's row has rules outside m_allc */
     uint8_t *tdays;    /* [n_rules]: days whose sessions the timed rule looks at */
     /* The move being judged, classified: rel[i] are the rules child i of the
      * move can change, any the union, tmove the rules its session moves can
@@ -1165,12 +1167,20 @@ static void classify(rstate *st, const dp_move *mv)
             }
         }
         for (uint32_t w = 0; w < rw; w++)
-            touched |= rel[w];
-        if (!touched)
-            continue; /* the child's row need not be read */
+            touched |= rel[w] & ~st->m_allc[w];
+        if (touched && !(st->c_rules[cc->child / 64] >> (cc->child % 64) & 1u)) {
+            for (uint32_t w = 0; w < rw; w++) /* no rule of its own: rel[w] & m_allc */
+                rel[w] &= st->m_allc[w];
+            touched = 0;
+        }
+        if (!touched) { /* the child's row need not be read */
+            for (uint32_t w = 0; w < rw; w++)
+                st->any[w] |= rel[w];
+            continue;
+        }
         const uint64_t *cm = rm_child(st, cc->child);
         for (uint32_t w = 0; w < rw; w++) {
-            rel[w] &= cm[w];
+            rel[w] &= cm[w] | st->m_allc[w];
             st->any[w] |= rel[w];
         }
     }
@@ -1233,10 +1243,11 @@ static uint32_t grants_changed(const dp_model *m, const dp_child_change *cc, con
 static void grant_add(rstate *st, const uint64_t *rel, const side *sd, dp_id sec, int32_t sign,
                       int32_t *row)
 {
+    uint32_t rw = st->rw;
     dp_id act = st->m->sections[sec].activity;
     uint32_t ns = UINT32_MAX; /* its sessions: read when a rule asks */
 
-    for (uint32_t w = 0; w < st->rw; w++) {
+    for (uint32_t w = 0; w < rw; w++) {
         for (uint64_t bits = rel[w] & st->m_child[w] & st->m_inc[w]; bits; bits &= bits - 1) {
             uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
             if (ns == UINT32_MAX && bit(st->m_sess, ri))
@@ -1764,6 +1775,8 @@ static void state_free(void *state)
     free(st->m_held);
     free(st->m_start);
     free(st->m_day);
+    free(st->m_allc);
+    free(st->c_rules);
     free(st->tdays);
     free(st->rel);
     free(st->any);
@@ -1890,13 +1903,113 @@ nomem:
     return DP_ENOMEM;
 }
 
-/* Whether child c has a sibling that rule r selects too. */
-static bool selected_sibling(const dp_rules *rs, const dp_rule *r, dp_id c, dp_id f)
+/* Siblings: whether child c has a sibling that rule r selects too and that
+ * chose one of the rule's activities c chose (only such pairs can be
+ * counted: a child holds only activities it chose, see child_can_change). */
+static bool sibling_shares(const dp_model *m, const dp_rules *rs, const dp_rule *r, dp_id c,
+                           dp_id f)
 {
-    for (uint32_t i = rs->fam0[f]; i < rs->fam0[f + 1]; i++)
-        if (rs->fam_child[i] != c && dp__rule_selects(r, rs->fam_child[i]))
-            return true;
+    const dp_child *ch = &m->children[c];
+
+    for (uint32_t i = rs->fam0[f]; i < rs->fam0[f + 1]; i++) {
+        dp_id b = rs->fam_child[i];
+        if (b == c || !dp__rule_selects(r, b))
+            continue;
+        for (uint32_t q = ch->choice0; q < ch->choice0 + ch->n_choices; q++) {
+            dp_id a = m->choices[q].activity;
+            if (!dp__rule_act(r, a))
+                continue;
+            for (uint32_t p = m->children[b].choice0;
+                 p < m->children[b].choice0 + m->children[b].n_choices; p++)
+                if (m->choices[p].activity == a)
+                    return true;
+        }
+    }
     return false;
+}
+
+/* max_activities, max_minutes: the most section sec can add to a child's
+ * count of rule r, per day (day[]) and per week: a session counts on every
+ * day one of its candidate times falls on (an upper bound). */
+static void section_bound(const dp_model *m, const dp_rule *r, dp_id sec, int32_t day[DP_N_DAYS],
+                          int32_t *week)
+{
+    const dp_section *s = &m->sections[sec];
+    unsigned any = 0;
+
+    memset(day, 0, DP_N_DAYS * sizeof *day);
+    *week = 0;
+    for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
+        unsigned days = 0;
+        for (uint32_t o = 0; o < m->sessions[k].n_slots; o++)
+            days |= 1u << m->slots[m->sessions[k].slot0 + o].day;
+        days &= r->day_mask;
+        any |= days;
+        for (int d = 0; d < DP_N_DAYS; d++)
+            if (days >> d & 1u)
+                day[d] = r->kind == DP_RULE_MAX_MINUTES ? day[d] + m->sessions[k].minutes : 1;
+        if (days && r->kind == DP_RULE_MAX_MINUTES)
+            *week += m->sessions[k].minutes;
+    }
+    if (r->kind == DP_RULE_MAX_ACTIVITIES)
+        *week = any != 0;
+}
+
+/* Whether child-scope rule r's units for child c can change at all, from
+ * c's choices: a child holds only activities it chose, each choice at most
+ * once, in a section of that activity (the strict eligibility constraint
+ * keeps every schedule the search visits so; tests/unit/test_plugins.c
+ * exercises the rules plugin under that condition). A rule whose units
+ * cannot change for c is left out of c's index: no move evaluates it. */
+static bool child_can_change(const dp_model *m, const dp_rule *r, dp_id c)
+{
+    const dp_child *ch = &m->children[c];
+    int32_t week = 0, day[DP_N_DAYS] = {0};
+    bool chosen = false;
+
+    for (uint32_t q = ch->choice0; q < ch->choice0 + ch->n_choices; q++) {
+        const dp_activity *a = &m->activities[m->choices[q].activity];
+        if (!dp__rule_act(r, m->choices[q].activity))
+            continue;
+        chosen = true;
+        if (r->kind == DP_RULE_THEME_ONCE) /* two chosen activities of one theme */
+            for (uint32_t p = ch->choice0; p < q; p++)
+                if (dp__rule_act(r, m->choices[p].activity) &&
+                    m->activities[m->choices[p].activity].theme == a->theme)
+                    return true;
+        if (r->kind != DP_RULE_MAX_ACTIVITIES && r->kind != DP_RULE_MAX_MINUTES)
+            continue;
+        int32_t aw = 0, ad[DP_N_DAYS] = {0}; /* the most one section of a adds */
+        for (dp_id sec = a->section0; sec < a->section0 + a->n_sections; sec++) {
+            int32_t sw, sd[DP_N_DAYS];
+            section_bound(m, r, sec, sd, &sw);
+            aw = sw > aw ? sw : aw;
+            for (int d = 0; d < DP_N_DAYS; d++)
+                ad[d] = sd[d] > ad[d] ? sd[d] : ad[d];
+        }
+        week += aw;
+        for (int d = 0; d < DP_N_DAYS; d++)
+            day[d] += ad[d];
+    }
+    switch (r->kind) {
+    case DP_RULE_MAX_ACTIVITIES:
+    case DP_RULE_MAX_MINUTES:
+        if (!r->per_day)
+            return week > r->max;
+        for (int d = 0; d < DP_N_DAYS; d++)
+            if (day[d] > r->max)
+                return true;
+        return false;
+    case DP_RULE_THEME_ONCE:
+        return false;          /* no two chosen activities share a theme */
+    case DP_RULE_AT_LEAST_ONE: /* without a chosen one: always broken, never changes */
+    case DP_RULE_ONLY_FOR:
+    case DP_RULE_NOT_BEFORE:
+    case DP_RULE_NOT_AFTER:
+        return chosen;
+    default:
+        return true; /* pin, forbid, custom */
+    }
 }
 
 /* not_before, not_after: whether a session of activity a can break rule r
@@ -1954,11 +2067,13 @@ static dp_status index_rules(rstate *st)
     st->m_held = calloc(rw, sizeof *st->m_held);
     st->m_start = calloc(rw, sizeof *st->m_start);
     st->m_day = calloc(rw, sizeof *st->m_day);
+    st->m_allc = calloc(rw, sizeof *st->m_allc);
+    st->c_rules = calloc((size_t) m->n_children / 64 + 1, sizeof *st->c_rules);
     st->any = calloc(rw, sizeof *st->any);
     st->tmove = calloc(rw, sizeof *st->tmove);
     st->tdays = calloc(rs->n, 1);
     if (!st->crow || !st->rm_act || !st->rel || !st->m_child || !st->m_held || !st->m_start ||
-        !st->m_day || !st->any || !st->tmove || !st->tdays)
+        !st->m_day || !st->m_allc || !st->c_rules || !st->any || !st->tmove || !st->tdays)
         return DP_ENOMEM;
     for (uint32_t ri = 0; ri < rs->n; ri++) {
         const dp_rule *r = &rs->rules[ri];
@@ -2001,15 +2116,16 @@ static dp_status index_rules(rstate *st)
                 set_bit(&st->rm_act[(size_t) a * rw], ri);
         }
         /* The children whose grants it looks at. */
+        bool all_children = true;
         for (dp_id c = 0; c < m->n_children; c++) {
             bool looks;
             dp_id f = m->children[c].family;
             switch (r->scope) {
             case DP_SCOPE_CHILD:
-                looks = dp__rule_selects(r, c);
+                looks = dp__rule_selects(r, c) && child_can_change(m, r, c);
                 break;
             case DP_SCOPE_FAMILY:
-                looks = f != DP_NONE && dp__rule_selects(r, c) && selected_sibling(rs, r, c, f);
+                looks = f != DP_NONE && dp__rule_selects(r, c) && sibling_shares(m, rs, r, c, f);
                 break;
             case DP_SCOPE_SET:
                 looks = r->id_sel[c] != 0;
@@ -2022,7 +2138,16 @@ static dp_status index_rules(rstate *st)
             }
             if (looks)
                 set_bit(rm_child(st, c), ri);
+            all_children = all_children && looks;
         }
+        if (all_children)
+            set_bit(st->m_allc, ri);
+    }
+    for (dp_id c = 0; c < m->n_children; c++) {
+        const uint64_t *cm = rm_child(st, c);
+        for (uint32_t w = 0; w < rw; w++)
+            if (cm[w] & ~st->m_allc[w])
+                set_bit(st->c_rules, c);
     }
     return DP_OK;
 }
@@ -2181,7 +2306,7 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
     for (uint32_t i = 0; i < st->n_pend; i++)
         st->cache[st->pend[i].rule][st->pend[i].id] = st->pend[i].units;
     for (uint32_t i = 0; i < st->rs->n; i++)
-        if (st->mixcnt[i])
+        if (st->mixcnt[i] && bit(st->any, i)) /* any: the move's classification */
             mix_apply(st, i, mv);
     st->n_pend = 0;
     st->pend_ok = false;
@@ -2278,6 +2403,7 @@ static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id sect
     dp_child_change cc = {child, before, nb, after, n};
     dp_section_change sc = {section, v->section_count[section], v->section_count[section] + 1};
     dp_move mv = {&cc, 1, &sc, 1, NULL, 0};
+    st->pend_ok = false; /* classify() below replaces the last move's classification */
     mark_move(st, &mv);
     classify(st, &mv);
     for (uint32_t i = 0; i < st->rs->n; i++) {
