@@ -69,10 +69,14 @@ static bool clash(const dp_state_view *v, const dp_move *mv, int after, dp_id x,
     return from < to2 && from2 < to;
 }
 
-static int64_t count(const dp_state_view *v, const dp_move *mv, int after, const dp_grant *g,
-                     uint8_t n)
+/* Clashing pairs among the grants g[0..n) of a child (a dp_child_hard_fn). */
+static int64_t count(const void *state, const dp_state_view *v, const dp_move *mv, int after,
+                     dp_id child, const dp_grant *g, uint8_t n)
 {
     int64_t bad = 0;
+
+    (void) state;
+    (void) child;
 
     for (uint8_t i = 0; i < n; i++) {
         if (!is_overnight(v->m, g[i].section))
@@ -104,25 +108,12 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
 
 static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
-    out->hard = 0;
-    out->score = 0;
-    if (!state)
-        return;
-    for (uint32_t i = 0; i < mv->n_children; i++) {
-        const dp_child_change *cc = &mv->children[i];
-        out->hard +=
-            count(v, mv, 1, cc->after, cc->n_after) - count(v, mv, 0, cc->before, cc->n_before);
-    }
+    dp_child_hard_delta(state, v, mv, count, out);
 }
 
 static void full(void *state, const dp_state_view *v, dp_delta *out)
 {
-    out->hard = 0;
-    out->score = 0;
-    if (!state)
-        return;
-    for (dp_id c = 0; c < v->m->n_children; c++)
-        out->hard += count(v, NULL, 0, v->child_grants[c], v->child_n_grants[c]);
+    dp_child_hard_full(state, v, count, out);
 }
 
 static void describe(const dp_state_view *v, dp_id s, char *buf, size_t len)
