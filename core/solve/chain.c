@@ -95,6 +95,7 @@ static void enqueue_rivals(dp_search *s, chain_search *cs, dp_option o)
 
     if (!s->rr_loc_sec0 || m->locations[loc].capacity == DP_UNLIMITED)
         return;
+    s->ch_sec_seen[o.section] = s->ch_gen;
     for (uint32_t i = s->rr_loc_sec0[loc]; i < s->rr_loc_sec0[loc + 1] && cs->tail < MAX_NODES;
          i++) {
         dp_id t = s->rr_loc_sec[i];
@@ -202,10 +203,8 @@ bool dp__chain_grant(dp_search *s, dp_id c, int64_t *dv)
     for (uint32_t j = s->opt0[c]; j < s->opt0[c + 1] && cs.tail < MAX_NODES; j++) {
         dp_option o = s->opts[j];
         if (e->choice_section[o.choice] == DP_NONE && o.choice != cs.root_drop &&
-            s->ch_sec_seen[o.section] != s->ch_gen && has_room(s, o.section)) {
-            s->ch_sec_seen[o.section] = s->ch_gen;
+            s->ch_sec_seen[o.section] != s->ch_gen && has_room(s, o.section))
             enqueue_rivals(s, &cs, o);
-        }
     }
     while (cs.head < cs.tail && paths < MAX_PATHS)
         paths = expand(s, &cs, cs.queue[cs.head++], paths);
