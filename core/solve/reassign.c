@@ -28,7 +28,7 @@
 
 #define MAX_SECTIONS  24
 #define CHOICE_BLOCKS 60 /* percent of random blocks built from a child's choices */
-#define OPEN_BLOCKS   20 /* percent of blocks around a cancelled section, forced open */ /* percent of blocks around a cancelled section, forced open */
+#define OPEN_BLOCKS   20 /* percent of blocks around a cancelled section, forced open */
 #define MAX_CHILDREN  2048
 #define KEEP_OPEN     ((int64_t) 1 << 40) /* bonus per place up to a section's minimum */
 #define MAX_WORK      4000000             /* arc relaxations per block */
@@ -63,18 +63,18 @@ struct dp_reassign {
     uint32_t gen;
     dp_id block[MAX_SECTIONS];
     uint32_t n_block;
-    int32_t room[MAX_SECTIONS]; /* places left for the free children */
-    int32_t need[MAX_SECTIONS]; /* of those, places needed to keep the minimum */
+    int32_t room[MAX_SECTIONS];    /* places left for the free children */
+    int32_t need[MAX_SECTIONS];    /* of those, places needed to keep the minimum */
     int32_t loc_cap[MAX_SECTIONS]; /* per location node: children it may take */
-    ra_child *children;         /* [MAX_CHILDREN] */
+    ra_child *children;            /* [MAX_CHILDREN] */
     uint32_t n_children;
     ra_arc *arcs;
     uint32_t n_arcs, cap_arcs;
     uint32_t capacity_plugin;
-    bool by_time;  /* every block section meets at one time: locations count */
+    bool by_time;                    /* every block section meets at one time: locations count */
     uint32_t loc_node[MAX_SECTIONS]; /* the section's location node, or UINT32_MAX */
-    ra_memo *option_memo; /* [n_options]: the option's value for the child */
-    ra_memo *leave_memo;  /* [n_children]: the value of leaving its block seat */
+    ra_memo *option_memo;            /* [n_options]: the option's value for the child */
+    ra_memo *leave_memo;             /* [n_children]: the value of leaving its block seat */
 };
 
 static uint32_t plugin_index(const dp_engine *e, const char *name)
