@@ -58,6 +58,13 @@ typedef struct side {
 
 typedef struct rstate rstate;
 
+/* Mix: the counter rows of the sections a move touches, as they are after
+ * it (each: the section, then its row with the units in the last place). */
+typedef struct mixrows {
+    uint32_t *rows;
+    uint32_t n, cap;
+} mixrows;
+
 /* What the Lua ctx object shows: one child or one section, in one side. */
 typedef struct lua_view {
     rstate *st;
@@ -117,6 +124,7 @@ struct rstate {
     uint64_t *m_day;   /* [rw]: rules that depend on session days (not start times) */
     uint64_t *m_allc;  /* [rw]: rules every child's grants can affect (mix: no row to read) */
     uint64_t *c_rules; /* [n_children / 64 + 1]: bit c: the child's row has rules outside m_allc */
+    bool has_allc;     /* m_allc is not empty */
     uint8_t *tdays;    /* [n_rules]: days whose sessions the timed rule looks at */
     /* The move being judged, classified: rel[i] are the rules child i of the
      * move can change, any the union, tmove the rules its session moves can
@@ -129,12 +137,11 @@ struct rstate {
     uint32_t **mixcnt;  /* [n_rules] */
     uint32_t **mixtop;  /* [n_rules]: the largest category allowed (mix_allowed) */
     uint32_t **mixtop0; /* [n_rules][n_sections + 1]: section sec's sizes start here */
-    uint32_t *mrows;    /* mix_delta: touched sections (section, then a row) */
-    uint32_t cap_mrows;
-    int ctx_ref;   /* registry ref of the ctx userdata */
-    bool cached;   /* the caches were filled (by the first full()) */
-    lua_view view; /* what ctx shows during a custom call */
-    uint64_t seed; /* the seed math.random was last seeded with */
+    struct mixrows *mx; /* [n_rules]: mix_delta's rows after the move, for apply() */
+    int ctx_ref;        /* registry ref of the ctx userdata */
+    bool cached;        /* the caches were filled (by the first full()) */
+    lua_view view;      /* what ctx shows during a custom call */
+    uint64_t seed;      /* the seed math.random was last seeded with */
     bool oom;
 };
 
@@ -1147,6 +1154,10 @@ static void classify(rstate *st, const dp_move *mv)
     for (uint32_t i = 0; i < mv->n_children; i++) {
         const dp_child_change *cc = &mv->children[i];
         uint64_t *rel = &st->rel[(size_t) i * rw], touched = 0;
+        if (!st->has_allc && !(st->c_rules[cc->child / 64] >> (cc->child % 64) & 1u)) {
+            memset(rel, 0, rw * sizeof *rel); /* no rule can change for this child */
+            continue;
+        }
         memcpy(rel, st->tmove, rw * sizeof *rel);
         for (int side_i = 0; side_i < 2; side_i++) {
             const dp_grant *g = side_i ? cc->after : cc->before;
@@ -1461,42 +1472,6 @@ static void mix_fill(rstate *st, uint32_t ri, const side *sd)
     }
 }
 
-/* Mix: applies the move to the counters. */
-static void mix_apply(rstate *st, uint32_t ri, const dp_move *mv)
-{
-    const dp_model *m = st->m;
-    const dp_rule *r = &st->rs->rules[ri];
-    uint32_t nc = mix_ncat(m, r);
-
-    /* Only the rows mix_delta reads: sections of the selected activities,
-     * for grants that come or go (a kept grant leaves its row as it was). */
-    for (int pass = 0; pass < 2; pass++) {
-        for (uint32_t i = 0; i < mv->n_children; i++) {
-            const dp_child_change *cc = &mv->children[i];
-            dp_id cat = mix_cat(m, r, cc->child);
-            for (int side_i = 0; side_i < 2; side_i++) {
-                const dp_grant *g = side_i ? cc->after : cc->before;
-                const dp_grant *og = side_i ? cc->before : cc->after;
-                uint8_t ng = side_i ? cc->n_after : cc->n_before;
-                uint8_t on = side_i ? cc->n_before : cc->n_after;
-                for (uint8_t k = 0; k < ng; k++) {
-                    dp_id sec = g[k].section;
-                    if (!dp__rule_act(r, m->sections[sec].activity) || dp_grant_in(g[k], og, on))
-                        continue;
-                    uint32_t *row = &st->mixcnt[ri][(size_t) sec * (nc + 2)];
-                    if (pass == 1) { /* the units kept in the row, once all counts moved */
-                        row[nc + 1] = (uint32_t) mix_row_units(st, ri, sec, row);
-                        continue;
-                    }
-                    row[0] = side_i ? row[0] + 1 : row[0] - 1;
-                    if (cat != DP_NONE)
-                        row[1 + cat] = side_i ? row[1 + cat] + 1 : row[1 + cat] - 1;
-                }
-            }
-        }
-    }
-}
-
 /* ------------------------------------------------------------------------ */
 /* Whole-schedule evaluation                                                   */
 
@@ -1591,15 +1566,18 @@ static void remember(rstate *st, uint32_t ri, dp_id id, int64_t units)
 }
 
 /* Mix: the change of units by the move, in one pass over its children: the
- * touched sections' counter rows are copied to st->mrows (a few: found by a
- * linear search) and adjusted, then compared with the rows kept. */
+ * touched sections' counter rows are copied to st->mx[ri] (a few: found by
+ * a linear search) and adjusted, then compared with the rows kept; each
+ * copy keeps its units after the move, and apply() stores the copies. */
 static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv)
 {
     const dp_model *m = st->m;
     const dp_rule *r = &st->rs->rules[ri];
+    mixrows *mx = &st->mx[ri];
     uint32_t nc = mix_ncat(m, r), nt = 0, w = nc + 3;
     int64_t du = 0;
 
+    mx->n = 0;
     for (uint32_t i = 0; i < mv->n_children; i++) {
         const dp_child_change *cc = &mv->children[i];
         if (!rel_has(st, i, ri))
@@ -1615,25 +1593,25 @@ static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv)
                 if (!dp__rule_act(r, m->sections[sec].activity) || dp_grant_in(g[k], og, on))
                     continue; /* not selected, or kept: its section stays as it was */
                 uint32_t t = 0;
-                while (t < nt && st->mrows[(size_t) t * w] != sec)
+                while (t < nt && mx->rows[(size_t) t * w] != sec)
                     t++;
                 if (t == nt) {
-                    if (nt == st->cap_mrows) {
-                        uint32_t cap = st->cap_mrows ? 2 * st->cap_mrows : 16;
-                        uint32_t *rows = realloc(st->mrows, (size_t) cap * w * sizeof *rows);
+                    if (nt == mx->cap) {
+                        uint32_t cap = mx->cap ? 2 * mx->cap : 16;
+                        uint32_t *rows = realloc(mx->rows, (size_t) cap * w * sizeof *rows);
                         if (!rows) {
                             st->oom = true;
                             return 0;
                         }
-                        st->mrows = rows;
-                        st->cap_mrows = cap;
+                        mx->rows = rows;
+                        mx->cap = cap;
                     }
-                    st->mrows[(size_t) nt * w] = sec;
-                    memcpy(&st->mrows[(size_t) nt * w + 1],
-                           &st->mixcnt[ri][(size_t) sec * (nc + 2)], (nc + 2) * sizeof *st->mrows);
+                    mx->rows[(size_t) nt * w] = sec;
+                    memcpy(&mx->rows[(size_t) nt * w + 1], &st->mixcnt[ri][(size_t) sec * (nc + 2)],
+                           (nc + 2) * sizeof *mx->rows);
                     nt++;
                 }
-                uint32_t *row = &st->mrows[(size_t) t * w + 1];
+                uint32_t *row = &mx->rows[(size_t) t * w + 1];
                 row[0] = side_i ? row[0] + 1 : row[0] - 1;
                 if (cat != DP_NONE)
                     row[1 + cat] = side_i ? row[1 + cat] + 1 : row[1 + cat] - 1;
@@ -1641,10 +1619,24 @@ static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv)
         }
     }
     for (uint32_t t = 0; t < nt; t++) {
-        const uint32_t *row = &st->mrows[(size_t) t * w];
-        du += mix_row_units(st, ri, row[0], row + 1) - row[1 + nc + 1]; /* after - before */
+        uint32_t *row = &mx->rows[(size_t) t * w];
+        int64_t ua = mix_row_units(st, ri, row[0], row + 1);
+        du += ua - row[1 + nc + 1]; /* after - before */
+        row[1 + nc + 1] = (uint32_t) ua;
     }
+    mx->n = nt;
     return du;
+}
+
+/* Mix: stores the rows mix_delta made for the move. */
+static void mix_commit(rstate *st, uint32_t ri)
+{
+    const mixrows *mx = &st->mx[ri];
+    uint32_t nc = mix_ncat(st->m, &st->rs->rules[ri]), w = nc + 3;
+
+    for (uint32_t t = 0; t < mx->n; t++)
+        memcpy(&st->mixcnt[ri][(size_t) mx->rows[(size_t) t * w] * (nc + 2)],
+               &mx->rows[(size_t) t * w + 1], (nc + 2) * sizeof *mx->rows);
 }
 
 /* Change of rule ri's units by the move. With record, the new values of
@@ -1760,7 +1752,9 @@ static void state_free(void *state)
     free(st->mixcnt);
     free(st->mixtop);
     free(st->mixtop0);
-    free(st->mrows);
+    for (uint32_t i = 0; st->mx && i < st->rs->n; i++)
+        free(st->mx[i].rows);
+    free(st->mx);
     free(st->cache);
     free(st->du);
     free(st->crow);
@@ -2140,8 +2134,10 @@ static dp_status index_rules(rstate *st)
                 set_bit(rm_child(st, c), ri);
             all_children = all_children && looks;
         }
-        if (all_children)
+        if (all_children && m->n_children) {
             set_bit(st->m_allc, ri);
+            st->has_allc = true;
+        }
     }
     for (dp_id c = 0; c < m->n_children; c++) {
         const uint64_t *cm = rm_child(st, c);
@@ -2176,11 +2172,12 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->mixcnt = calloc((size_t) rs->n + 1, sizeof *st->mixcnt);
     st->mixtop = calloc((size_t) rs->n + 1, sizeof *st->mixtop);
     st->mixtop0 = calloc((size_t) rs->n + 1, sizeof *st->mixtop0);
+    st->mx = calloc((size_t) rs->n + 1, sizeof *st->mx);
     st->members = calloc((size_t) m->n_choices + 1, sizeof *st->members);
     st->hist = calloc(nh, sizeof *st->hist);
     if (!st->child_stamp || !st->child_idx || !st->fam_stamp || !st->sec_stamp || !st->set_stamp ||
         !st->outside || !st->cache || !st->members || !st->hist || !st->mixcnt || !st->ckey ||
-        !st->mixtop || !st->mixtop0)
+        !st->mixtop || !st->mixtop0 || !st->mx)
         goto nomem;
     for (uint32_t i = 0; i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
@@ -2299,7 +2296,7 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
         for (uint32_t i = 0; i < mv->n_children; i++)
             child_eval(st, v, mv, i);
         for (uint32_t i = 0; i < st->rs->n; i++)
-            if (st->cache[i])
+            if (st->cache[i] || (st->mixcnt[i] && bit(st->any, i)))
                 (void) rule_delta(st, i, v, mv, true);
     }
     child_commit(st, mv);
@@ -2307,7 +2304,7 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
         st->cache[st->pend[i].rule][st->pend[i].id] = st->pend[i].units;
     for (uint32_t i = 0; i < st->rs->n; i++)
         if (st->mixcnt[i] && bit(st->any, i)) /* any: the move's classification */
-            mix_apply(st, i, mv);
+            mix_commit(st, i);
     st->n_pend = 0;
     st->pend_ok = false;
 }

@@ -10,7 +10,7 @@
  *   - rule.mix penalises only what the section's pool of applicants allows
  *     better (a pool from one neighbourhood: no penalty);
  *   - the child rules' incremental aggregates (plugins/rules: child_eval)
- *     agree with a recomputation from scratch after commits, after moves
+ *     and mix's counters agree with a recomputation from scratch after commits, after moves
  *     evaluated and not committed, after a commit of a move other than the
  *     one evaluated last, and after the engine rolls commits back;
  *   - scripts/lua/dagplan.lua (the editor definitions) is valid Lua and
@@ -331,7 +331,8 @@ static void test_random_seed(void)
 }
 
 /* Child rules of every kind with an aggregate (and theme_once, which keeps
- * its units), each with its own weight so that two wrong aggregates cannot
+ * its units; and mix, whose counter rows apply() takes from delta() the
+ * same way), each with its own weight so that two wrong aggregates cannot
  * hide each other in the rules term. */
 static const char agg_rules[] =
     "rule.max_minutes{name = 'mmd', max = 40, per = 'day', weight = 1}\n"
@@ -344,7 +345,8 @@ static const char agg_rules[] =
     "rule.only_for{name = 'of', activities = 'gitaar', groups = {5, 6, 7, 8}, weight = 23}\n"
     "rule.pin{name = 'pn', child = 'c02', section = 'judo-a', weight = 29}\n"
     "rule.forbid{name = 'fb', child = 'c03', section = 'gitaar-a', weight = 31}\n"
-    "rule.theme_once{name = 'to', weight = 37}\n";
+    "rule.theme_once{name = 'to', weight = 37}\n"
+    "rule.mix{name = 'mx', by = 'neighbourhood', max_share = 0.5, weight = 41}\n";
 
 static uint64_t agg_rnd_state = 88172645463325252u;
 
