@@ -82,6 +82,7 @@ typedef struct lua_view {
 struct rstate {
     dp_rules *rs;
     const dp_model *m;
+    dp_id *sec_act;                           /* [n_sections]: each section's activity */
     uint32_t *child_stamp, *child_idx, stamp; /* children listed in the move */
     uint32_t *fam_stamp;                      /* [n_families] */
     uint32_t *sec_stamp;                      /* [n_sections] */
@@ -397,9 +398,9 @@ static uint32_t slot_of(const side *sd, dp_id session)
     return dp_move_slot(sd->v, sd->mv, session, sd->after);
 }
 
-static dp_id act_of(const dp_model *m, const dp_grant *g)
+static dp_id act_of(const rstate *st, const dp_grant *g)
 {
-    return m->sections[g->section].activity;
+    return st->sec_act[g->section];
 }
 
 /* Days (bit mask) on which section sec meets. */
@@ -558,7 +559,7 @@ static int ctx_has(lua_State *L)
     bool has = false;
 
     for (uint8_t i = 0; i < vw->n && !has; i++)
-        has = act_of(vw->st->m, &vw->g[i]) == a;
+        has = act_of(vw->st, &vw->g[i]) == a;
     lua_pushboolean(L, has);
     return 1;
 }
@@ -570,7 +571,7 @@ static int ctx_has_theme(lua_State *L)
     bool has = false;
 
     for (uint8_t i = 0; i < vw->n && !has; i++)
-        has = vw->st->m->activities[act_of(vw->st->m, &vw->g[i])].theme == t;
+        has = vw->st->m->activities[act_of(vw->st, &vw->g[i])].theme == t;
     lua_pushboolean(L, has);
     return 1;
 }
@@ -588,11 +589,11 @@ static int grant_field(lua_State *L, int what)
     }
     const dp_grant *g = &vw->g[i - 1];
     if (what == 0)
-        lua_pushstring(L, m->activities[act_of(m, g)].id);
+        lua_pushstring(L, m->activities[act_of(vw->st, g)].id);
     else if (what == 1)
         lua_pushstring(L, m->sections[g->section].id);
     else
-        lua_pushstring(L, m->themes.name[m->activities[act_of(m, g)].theme]);
+        lua_pushstring(L, m->themes.name[m->activities[act_of(vw->st, g)].theme]);
     return 1;
 }
 
@@ -983,11 +984,11 @@ static int64_t child_units_g(rstate *st, const dp_rule *r, const side *sd, dp_id
         return units;
     case DP_RULE_THEME_ONCE:
         for (uint8_t i = 0; i < n; i++) {
-            dp_id a = act_of(m, &g[i]);
+            dp_id a = act_of(st, &g[i]);
             if (!dp__rule_act(r, a))
                 continue;
             for (uint8_t j = 0; j < i; j++) {
-                dp_id b = act_of(m, &g[j]);
+                dp_id b = act_of(st, &g[j]);
                 if (dp__rule_act(r, b) && m->activities[b].theme == m->activities[a].theme) {
                     units++;
                     break;
@@ -997,12 +998,12 @@ static int64_t child_units_g(rstate *st, const dp_rule *r, const side *sd, dp_id
         return units;
     case DP_RULE_AT_LEAST_ONE:
         for (uint8_t i = 0; i < n; i++)
-            if (dp__rule_act(r, act_of(m, &g[i])))
+            if (dp__rule_act(r, act_of(st, &g[i])))
                 return 0;
         return 1;
     case DP_RULE_ONLY_FOR:
         for (uint8_t i = 0; i < n; i++)
-            units += dp__rule_act(r, act_of(m, &g[i]));
+            units += dp__rule_act(r, act_of(st, &g[i]));
         return units;
     case DP_RULE_PIN:
         return has_section(g, n, r->section) ? 0 : 1;
@@ -1048,11 +1049,11 @@ static int64_t family_units(rstate *st, const dp_rule *r, const side *sd, dp_id 
                 continue;
             grants_of(st, sd, b, &gb, &nb);
             for (uint8_t x = 0; x < na; x++) {
-                dp_id act = act_of(m, &ga[x]);
+                dp_id act = act_of(st, &ga[x]);
                 if (!dp__rule_act(r, act))
                     continue;
                 for (uint8_t y = 0; y < nb; y++) {
-                    if (act_of(m, &gb[y]) != act)
+                    if (act_of(st, &gb[y]) != act)
                         continue;
                     if (r->same_day ? section_days(m, sd, ga[x].section) !=
                                           section_days(m, sd, gb[y].section)
@@ -1068,7 +1069,6 @@ static int64_t family_units(rstate *st, const dp_rule *r, const side *sd, dp_id 
 /* Apart: pairs of the listed children that share a section. */
 static int64_t set_units(rstate *st, const dp_rule *r, const side *sd)
 {
-    const dp_model *m = st->m;
     int64_t units = 0;
 
     for (uint32_t i = 0; i < r->n_set; i++) {
@@ -1080,7 +1080,7 @@ static int64_t set_units(rstate *st, const dp_rule *r, const side *sd)
             uint8_t nb;
             grants_of(st, sd, r->set[j], &gb, &nb);
             for (uint8_t x = 0; x < na; x++)
-                if (dp__rule_act(r, act_of(m, &ga[x])) && has_section(gb, nb, ga[x].section))
+                if (dp__rule_act(r, act_of(st, &ga[x])) && has_section(gb, nb, ga[x].section))
                     units++;
         }
     }
@@ -1092,21 +1092,21 @@ static int64_t reserve_units(const dp_rule *r, int64_t outside)
     return r->active ? excess(outside, r->capacity - r->places) : 0;
 }
 
-static bool holds(const dp_model *m, const dp_grant *g, uint8_t n, dp_id act)
+static bool holds(const rstate *st, const dp_grant *g, uint8_t n, dp_id act)
 {
     for (uint8_t i = 0; i < n; i++)
-        if (act_of(m, &g[i]) == act)
+        if (act_of(st, &g[i]) == act)
             return true;
     return false;
 }
 
 /* How many of the grants g[0..n) are of activity a. */
-static unsigned grants_of_act(const dp_model *m, const dp_grant *g, uint8_t n, dp_id a)
+static unsigned grants_of_act(const rstate *st, const dp_grant *g, uint8_t n, dp_id a)
 {
     unsigned k = 0;
 
     for (uint8_t i = 0; i < n; i++)
-        k += act_of(m, &g[i]) == a;
+        k += act_of(st, &g[i]) == a;
     return k;
 }
 
@@ -1167,12 +1167,12 @@ static void classify(rstate *st, const dp_move *mv)
             for (uint8_t k = 0; k < n; k++) {
                 if (dp_grant_in(g[k], og, on))
                     continue;
-                dp_id a = act_of(m, &g[k]);
+                dp_id a = act_of(st, &g[k]);
                 const uint64_t *am = &st->rm_act[(size_t) a * rw];
                 int comes_or_goes = -1; /* asked only for rules that look at holdings */
                 for (uint32_t w = 0; w < rw; w++) {
                     if (comes_or_goes < 0 && (am[w] & st->m_held[w]))
-                        comes_or_goes = grants_of_act(m, g, n, a) != grants_of_act(m, og, on, a);
+                        comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
                     rel[w] |= am[w] & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_held[w]);
                 }
             }
@@ -1255,7 +1255,7 @@ static void grant_add(rstate *st, const uint64_t *rel, const side *sd, dp_id sec
                       int32_t *row)
 {
     uint32_t rw = st->rw;
-    dp_id act = st->m->sections[sec].activity;
+    dp_id act = st->sec_act[sec];
     uint32_t ns = UINT32_MAX; /* its sessions: read when a rule asks */
 
     for (uint32_t w = 0; w < rw; w++) {
@@ -1287,7 +1287,7 @@ static void child_fill(rstate *st, uint32_t ri, const side *sd, dp_id c, int64_t
     grants_of(st, sd, c, &g, &n);
     for (uint8_t k = 0; k < n; k++) {
         uint32_t ns = agg_sessions(r) ? grant_profile(st, sd, g[k].section) : 0;
-        agg_add(r, g[k].section, act_of(st->m, &g[k]), st->ps, ns, 1, agg);
+        agg_add(r, g[k].section, act_of(st, &g[k]), st->ps, ns, 1, agg);
     }
 }
 
@@ -1382,8 +1382,8 @@ static int64_t reserve_change(const rstate *st, const dp_rule *r, const dp_move 
         const dp_child_change *cc = &mv->children[i];
         if (dp__rule_selects(r, cc->child))
             continue;
-        d += holds(st->m, cc->after, cc->n_after, r->activity) -
-             holds(st->m, cc->before, cc->n_before, r->activity);
+        d += holds(st, cc->after, cc->n_after, r->activity) -
+             holds(st, cc->before, cc->n_before, r->activity);
     }
     return d;
 }
@@ -1511,7 +1511,7 @@ static int64_t rule_full_side(rstate *st, uint32_t ri, const side *sdp)
             if (dp__rule_selects(r, c))
                 continue;
             grants_of(st, &sd, c, &g, &n);
-            outside += holds(m, g, n, r->activity);
+            outside += holds(st, g, n, r->activity);
         }
         if (!st->cached)
             st->outside[ri] = outside;
@@ -1521,7 +1521,7 @@ static int64_t rule_full_side(rstate *st, uint32_t ri, const side *sdp)
         if (st->mixcnt[ri] && !st->cached)
             mix_fill(st, ri, &sd);
         for (dp_id sec = 0; sec < m->n_sections; sec++) {
-            if (!dp__rule_act(r, m->sections[sec].activity))
+            if (!dp__rule_act(r, st->sec_act[sec]))
                 continue;
             int64_t u = section_units(st, r, &sd, sec);
             if (st->cache[ri] && !st->cached)
@@ -1590,7 +1590,7 @@ static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv)
             uint8_t on = side_i ? cc->n_before : cc->n_after;
             for (uint8_t k = 0; k < n; k++) {
                 dp_id sec = g[k].section;
-                if (!dp__rule_act(r, m->sections[sec].activity) || dp_grant_in(g[k], og, on))
+                if (!dp__rule_act(r, st->sec_act[sec]) || dp_grant_in(g[k], og, on))
                     continue; /* not selected, or kept: its section stays as it was */
                 uint32_t t = 0;
                 while (t < nt && mx->rows[(size_t) t * w] != sec)
@@ -1700,8 +1700,8 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
                 uint8_t on = side_i ? cc->n_before : cc->n_after;
                 for (uint8_t k = 0; k < n; k++) {
                     dp_id sec = g[k].section;
-                    if (st->sec_stamp[sec] == stamp ||
-                        !dp__rule_act(r, m->sections[sec].activity) || dp_grant_in(g[k], og, on))
+                    if (st->sec_stamp[sec] == stamp || !dp__rule_act(r, st->sec_act[sec]) ||
+                        dp_grant_in(g[k], og, on))
                         continue; /* done, not selected, or kept (members unchanged) */
                     st->sec_stamp[sec] = stamp;
                     int64_t ua = section_units(st, r, &after, sec);
@@ -1718,7 +1718,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
         /* A custom section rule may look at session times. */
         for (uint32_t i = 0; st->cache[ri] && bit(st->tmove, ri) && i < mv->n_sessions; i++) {
             dp_id sec = m->sessions[mv->sessions[i].session].section;
-            if (st->sec_stamp[sec] == stamp || !dp__rule_act(r, m->sections[sec].activity))
+            if (st->sec_stamp[sec] == stamp || !dp__rule_act(r, st->sec_act[sec]))
                 continue;
             st->sec_stamp[sec] = stamp;
             int64_t ua = section_units(st, r, &after, sec);
@@ -1776,6 +1776,7 @@ static void state_free(void *state)
     free(st->any);
     free(st->tmove);
     free(st->child_stamp);
+    free(st->sec_act);
     free(st->child_idx);
     free(st->fam_stamp);
     free(st->sec_stamp);
@@ -2160,6 +2161,9 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->rs = rs;
     st->m = m;
     st->ctx_ref = LUA_NOREF;
+    st->sec_act = calloc((size_t) m->n_sections + 1, sizeof *st->sec_act);
+    for (dp_id sec = 0; st->sec_act && sec < m->n_sections; sec++)
+        st->sec_act[sec] = m->sections[sec].activity;
     st->child_stamp = calloc((size_t) m->n_children + 1, sizeof *st->child_stamp);
     st->child_idx = calloc((size_t) m->n_children + 1, sizeof *st->child_idx);
     st->fam_stamp = calloc((size_t) m->families.n + 1, sizeof *st->fam_stamp);
@@ -2175,9 +2179,9 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->mx = calloc((size_t) rs->n + 1, sizeof *st->mx);
     st->members = calloc((size_t) m->n_choices + 1, sizeof *st->members);
     st->hist = calloc(nh, sizeof *st->hist);
-    if (!st->child_stamp || !st->child_idx || !st->fam_stamp || !st->sec_stamp || !st->set_stamp ||
-        !st->outside || !st->cache || !st->members || !st->hist || !st->mixcnt || !st->ckey ||
-        !st->mixtop || !st->mixtop0 || !st->mx)
+    if (!st->sec_act || !st->child_stamp || !st->child_idx || !st->fam_stamp || !st->sec_stamp ||
+        !st->set_stamp || !st->outside || !st->cache || !st->members || !st->hist || !st->mixcnt ||
+        !st->ckey || !st->mixtop || !st->mixtop0 || !st->mx)
         goto nomem;
     for (uint32_t i = 0; i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
