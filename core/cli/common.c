@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "dagplan/load.h"
 
@@ -11,6 +12,14 @@ const char *const dp__input_files[] = {
     "rota.csv",   "choices.csv",    "pins.csv",         "closures.csv",
 };
 const unsigned dp__n_input_files = sizeof dp__input_files / sizeof *dp__input_files;
+
+bool dp__is_input_file(const char *name)
+{
+    for (unsigned i = 0; i < dp__n_input_files; i++)
+        if (strcmp(name, dp__input_files[i]) == 0)
+            return true;
+    return false;
+}
 
 int dp__cli_load(const char *cmd, const char *dir, dp_model **out)
 {

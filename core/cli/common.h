@@ -30,4 +30,7 @@ int dp__cli_baseline(const char *cmd, const char *dir, const char *db, const cha
 extern const char *const dp__input_files[];
 extern const unsigned dp__n_input_files;
 
+/* Whether name (a file name without directory) is one of dp__input_files. */
+bool dp__is_input_file(const char *name);
+
 #endif

@@ -293,14 +293,6 @@ static void on_debounced(uv_timer_t *t)
     start_rebuild(srv->city);
 }
 
-static bool is_input(const char *name)
-{
-    for (unsigned i = 0; i < dp__n_input_files; i++)
-        if (strcmp(name, dp__input_files[i]) == 0)
-            return true;
-    return false;
-}
-
 static void on_change(uv_fs_event_t *h, const char *filename, int events, int status)
 {
     city_centre *cc = h->data;
@@ -310,7 +302,7 @@ static void on_change(uv_fs_event_t *h, const char *filename, int events, int st
     if (status < 0 || srv->stopping)
         return;
     /* Without a name (some platforms) any change may be an input's. */
-    bool input = !filename || is_input(filename);
+    bool input = !filename || dp__is_input_file(filename);
     bool store = !filename || strcmp(filename, DP_STORE_FILE_NAME) == 0 ||
                  strcmp(filename, DP_STORE_FILE_NAME "-wal") == 0;
     if (!input && !store)

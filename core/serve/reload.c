@@ -321,14 +321,6 @@ static void on_debounced(uv_timer_t *t)
     start_rebuild(t->data);
 }
 
-static bool is_input(const char *name)
-{
-    for (unsigned i = 0; i < dp__n_input_files; i++)
-        if (strcmp(name, dp__input_files[i]) == 0)
-            return true;
-    return false;
-}
-
 static void on_change(uv_fs_event_t *h, const char *filename, int events, int status)
 {
     dp_server *srv = h->data;
@@ -337,7 +329,7 @@ static void on_change(uv_fs_event_t *h, const char *filename, int events, int st
     if (status < 0 || srv->stopping)
         return;
     /* Without a name (some platforms) any change may be an input's. */
-    if (filename && !is_input(filename))
+    if (filename && !dp__is_input_file(filename))
         return;
     uv_timer_start(&srv->debounce, on_debounced, srv->debounce_ms, 0);
 }

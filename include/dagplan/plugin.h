@@ -179,6 +179,44 @@ static inline int dp_grant_in(dp_grant g, const dp_grant *list, uint8_t n)
     return 0;
 }
 
+/* Hard violations of one child under the grants g[0..n), for a constraint
+ * whose violations follow from each child's own grants (series, camps,
+ * overnight stays, pins). state is the plugin's state. Session times are
+ * those after the move mv (after != 0) or before it; mv is NULL when the
+ * current schedule is counted (full()). */
+typedef int64_t (*dp_child_hard_fn)(const void *state, const dp_state_view *v, const dp_move *mv,
+                                    int after, dp_id child, const dp_grant *g, uint8_t n);
+
+/* delta() of such a constraint: for every child of the move, its violations
+ * after the move minus those before. A NULL state means the constraint has
+ * nothing to check in this model: no change. */
+static inline void dp_child_hard_delta(const void *state, const dp_state_view *v, const dp_move *mv,
+                                       dp_child_hard_fn count, dp_delta *out)
+{
+    out->hard = 0;
+    out->score = 0;
+    if (!state)
+        return;
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        const dp_child_change *cc = &mv->children[i];
+        out->hard += count(state, v, mv, 1, cc->child, cc->after, cc->n_after) -
+                     count(state, v, mv, 0, cc->child, cc->before, cc->n_before);
+    }
+}
+
+/* full() of such a constraint: the violations of every child now. A NULL
+ * state counts nothing, as in dp_child_hard_delta(). */
+static inline void dp_child_hard_full(const void *state, const dp_state_view *v,
+                                      dp_child_hard_fn count, dp_delta *out)
+{
+    out->hard = 0;
+    out->score = 0;
+    if (!state)
+        return;
+    for (dp_id c = 0; c < v->m->n_children; c++)
+        out->hard += count(state, v, NULL, 0, c, v->child_grants[c], v->child_n_grants[c]);
+}
+
 /* The size of a section after the move (after != 0) or before it. */
 static inline uint32_t dp_move_count(const dp_state_view *v, const dp_move *mv, dp_id section,
                                      int after)

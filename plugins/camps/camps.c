@@ -21,11 +21,19 @@ static bool dated_not_meeting(const dp_model *m, dp_id s)
     return m->sections[s].n_ranges > 0 && m->sections[s].n_sessions == 0;
 }
 
-static int64_t broken(const dp_model *m, dp_id c, const dp_grant *g, uint8_t n)
+/* Choices of child c off their required state under grants g[0..n) (a
+ * dp_child_hard_fn: the session times do not matter). */
+static int64_t broken(const void *state, const dp_state_view *v, const dp_move *mv, int after,
+                      dp_id c, const dp_grant *g, uint8_t n)
 {
+    const dp_model *m = v->m;
     const dp_child *ch = &m->children[c];
     const dp_id *base = m->baseline.section;
     int64_t k = 0;
+
+    (void) state;
+    (void) mv;
+    (void) after;
 
     for (uint8_t i = 0; i < n; i++)
         k += dated_not_meeting(m, g[i].section);
@@ -57,25 +65,12 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
 
 static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
-    out->hard = 0;
-    out->score = 0;
-    if (!state)
-        return;
-    for (uint32_t i = 0; i < mv->n_children; i++) {
-        const dp_child_change *cc = &mv->children[i];
-        out->hard += broken(v->m, cc->child, cc->after, cc->n_after) -
-                     broken(v->m, cc->child, cc->before, cc->n_before);
-    }
+    dp_child_hard_delta(state, v, mv, broken, out);
 }
 
 static void full(void *state, const dp_state_view *v, dp_delta *out)
 {
-    out->hard = 0;
-    out->score = 0;
-    if (!state)
-        return;
-    for (dp_id c = 0; c < v->m->n_children; c++)
-        out->hard += broken(v->m, c, v->child_grants[c], v->child_n_grants[c]);
+    dp_child_hard_full(state, v, broken, out);
 }
 
 /* The range of section s that holds the Monday, or NULL. */

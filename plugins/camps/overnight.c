@@ -13,37 +13,46 @@
 #include "dagplan/plugin.h"
 #include "dagplan/time.h"
 
+/* Session k's time [*from, *to) in minutes since Monday 00:00, after the
+ * move mv (after != 0) or before it; mv NULL: the current time. */
+static void week_span(const dp_state_view *v, const dp_move *mv, int after, uint32_t k, int *from,
+                      int *to)
+{
+    int day, start, end;
+    uint32_t slot = mv ? dp_move_slot(v, mv, k, after) : v->session_slot[k];
+
+    dp_session_span(v->m, k, slot, &day, &start, &end);
+    *from = day * DP_MINUTES_DAY + start;
+    *to = day * DP_MINUTES_DAY + end;
+}
+
 /* The stretch [*from, *to) in minutes since Monday 00:00 of section s. */
 static void stretch(const dp_state_view *v, const dp_move *mv, int after, dp_id s, int *from,
                     int *to)
 {
-    const dp_model *m = v->m;
-    const dp_section *sec = &m->sections[s];
+    const dp_section *sec = &v->m->sections[s];
 
     *from = DP_N_DAYS * DP_MINUTES_DAY;
     *to = 0;
     for (uint32_t k = sec->session0; k < sec->session0 + sec->n_sessions; k++) {
-        int day, start, end;
-        uint32_t slot = mv ? dp_move_slot(v, mv, k, after) : v->session_slot[k];
-        dp_session_span(m, k, slot, &day, &start, &end);
-        if (day * DP_MINUTES_DAY + start < *from)
-            *from = day * DP_MINUTES_DAY + start;
-        if (day * DP_MINUTES_DAY + end > *to)
-            *to = day * DP_MINUTES_DAY + end;
+        int a, b;
+        week_span(v, mv, after, k, &a, &b);
+        if (a < *from)
+            *from = a;
+        if (b > *to)
+            *to = b;
     }
 }
 
 /* Whether a session of section x falls inside the stretch [from, to). */
 static bool inside(const dp_state_view *v, const dp_move *mv, int after, dp_id x, int from, int to)
 {
-    const dp_model *m = v->m;
-    const dp_section *sec = &m->sections[x];
+    const dp_section *sec = &v->m->sections[x];
 
     for (uint32_t k = sec->session0; k < sec->session0 + sec->n_sessions; k++) {
-        int day, start, end;
-        uint32_t slot = mv ? dp_move_slot(v, mv, k, after) : v->session_slot[k];
-        dp_session_span(m, k, slot, &day, &start, &end);
-        if (day * DP_MINUTES_DAY + start < to && day * DP_MINUTES_DAY + end > from)
+        int a, b;
+        week_span(v, mv, after, k, &a, &b);
+        if (a < to && b > from)
             return true;
     }
     return false;
@@ -69,10 +78,14 @@ static bool clash(const dp_state_view *v, const dp_move *mv, int after, dp_id x,
     return from < to2 && from2 < to;
 }
 
-static int64_t count(const dp_state_view *v, const dp_move *mv, int after, const dp_grant *g,
-                     uint8_t n)
+/* Clashing pairs among the grants g[0..n) of a child (a dp_child_hard_fn). */
+static int64_t count(const void *state, const dp_state_view *v, const dp_move *mv, int after,
+                     dp_id child, const dp_grant *g, uint8_t n)
 {
     int64_t bad = 0;
+
+    (void) state;
+    (void) child;
 
     for (uint8_t i = 0; i < n; i++) {
         if (!is_overnight(v->m, g[i].section))
@@ -104,25 +117,12 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
 
 static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
-    out->hard = 0;
-    out->score = 0;
-    if (!state)
-        return;
-    for (uint32_t i = 0; i < mv->n_children; i++) {
-        const dp_child_change *cc = &mv->children[i];
-        out->hard +=
-            count(v, mv, 1, cc->after, cc->n_after) - count(v, mv, 0, cc->before, cc->n_before);
-    }
+    dp_child_hard_delta(state, v, mv, count, out);
 }
 
 static void full(void *state, const dp_state_view *v, dp_delta *out)
 {
-    out->hard = 0;
-    out->score = 0;
-    if (!state)
-        return;
-    for (dp_id c = 0; c < v->m->n_children; c++)
-        out->hard += count(v, NULL, 0, v->child_grants[c], v->child_n_grants[c]);
+    dp_child_hard_full(state, v, count, out);
 }
 
 static void describe(const dp_state_view *v, dp_id s, char *buf, size_t len)

@@ -55,11 +55,17 @@ static void release(void *state)
     free(ps);
 }
 
-/* Pins of child c broken by the grants g[0..n). */
-static int64_t broken(const pins_state *ps, const dp_model *m, dp_id c, const dp_grant *g,
-                      uint8_t n)
+/* Pins of child c broken by the grants g[0..n) (a dp_child_hard_fn: the
+ * session times do not matter). A child without pins costs one comparison. */
+static int64_t broken(const void *state, const dp_state_view *v, const dp_move *mv, int after,
+                      dp_id c, const dp_grant *g, uint8_t n)
 {
+    const pins_state *ps = state;
+    const dp_model *m = v->m;
     int64_t k = 0;
+
+    (void) mv;
+    (void) after;
 
     for (uint32_t i = ps->pin0[c]; i < ps->pin0[c + 1]; i++) {
         const dp_pin *p = &m->pins[ps->pin_idx[i]];
@@ -73,30 +79,12 @@ static int64_t broken(const pins_state *ps, const dp_model *m, dp_id c, const dp
 
 static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
-    const pins_state *ps = state;
-
-    out->hard = 0;
-    out->score = 0;
-    if (v->m->n_pins == 0)
-        return;
-    for (uint32_t i = 0; i < mv->n_children; i++) {
-        const dp_child_change *cc = &mv->children[i];
-        if (ps->pin0[cc->child] == ps->pin0[cc->child + 1])
-            continue;
-        out->hard += broken(ps, v->m, cc->child, cc->after, cc->n_after) -
-                     broken(ps, v->m, cc->child, cc->before, cc->n_before);
-    }
+    dp_child_hard_delta(state, v, mv, broken, out);
 }
 
 static void full(void *state, const dp_state_view *v, dp_delta *out)
 {
-    const pins_state *ps = state;
-
-    out->hard = 0;
-    out->score = 0;
-    for (dp_id c = 0; c < v->m->n_children; c++)
-        if (ps->pin0[c] != ps->pin0[c + 1])
-            out->hard += broken(ps, v->m, c, v->child_grants[c], v->child_n_grants[c]);
+    dp_child_hard_full(state, v, broken, out);
 }
 
 static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,

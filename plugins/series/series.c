@@ -23,11 +23,18 @@ static bool runs_this_week(const dp_model *m, const dp_activity *a)
            m->week_monday < a->series_start + 7 * (int32_t) a->series_weeks;
 }
 
-/* Choices of child c off their required state under grants g[0..n). */
-static int64_t broken(const dp_model *m, dp_id c, const dp_grant *g, uint8_t n)
+/* Choices of child c off their required state under grants g[0..n) (a
+ * dp_child_hard_fn: the session times do not matter). */
+static int64_t broken(const void *state, const dp_state_view *v, const dp_move *mv, int after,
+                      dp_id c, const dp_grant *g, uint8_t n)
 {
+    const dp_model *m = v->m;
     const dp_child *ch = &m->children[c];
     int64_t k = 0;
+
+    (void) state;
+    (void) mv;
+    (void) after;
 
     for (uint32_t i = ch->choice0; i < ch->choice0 + ch->n_choices; i++) {
         dp_id act = m->choices[i].activity;
@@ -62,25 +69,12 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
 
 static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
-    out->hard = 0;
-    out->score = 0;
-    if (!state)
-        return;
-    for (uint32_t i = 0; i < mv->n_children; i++) {
-        const dp_child_change *cc = &mv->children[i];
-        out->hard += broken(v->m, cc->child, cc->after, cc->n_after) -
-                     broken(v->m, cc->child, cc->before, cc->n_before);
-    }
+    dp_child_hard_delta(state, v, mv, broken, out);
 }
 
 static void full(void *state, const dp_state_view *v, dp_delta *out)
 {
-    out->hard = 0;
-    out->score = 0;
-    if (!state)
-        return;
-    for (dp_id c = 0; c < v->m->n_children; c++)
-        out->hard += broken(v->m, c, v->child_grants[c], v->child_n_grants[c]);
+    dp_child_hard_full(state, v, broken, out);
 }
 
 static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,

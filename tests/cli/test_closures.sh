@@ -5,25 +5,7 @@
 # of a week with a study day: no session on that day unless its activity
 # runs on holidays, children in their holiday windows there.
 set -u
-: "${DAGPLAN:?DAGPLAN must point to the dagplan binary}"
-: "${DP_SOURCE_DIR:?}" "${DP_GEN_INSTANCE:?}" "${DP_WORK:?}"
-fails=0
-passes=0
-rm -rf "$DP_WORK"
-mkdir -p "$DP_WORK"
-
-fail() {
-    echo "FAIL $*"
-    fails=$((fails + 1))
-}
-pass() { passes=$((passes + 1)); }
-expect() { if [[ $2 -eq $3 ]]; then pass; else fail "$1: exit $2, expected $3"; fi; }
-contains() {
-    if [[ $2 == *"$3"* ]]; then pass; else
-        fail "$1: output lacks '$3'"
-        echo "$2" | head -20
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 C="$DP_WORK/c"
 python3 "$DP_GEN_INSTANCE" --out "$C" --children 120 --seed 4 >/dev/null || fail "gen-instance"
@@ -131,5 +113,4 @@ assert all(a["section"] in meets for a in d["assignments"]), "placed in a sectio
 assert any("does not meet this week" in r for u in d["unassigned"] for r in u["reasons"])' \
     "$DP_WORK/w07.json" && pass || fail "holiday week: children in sections that do not meet"
 
-echo "$passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish

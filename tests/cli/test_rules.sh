@@ -9,26 +9,8 @@
 #   * bad scripts (the issue's list): exit 1, a clear centre.lua error, no
 #     crash, and nothing stored.
 set -u
-: "${DAGPLAN:?DAGPLAN must point to the dagplan binary}"
-: "${DP_SOURCE_DIR:?}" "${DP_GEN_INSTANCE:?}" "${DP_WORK:?}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 TOOLS="$DP_SOURCE_DIR/tests/tools"
-fails=0
-passes=0
-rm -rf "$DP_WORK"
-mkdir -p "$DP_WORK"
-
-fail() {
-    echo "FAIL $*"
-    fails=$((fails + 1))
-}
-
-pass() {
-    passes=$((passes + 1))
-}
-
-versions() { # versions DB
-    if [[ -f $1 ]]; then sqlite3 "$1" "SELECT count(*) FROM versions"; else echo 0; fi
-}
 
 # --- A generated centre with rules of every kind ----------------------------
 c="$DP_WORK/centre"
@@ -269,5 +251,4 @@ bad_script "a rule setting a global" "cannot be set" \
 try_bad "a script of 10 MB" "centre.lua: error: the script is larger than 1 MiB"
 
 [[ $(versions "$bad/dagplan.db") == "$stored" ]] && pass || fail "versions changed"
-echo "$passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish

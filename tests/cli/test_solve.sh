@@ -7,36 +7,11 @@
 # infeasible one (still solved, every choice explained). Also `dagplan export
 # --lp` (refused on candidate times, and written for fixed times).
 set -u
-: "${DAGPLAN:?DAGPLAN must point to the dagplan binary}"
-: "${DP_SOURCE_DIR:?}" "${DP_GEN_INSTANCE:?}" "${DP_WORK:?}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 CHECK="$DP_SOURCE_DIR/tests/tools/check_schedule.py"
-fails=0
-passes=0
-rm -rf "$DP_WORK"
-mkdir -p "$DP_WORK"
-
-fail() {
-    echo "FAIL $*"
-    fails=$((fails + 1))
-}
-
-pass() {
-    passes=$((passes + 1))
-}
-
-gen() { # gen NAME [gen-instance options...]
-    local name=$1
-    shift
-    python3 "$DP_GEN_INSTANCE" --out "$DP_WORK/$name" "$@" >/dev/null ||
-        fail "gen-instance $name $*"
-}
 
 json_score() { # json_score FILE KEY
     python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"][sys.argv[2]])' "$1" "$2"
-}
-
-versions() { # versions DB: stored schedule versions (0 when there is no db)
-    if [[ -f $1 ]]; then sqlite3 "$1" "SELECT count(*) FROM versions"; else echo 0; fi
 }
 
 # solve_and_check NAME [solve options...]: solve, check, compare scores.
@@ -199,5 +174,4 @@ fi
 "$DAGPLAN" export "$DP_WORK/ikc1" 2>/dev/null
 [[ $? -eq 2 ]] && pass || fail "export without a format: want exit 2"
 
-echo "test_solve: $passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish test_solve

@@ -11,35 +11,10 @@
 #
 # Solves use --max-moves so that they stop on work, never on the clock.
 set -u
-: "${DAGPLAN:?DAGPLAN must point to the dagplan binary}"
-: "${DP_SOURCE_DIR:?}" "${DP_GEN_INSTANCE:?}" "${DP_WORK:?}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 TOOLS="$DP_SOURCE_DIR/tests/tools"
 CHECK="$TOOLS/check_schedule.py"
 WEEK=2026-W48 # the week gen-instance's ages refer to
-fails=0
-passes=0
-rm -rf "$DP_WORK"
-mkdir -p "$DP_WORK"
-
-fail() {
-    echo "FAIL $*"
-    fails=$((fails + 1))
-}
-
-pass() {
-    passes=$((passes + 1))
-}
-
-gen() { # gen NAME [gen-instance options...]
-    local name=$1
-    shift
-    python3 "$DP_GEN_INSTANCE" --out "$DP_WORK/$name" "$@" >/dev/null ||
-        fail "gen-instance $name $*"
-}
-
-versions() { # versions DB: stored schedule versions (0 when there is no db)
-    if [[ -f $1 ]]; then sqlite3 "$1" "SELECT count(*) FROM versions"; else echo 0; fi
-}
 
 solve() { # solve NAME [options]: solve into NAME.json, summary into NAME.out
     local name=$1
@@ -296,5 +271,4 @@ sys.exit(0 if ok else 1)
 EOF
 then pass; else fail "check_ratio.py does not see a group left below half its need"; fi
 
-echo "test_solve_ratio: $passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish test_solve_ratio

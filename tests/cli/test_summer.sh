@@ -12,27 +12,9 @@
 # paths: bad dates, weeks and overnight values, a checker that must catch a
 # tampered schedule.
 set -u
-: "${DAGPLAN:?DAGPLAN must point to the dagplan binary}"
-: "${DP_SOURCE_DIR:?}" "${DP_GEN_INSTANCE:?}" "${DP_WORK:?}"
-fails=0
-passes=0
-rm -rf "$DP_WORK"
-mkdir -p "$DP_WORK"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 CHECK="$DP_SOURCE_DIR/tests/tools/check_schedule.py"
 SUMMERIZE="$DP_SOURCE_DIR/tests/tools/summerize.py"
-
-fail() {
-    echo "FAIL $*"
-    fails=$((fails + 1))
-}
-pass() { passes=$((passes + 1)); }
-expect() { if [[ $2 -eq $3 ]]; then pass; else fail "$1: exit $2, expected $3"; fi; }
-contains() {
-    if [[ $2 == *"$3"* ]]; then pass; else
-        fail "$1: output lacks '$3'"
-        echo "$2" | head -20
-    fi
-}
 
 C="$DP_WORK/c"
 python3 "$DP_GEN_INSTANCE" --out "$C" --children 100 --seed 11 --shape summer >/dev/null ||
@@ -255,5 +237,4 @@ done
 python3 "$CHECK" "$E" "$DP_WORK/e28.json" --previous "$DP_WORK/e27.json" >"$DP_WORK/chk" 2>&1
 expect "example checker: $(tail -2 "$DP_WORK/chk")" $? 0
 
-echo "$passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish

@@ -5,32 +5,7 @@
 # and the reasons), usage errors, and a solve killed mid-run (SIGKILL and
 # SIGTERM) leaving the current version intact.
 set -u
-: "${DAGPLAN:?DAGPLAN must point to the dagplan binary}"
-: "${DP_SOURCE_DIR:?}" "${DP_GEN_INSTANCE:?}" "${DP_WORK:?}"
-fails=0
-passes=0
-rm -rf "$DP_WORK"
-mkdir -p "$DP_WORK"
-
-fail() {
-    echo "FAIL $*"
-    fails=$((fails + 1))
-}
-
-pass() {
-    passes=$((passes + 1))
-}
-
-expect() { # expect DESCRIPTION STATUS WANTED
-    if [[ $2 -eq $3 ]]; then pass; else fail "$1: exit $2, expected $3"; fi
-}
-
-contains() { # contains DESCRIPTION TEXT NEEDLE
-    if [[ $2 == *"$3"* ]]; then pass; else
-        fail "$1: output lacks '$3'"
-        echo "$2" | head -20
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 count() { sqlite3 "$1" "SELECT count(*) FROM versions"; }
 
@@ -133,5 +108,4 @@ for delay in 0.05 0.2 0.5; do
     done
 done
 
-echo "$passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish

@@ -6,25 +6,7 @@
 # activity keeping its participants in its later weeks, taking no one new,
 # letting a child leave by dropping the choice and not meeting after its weeks.
 set -u
-: "${DAGPLAN:?DAGPLAN must point to the dagplan binary}"
-: "${DP_SOURCE_DIR:?}" "${DP_GEN_INSTANCE:?}" "${DP_WORK:?}"
-fails=0
-passes=0
-rm -rf "$DP_WORK"
-mkdir -p "$DP_WORK"
-
-fail() {
-    echo "FAIL $*"
-    fails=$((fails + 1))
-}
-pass() { passes=$((passes + 1)); }
-expect() { if [[ $2 -eq $3 ]]; then pass; else fail "$1: exit $2, expected $3"; fi; }
-contains() {
-    if [[ $2 == *"$3"* ]]; then pass; else
-        fail "$1: output lacks '$3'"
-        echo "$2" | head -20
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 py() { python3 -c "$@"; }
 # rerank FILE: renumber each child's ranks 1..n in rank order after an edit
 rerank() { py 'import csv, sys, collections
@@ -184,5 +166,4 @@ out=$("$DAGPLAN" check "$C" 2>&1)
 expect "bad stability weight" $? 1
 contains "bad stability message" "$out" "'stability' must be a whole number"
 
-echo "$passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish
