@@ -14,22 +14,11 @@
 #
 # Solves use --max-moves so that they stop on work, never on the clock.
 set -u
-: "${DAGPLAN:?DAGPLAN must point to the dagplan binary}"
-: "${DP_SOURCE_DIR:?}" "${DP_GEN_INSTANCE:?}" "${DP_WORK:?}"
+source "$(dirname "$0")/common.sh"
 CHECK="$DP_SOURCE_DIR/tests/tools/check_schedule.py"
 WEEK=2026-W48
-fails=0
-passes=0
-rm -rf "$DP_WORK"
-mkdir -p "$DP_WORK"
 
-fail() {
-    echo "FAIL $*"
-    fails=$((fails + 1))
-}
-
-python3 "$DP_GEN_INSTANCE" --out "$DP_WORK/tight" --children 300 --seed 6 --rota tight \
-    >/dev/null || fail "gen-instance"
+gen tight --children 300 --seed 6 --rota tight
 for seed in 2 3; do
     name=seed$seed
     if ! "$DAGPLAN" solve "$DP_WORK/tight" --week "$WEEK" --seed $seed --max-moves 15000 \
@@ -40,7 +29,7 @@ for seed in 2 3; do
         continue
     fi
     if out=$(python3 "$CHECK" "$DP_WORK/tight" "$DP_WORK/$name.json" 2>&1); then
-        passes=$((passes + 1))
+        pass
     else
         fail "$name: the checker found violations:"
         echo "$out" | head -10
@@ -48,15 +37,14 @@ for seed in 2 3; do
     if grep -q "warning: with the named escorts away" "$DP_WORK/$name.out"; then
         fail "$name: the summary warns that the named escorts break the ratio"
     else
-        passes=$((passes + 1))
+        pass
     fi
     if grep -Eq "^  escorts: ([0-9]+) of \1 places named" "$DP_WORK/$name.out"; then
-        passes=$((passes + 1))
+        pass
     else
         fail "$name: not every escort place is named"
         grep escorts "$DP_WORK/$name.out"
     fi
 done
 
-echo "$passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish
