@@ -10,16 +10,8 @@
 # assertions.
 set -euo pipefail
 : "${DAGPLAN:?}" "${DP_SOURCE_DIR:?}" "${DP_WORK:?}"
-rm -rf "$DP_WORK" && mkdir -p "$DP_WORK" && cd "$DP_WORK"
+. "$(dirname "${BASH_SOURCE[0]}")/serve_common.sh"
 PY=python3
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; echo "--- server log:" >&2; tail -n 30 serve.err >&2 || true; exit 1; }
-passed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-# poll CMD...: retries for up to 60 s.
-poll() { for _ in $(seq 300); do if "$@"; then return 0; fi; sleep 0.2; done; return 1; }
 
 c=centre
 cp -r "$DP_SOURCE_DIR/tests/data/tiny" $c
@@ -74,7 +66,6 @@ gzetag=$(sed -n 's/^ETag: \(".*"\)\r$/\1/p' gz.hdr)
 [ "$(curl -s -o /dev/null -w '%{num_connects}' "$F" "$F" | tail -c 1)" = 0 ] || fail "keep-alive"
 ok "HEAD, gzip (own ETag), keep-alive"
 
-code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 [ "$(code "$base/feeds/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics")" = 404 ] || fail "unknown token"
 [ "$(code "$base/feeds/$old.ics")" = 404 ] || fail "long-revoked token"
 curl -s -o revoked.ics "$base/feeds/$fresh.ics"

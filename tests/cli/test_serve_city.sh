@@ -12,16 +12,7 @@
 # assertions. The pages are opened in Chromium by test_browser.sh.
 set -euo pipefail
 : "${DAGPLAN:?}" "${DP_SOURCE_DIR:?}" "${DP_WORK:?}" "${DP_GEN_INSTANCE:?}"
-rm -rf "$DP_WORK" && mkdir -p "$DP_WORK" && cd "$DP_WORK"
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; echo "--- server log:" >&2; tail -n 30 serve.err >&2 || true; exit 1; }
-passed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-# poll CMD...: retries for up to 60 s.
-poll() { for _ in $(seq 300); do if "$@"; then return 0; fi; sleep 0.2; done; return 1; }
-code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+. "$(dirname "${BASH_SOURCE[0]}")/serve_common.sh"
 
 python3 "$DP_GEN_INSTANCE" --out m --municipality 3 --children 60 --seed 9 >/dev/null
 "$DAGPLAN" solve m --threads 2 --seed 1 --max-moves 4000 --quiet
