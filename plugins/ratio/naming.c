@@ -284,6 +284,8 @@ static void range_init(dp_care_namer *w, const dp_care_range *r)
         w->hs[iv] = r->sum[iv].half_surplus;
         w->pend[iv] = r->escorts[iv];
         r->unn[iv] = 0;
+        if (r->cov_n)
+            r->cov_n[iv] = 0;
     }
     for (uint32_t i = 0; i < r->n_duties; i++)
         for (uint32_t x = w->cand0[r->duties[i].slot]; x < w->cand0[r->duties[i].slot + 1]; x++)
@@ -303,6 +305,43 @@ uint32_t dp__care_clusters(dp_care_duty *duties, uint32_t n, uint32_t *first)
     }
     first[k] = n;
     return k;
+}
+
+bool dp__care_renamed_same(dp_care_namer *w, uint32_t iv, const int16_t *req, const dp_care_sums *s,
+                           int32_t escorts, const uint16_t *cov, uint8_t n, uint8_t *flags)
+{
+    const dp_care *c = w->c;
+    int32_t need = s->req + escorts;
+
+    if (n > DP_CARE_COV_MAX)
+        return false;
+    w->req = req;
+    for (uint32_t u = 0; u < c->n_units; u++)
+        w->ded[(size_t) u * c->n_iv + iv] = c->dedicated[(size_t) u * c->n_iv + iv];
+    w->flt[iv] = c->floating[iv];
+    w->def[iv] = s->deficit;
+    w->sur[iv] = s->surplus;
+    w->hd[iv] = s->half_deficit;
+    w->hs[iv] = s->half_surplus;
+    w->pend[iv] = escorts;
+    for (uint8_t i = 0; i < n; i++) {
+        uint16_t e = cov[i];
+        if (e & DP_CARE_COV_CHOSEN)
+            return false;
+        if (e == 0)
+            continue; /* nobody was free: no requirement changes that */
+        uint32_t p = (uint32_t) e - 1;
+        int32_t s0 = short_of(w, iv), s1;
+        bool h0 = half_of(w, iv, s0, need), h1;
+        if_taken(w, p, iv, need, &s1, &h1);
+        if (s1 > s0 || (h1 && !h0))
+            return false;
+        take(w, p, iv, +1);
+    }
+    int32_t sh = short_of(w, iv);
+    bool x = sh > 0, h = half_of(w, iv, sh, need), b = s->n_bad > 0;
+    *flags = (uint8_t) ((x ? DP_CARE_BELOW : 0) | (h ? DP_CARE_HALF : 0) | (b ? DP_CARE_BAD : 0));
+    return true;
 }
 
 uint8_t dp__care_flags(const dp_care *c, const dp_care_sums *s, uint32_t iv)
@@ -325,7 +364,7 @@ void dp__care_name_range(dp_care_namer *w, dp_care_range *r)
         t->staff0 = places;
         places += t->need;
         for (uint32_t j = 0; j < t->need; j++) {
-            uint32_t best = UINT32_MAX;
+            uint32_t best = UINT32_MAX, first = UINT32_MAX;
             int64_t bh = 0, bs = 0, bf = 0;
             for (uint32_t iv = t->iv0; iv < t->iv1; iv++) {
                 w->s0[iv] = short_of(w, iv);
@@ -341,6 +380,7 @@ void dp__care_name_range(dp_care_namer *w, dp_care_range *r)
                  * line): nobody after a free one at cost 0 can beat it. */
                 if (best != UINT32_MAX && bh == 0 && bs == 0)
                     break;
+                first = first == UINT32_MAX ? p : first;
                 cost_of(w, r, t, p, &h, &s);
                 if (best == UINT32_MAX || h < bh || (h == bh && (s < bs || (s == bs && f < bf)))) {
                     best = p;
@@ -350,6 +390,17 @@ void dp__care_name_range(dp_care_namer *w, dp_care_range *r)
                 }
             }
             r->staff[t->staff0 + j] = best == UINT32_MAX ? DP_NONE : w->person_staff[best];
+            if (r->cov) {
+                uint16_t e = (uint16_t) (best == UINT32_MAX ? 0 : best + 1);
+                if (best != UINT32_MAX && (best != first || bh != 0 || bs != 0))
+                    e |= DP_CARE_COV_CHOSEN;
+                for (uint32_t iv = t->iv0; iv < t->iv1; iv++) {
+                    uint8_t *n = &r->cov_n[iv];
+                    if (*n < DP_CARE_COV_MAX)
+                        r->cov[(size_t) iv * DP_CARE_COV_MAX + *n] = e;
+                    *n = *n < DP_CARE_COV_MAX ? (uint8_t) (*n + 1) : DP_CARE_COV_OVER;
+                }
+            }
             if (best == UINT32_MAX) {
                 for (uint32_t iv = t->iv0; iv < t->iv1; iv++) {
                     r->unn[iv]++;
@@ -382,6 +433,8 @@ void dp__care_week_release(dp_care_week *wk)
     free(wk->staff);
     free(wk->flags);
     free(wk->unn);
+    free(wk->cov);
+    free(wk->cov_n);
     memset(wk, 0, sizeof *wk);
 }
 
@@ -428,8 +481,10 @@ dp_status dp__care_week_name(dp_care_namer *w, const dp_care_count *k, const dp_
         goto oom;
     out->n_places = n_places;
     out->unn = calloc((size_t) c->n_iv + 1, sizeof *out->unn);
+    out->cov = calloc((size_t) c->n_iv * DP_CARE_COV_MAX + 1, sizeof *out->cov);
+    out->cov_n = calloc((size_t) c->n_iv + 1, sizeof *out->cov_n);
     first = malloc(((size_t) out->n_duties + 1) * sizeof *first);
-    if (!out->unn || !first)
+    if (!out->unn || !out->cov || !out->cov_n || !first)
         goto oom;
     for (uint32_t iv = 0; iv < c->n_iv; iv++) /* where nobody walks */
         out->flags[iv] = dp__care_flags(c, &k->sum[iv], iv);
@@ -459,6 +514,8 @@ dp_status dp__care_week_name(dp_care_namer *w, const dp_care_count *k, const dp_
                 .staff = &out->staff[p0],
                 .flags = out->flags,
                 .unn = out->unn,
+                .cov = out->cov,
+                .cov_n = out->cov_n,
             };
             dp__care_name_range(w, &r);
             uint32_t base = p0;

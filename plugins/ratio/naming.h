@@ -68,6 +68,14 @@ typedef struct dp_care_namer {
 #define DP_CARE_ROLE_NONE  (-2) /* not rostered at home then */
 #define DP_CARE_ROLE_FLOAT (-1) /* rostered for any group */
 
+/* The places over an interval, in naming order (dp_care_range.cov): the
+ * person + 1 (0: nobody named), with DP_CARE_COV_CHOSEN when the person was
+ * not simply the first free candidate at no cost (then a change of the
+ * requirement may change the choice). */
+#define DP_CARE_COV_MAX    16
+#define DP_CARE_COV_OVER   255
+#define DP_CARE_COV_CHOSEN 0x8000
+
 /* Interval flags of the named verdict. */
 #define DP_CARE_BELOW 1 /* fewer professionals than the ratio needs */
 #define DP_CARE_HALF  2 /* below half (location or a group) */
@@ -89,6 +97,8 @@ typedef struct dp_care_range {
     dp_id *staff;   /* out: [sum of need] the named staff, DP_NONE: nobody free */
     uint8_t *flags; /* out: [n_iv] DP_CARE_BELOW | _HALF | _BAD on [iv0, iv1) */
     uint16_t *unn;  /* out: [n_iv] unnamed places on [iv0, iv1) */
+    uint16_t *cov;  /* out, optional: [n_iv * DP_CARE_COV_MAX] the places over each interval */
+    uint8_t *cov_n; /* out, optional: [n_iv] how many (DP_CARE_COV_OVER: too many) */
     /* out: minutes below ratio, below half, not allowed, and walk-minutes
      * without an escort, in the range */
     int64_t below, half, bad, unnamed;
@@ -106,6 +116,15 @@ uint32_t dp__care_clusters(dp_care_duty *duties, uint32_t n, uint32_t *first);
  * its duties, counting from 0). */
 void dp__care_name_range(dp_care_namer *w, dp_care_range *r);
 
+/* Whether the naming of the cluster over interval iv stays the same when
+ * only the requirement at iv changes (to req, s; escorts unchanged), given
+ * the places over iv (cov, n, from the last naming): true when each was the
+ * first free candidate at no cost and still costs nothing there, in order.
+ * Then *flags is iv's verdict (the places elsewhere cost what they did).
+ * req: [n_units * n_iv], read at iv. */
+bool dp__care_renamed_same(dp_care_namer *w, uint32_t iv, const int16_t *req, const dp_care_sums *s,
+                           int32_t escorts, const uint16_t *cov, uint8_t n, uint8_t *flags);
+
 /* The verdict of an interval where nobody walks (as dp__care_classify). */
 uint8_t dp__care_flags(const dp_care *c, const dp_care_sums *s, uint32_t iv);
 
@@ -117,6 +136,8 @@ typedef struct dp_care_week {
     uint32_t n_places;
     uint8_t *flags; /* [n_iv] DP_CARE_BELOW | _HALF | _BAD */
     uint16_t *unn;  /* [n_iv] unnamed places */
+    uint16_t *cov;  /* [n_iv * DP_CARE_COV_MAX] as dp_care_range.cov */
+    uint8_t *cov_n; /* [n_iv] */
     int64_t below[DP_N_DAYS], half[DP_N_DAYS], bad[DP_N_DAYS], unnamed[DP_N_DAYS];
     int64_t hard; /* violation minutes of the week */
 } dp_care_week;

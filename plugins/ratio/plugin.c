@@ -11,7 +11,8 @@
  * escort. A move's delta visits only what it touches: for each listed child,
  * the intervals of its away spans before and after; for each listed section,
  * the intervals of its sessions' away spans (escorts); and the clusters of
- * walks in which it changes a walk or a requirement are named again. Where
+ * walks in which it changes a walk or a requirement are named again (unless
+ * it changes only requirements and the names provably stay: same_names). Where
  * nobody walks, the named verdict is the counted one (care.h).
  *
  * The plugin is relaxed in the search (dp_plugin.relax): the empty schedule
@@ -53,6 +54,8 @@ typedef struct ratio_state {
     int64_t below[DP_N_DAYS], half[DP_N_DAYS], bad[DP_N_DAYS], unnamed[DP_N_DAYS];
     uint8_t *flags;   /* [n_iv] DP_CARE_BELOW | _HALF | _BAD of each interval */
     uint16_t *unn;    /* [n_iv] escort places nobody is named for */
+    uint16_t *cov;    /* [n_iv * DP_CARE_COV_MAX] the places over each interval (naming.h) */
+    uint8_t *cov_n;   /* [n_iv] */
     dp_id *esc_secs;  /* escorted sections meeting away */
     dp_id *lead_secs; /* sections led by a professional rostered at home */
     uint32_t n_esc_secs, n_lead_secs;
@@ -71,6 +74,10 @@ typedef struct ratio_state {
     int64_t d_below[DP_N_DAYS], d_half[DP_N_DAYS], d_bad[DP_N_DAYS], d_unnamed[DP_N_DAYS];
     bool renamed[DP_N_DAYS];    /* days whose walks the move may change */
     bool lead_moved[DP_N_DAYS]; /* days where a leading professional changes */
+    bool duty_moved[DP_N_DAYS]; /* days where a walk or a leading professional changes */
+    uint32_t *same_stamp;       /* [n_iv] == stamp: the naming stays, the verdict is new */
+    uint16_t *new_cov;          /* [n_iv * DP_CARE_COV_MAX] */
+    uint8_t *new_cov_n;         /* [n_iv] */
     uint32_t *hull_stamp;       /* [n_iv] == stamp: in a cluster named again */
     uint8_t *new_flags;         /* [n_iv] the verdict there after the move */
     uint16_t *new_unn;          /* [n_iv] */
@@ -101,6 +108,11 @@ static void ratio_free(void *state)
     free(st->esc_secs);
     free(st->flags);
     free(st->unn);
+    free(st->cov);
+    free(st->cov_n);
+    free(st->same_stamp);
+    free(st->new_cov);
+    free(st->new_cov_n);
     free(st->hull_stamp);
     free(st->new_flags);
     free(st->new_unn);
@@ -146,6 +158,8 @@ static dp_status tally_days(ratio_state *st, const dp_state_view *v)
     }
     memcpy(st->flags, wk.flags, st->c.n_iv * sizeof *st->flags);
     memcpy(st->unn, wk.unn, st->c.n_iv * sizeof *st->unn);
+    memcpy(st->cov, wk.cov, st->c.n_iv * DP_CARE_COV_MAX * sizeof *st->cov);
+    memcpy(st->cov_n, wk.cov_n, st->c.n_iv * sizeof *st->cov_n);
     dp__care_week_release(&wk);
     return DP_OK;
 }
@@ -177,6 +191,11 @@ static dp_status ratio_init(void **state, const dp_state_view *v, dp_error *err)
     st->esc_day = calloc(n_iv + 1, sizeof *st->esc_day);
     st->flags = calloc(n_iv + 1, sizeof *st->flags);
     st->unn = calloc(n_iv + 1, sizeof *st->unn);
+    st->cov = calloc(n_iv * DP_CARE_COV_MAX + 1, sizeof *st->cov);
+    st->cov_n = calloc(n_iv + 1, sizeof *st->cov_n);
+    st->same_stamp = calloc(n_iv + 1, sizeof *st->same_stamp);
+    st->new_cov = calloc(n_iv * DP_CARE_COV_MAX + 1, sizeof *st->new_cov);
+    st->new_cov_n = calloc(n_iv + 1, sizeof *st->new_cov_n);
     st->hull_stamp = calloc(n_iv + 1, sizeof *st->hull_stamp);
     st->new_flags = calloc(n_iv + 1, sizeof *st->new_flags);
     st->new_unn = calloc(n_iv + 1, sizeof *st->new_unn);
@@ -186,7 +205,8 @@ static dp_status ratio_init(void **state, const dp_state_view *v, dp_error *err)
     if (dp__care_count_alloc(&st->c, &st->k) != DP_OK || !st->aw_before || !st->aw_after ||
         !st->civ || !st->ui_stamp || !st->ui_idx || !st->iv_stamp || !st->iv_idx || !st->req_day ||
         !st->sum_day || !st->esc_day || !st->esc_secs || !st->lead_secs || !st->flags || !st->unn ||
-        !st->hull_stamp || !st->new_flags || !st->new_unn || !st->first ||
+        !st->hull_stamp || !st->cov || !st->cov_n || !st->same_stamp || !st->new_cov ||
+        !st->new_cov_n || !st->new_flags || !st->new_unn || !st->first ||
         dp__care_namer_init(&st->w, &st->c) != DP_OK) {
         ratio_free(st);
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the childcare ratio");
@@ -355,11 +375,10 @@ static void section_delta(ratio_state *st, const dp_state_view *v, const dp_move
         uint32_t sb = dp_move_slot(v, mv, k, 0), sa = dp_move_slot(v, mv, k, 1);
         if (sb == sa && eb == ea)
             continue;
-        /* the duty changes: its day is named again */
-        if (eb)
-            st->renamed[m->slots[sb].day] = true;
+        /* the duty changes: its day is named again */ if (eb)
+            st->renamed[m->slots[sb].day] = st->duty_moved[m->slots[sb].day] = true;
         if (ea)
-            st->renamed[m->slots[sa].day] = true;
+            st->renamed[m->slots[sa].day] = st->duty_moved[m->slots[sa].day] = true;
         for (uint32_t iv = st->c.away0[sb]; iv < st->c.away1[sb] && eb; iv++) {
             iv_entry *e = iv_get(st, iv);
             if (e)
@@ -399,14 +418,57 @@ static void mark_leads(ratio_state *st, const dp_state_view *v, const dp_move *m
             if (cb == ca && sb == sa)
                 continue;
             if (cb)
-                st->renamed[m->slots[sb].day] = st->lead_moved[m->slots[sb].day] = true;
+                st->renamed[m->slots[sb].day] = st->lead_moved[m->slots[sb].day] =
+                    st->duty_moved[m->slots[sb].day] = true;
             if (ca)
-                st->renamed[m->slots[sa].day] = st->lead_moved[m->slots[sa].day] = true;
+                st->renamed[m->slots[sa].day] = st->lead_moved[m->slots[sa].day] =
+                    st->duty_moved[m->slots[sa].day] = true;
         }
     }
 }
 
 static void sums_plus(dp_care_sums *a, const dp_care_sums *d);
+
+/* The common case: the move changes requirements during walks of day d but
+ * no walk. When at each such interval every place over it was the first
+ * free candidate at no cost and still costs nothing, the names stay
+ * (naming.h, dp__care_renamed_same) and only those intervals' verdicts are
+ * new: sets them (flags_after, same_stamp) and the day's d_below, d_half,
+ * d_bad. Otherwise changes nothing and returns false: name again. */
+static bool same_names(ratio_state *st, int d)
+{
+    const dp_care *c = &st->c;
+
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t i = 0; i < st->n_ie; i++) {
+            iv_entry *e = &st->ie[i];
+            uint32_t iv = e->iv;
+            if (c->iv_day[iv] != d || !st->k.escorts[iv] || !iv_changed(e))
+                continue;
+            if (pass == 1) {
+                int64_t len = c->iv_to[iv] - c->iv_from[iv];
+                int fa = e->flags_after, fb = st->flags[iv];
+                st->d_below[d] += len * ((fa & DP_CARE_BELOW) - (fb & DP_CARE_BELOW));
+                st->d_half[d] += len * ((fa & DP_CARE_HALF) - (fb & DP_CARE_HALF)) / DP_CARE_HALF;
+                st->d_bad[d] += len * ((fa & DP_CARE_BAD) - (fb & DP_CARE_BAD)) / DP_CARE_BAD;
+                st->same_stamp[iv] = st->stamp;
+                continue;
+            }
+            dp_care_sums s1 = st->k.sum[iv];
+            sums_plus(&s1, &e->d_sum);
+            for (uint32_t u = 0; u < c->n_units; u++) {
+                size_t ui = (size_t) u * c->n_iv + iv;
+                st->req_day[ui] = st->ui_stamp[ui] == st->stamp
+                                      ? (int16_t) st->ue[st->ui_idx[ui]].req_after
+                                      : st->k.req[ui];
+            }
+            if (!dp__care_renamed_same(&st->w, iv, st->req_day, &s1, st->k.escorts[iv],
+                                       &st->cov[(size_t) iv * DP_CARE_COV_MAX], st->cov_n[iv],
+                                       &e->flags_after))
+                return false;
+        }
+    return true;
+}
 
 static void *grown(void *p, uint32_t *cap, uint32_t need, size_t size, bool *oom)
 {
@@ -422,8 +484,9 @@ static void rename_day(ratio_state *st, const dp_state_view *v, const dp_move *m
     const dp_care *c = &st->c;
     const dp_model *m = v->m;
     uint32_t a = c->day_iv0[d], b = c->day_iv0[d + 1], n_duties = 0, n_leads = 0, places = 0;
-
     if (a == b)
+        return;
+    if (!st->duty_moved[d] && same_names(st, d))
         return;
     for (uint32_t u = 0; u < c->n_units; u++)
         memcpy(&st->req_day[(size_t) u * c->n_iv + a], &st->k.req[(size_t) u * c->n_iv + a],
@@ -505,6 +568,8 @@ static void rename_day(ratio_state *st, const dp_state_view *v, const dp_move *m
             .staff = st->places,
             .flags = st->new_flags,
             .unn = st->new_unn,
+            .cov = st->new_cov,
+            .cov_n = st->new_cov_n,
         };
         dp__care_name_range(&st->w, &r);
         for (uint32_t iv = lo; iv < hi; iv++) {
@@ -581,6 +646,7 @@ static int64_t evaluate(ratio_state *st, const dp_state_view *v, const dp_move *
         memset(st->ui_stamp, 0, (size_t) c->n_units * c->n_iv * sizeof *st->ui_stamp);
         memset(st->iv_stamp, 0, c->n_iv * sizeof *st->iv_stamp);
         memset(st->hull_stamp, 0, c->n_iv * sizeof *st->hull_stamp);
+        memset(st->same_stamp, 0, c->n_iv * sizeof *st->same_stamp);
         st->stamp = 1;
     }
     st->n_ue = st->n_ie = 0;
@@ -592,6 +658,7 @@ static int64_t evaluate(ratio_state *st, const dp_state_view *v, const dp_move *
     memset(st->d_unnamed, 0, sizeof st->d_unnamed);
     memset(st->renamed, 0, sizeof st->renamed);
     memset(st->lead_moved, 0, sizeof st->lead_moved);
+    memset(st->duty_moved, 0, sizeof st->duty_moved);
     for (uint32_t i = 0; i < mv->n_children; i++)
         child_delta(st, v, mv, &mv->children[i]);
     for (uint32_t i = 0; i < mv->n_sections; i++)
@@ -625,7 +692,8 @@ static int64_t evaluate(ratio_state *st, const dp_state_view *v, const dp_move *
             rename_day(st, v, mv, d);
     for (uint32_t i = 0; i < st->n_ie; i++) {
         iv_entry *e = &st->ie[i];
-        if (st->hull_stamp[e->iv] == st->stamp || !iv_changed(e))
+        if (st->hull_stamp[e->iv] == st->stamp || st->same_stamp[e->iv] == st->stamp ||
+            !iv_changed(e))
             continue;
         dp_care_sums s1 = st->k.sum[e->iv];
         int64_t len = c->iv_to[e->iv] - c->iv_from[e->iv];
@@ -664,9 +732,12 @@ static void commit_scratch(ratio_state *st)
     }
     for (uint32_t i = 0; i < st->n_ie; i++) {
         const iv_entry *e = &st->ie[i];
-        if (st->hull_stamp[e->iv] != st->stamp && iv_changed(e)) {
-            st->flags[e->iv] = e->flags_after;
+        if (st->same_stamp[e->iv] == st->stamp) {
+            st->flags[e->iv] = e->flags_after; /* the same names: only the verdict */
+        } else if (st->hull_stamp[e->iv] != st->stamp && iv_changed(e)) {
+            st->flags[e->iv] = e->flags_after; /* nobody walks there now */
             st->unn[e->iv] = 0;
+            st->cov_n[e->iv] = 0;
         }
         sums_plus(&st->k.sum[e->iv], &e->d_sum);
         st->k.escorts[e->iv] += e->d_escorts;
@@ -675,6 +746,9 @@ static void commit_scratch(ratio_state *st)
         uint32_t a = st->hulls[2 * i], b = st->hulls[2 * i + 1];
         memcpy(&st->flags[a], &st->new_flags[a], (b - a) * sizeof *st->flags);
         memcpy(&st->unn[a], &st->new_unn[a], (b - a) * sizeof *st->unn);
+        memcpy(&st->cov[(size_t) a * DP_CARE_COV_MAX], &st->new_cov[(size_t) a * DP_CARE_COV_MAX],
+               (b - a) * DP_CARE_COV_MAX * sizeof *st->cov);
+        memcpy(&st->cov_n[a], &st->new_cov_n[a], (b - a) * sizeof *st->cov_n);
     }
     for (int d = 0; d < DP_N_DAYS; d++) {
         st->below[d] += st->d_below[d];
