@@ -12,6 +12,10 @@
  * judge each complete path as one move, and the best of the first few
  * feasible paths is left pending.
  *
+ * A section with room at a location full of children (FORMAT.md 3.6) is
+ * reached the same way: the sections meeting there at the same time are
+ * expanded as if full.
+ *
  * The search is bounded (sections expanded, paths evaluated), never by the
  * size of the centre. */
 #include <stdlib.h>
@@ -76,6 +80,32 @@ static bool has_room(const dp_search *s, dp_id sec)
     uint32_t n = s->e.section_count[sec];
 
     return n < s->m->sections[sec].max_size && (n > 0 || s->m->sections[sec].min_size <= 1);
+}
+
+/* The chain's first child may take option o (its section has room), but o's
+ * location may be full of children: it gets in when a member of another
+ * section meeting there at the same time leaves or moves on. Those sections
+ * enter the search as if they were full, the step into o first on the path.
+ * (The index of sections by location is ruin and recreate's, rr.c.) */
+static void enqueue_rivals(dp_search *s, chain_search *cs, dp_option o)
+{
+    const dp_engine *e = &s->e;
+    const dp_model *m = s->m;
+    dp_id loc = m->sections[o.section].location;
+
+    if (!s->rr_loc_sec0 || m->locations[loc].capacity == DP_UNLIMITED)
+        return;
+    s->ch_sec_seen[o.section] = s->ch_gen;
+    for (uint32_t i = s->rr_loc_sec0[loc]; i < s->rr_loc_sec0[loc + 1] && cs->tail < MAX_NODES;
+         i++) {
+        dp_id t = s->rr_loc_sec[i];
+        if (t == o.section || e->section_count[t] == 0 || s->ch_sec_seen[t] == s->ch_gen ||
+            !dp__meet_together(s, t, o.section))
+            continue;
+        s->ch_sec_seen[t] = s->ch_gen;
+        s->ch_step[t] = (chain_step){o, DP_NONE, DP_NONE};
+        cs->queue[cs->tail++] = t;
+    }
 }
 
 /* Expands full section `node`: every member's ways out. Returns the number of
@@ -168,6 +198,13 @@ bool dp__chain_grant(dp_search *s, dp_id c, int64_t *dv)
         s->ch_step[o.section] = (chain_step){o, DP_NONE, DP_NONE};
         if (cs.tail < MAX_NODES)
             cs.queue[cs.tail++] = o.section;
+    }
+    /* Then the sections with room, at a location that may be full. */
+    for (uint32_t j = s->opt0[c]; j < s->opt0[c + 1] && cs.tail < MAX_NODES; j++) {
+        dp_option o = s->opts[j];
+        if (e->choice_section[o.choice] == DP_NONE && o.choice != cs.root_drop &&
+            s->ch_sec_seen[o.section] != s->ch_gen && has_room(s, o.section))
+            enqueue_rivals(s, &cs, o);
     }
     while (cs.head < cs.tail && paths < MAX_PATHS)
         paths = expand(s, &cs, cs.queue[cs.head++], paths);

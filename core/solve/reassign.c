@@ -28,6 +28,7 @@
 
 #define MAX_SECTIONS  24
 #define CHOICE_BLOCKS 60 /* percent of random blocks built from a child's choices */
+#define OPEN_BLOCKS   20 /* percent of blocks around a cancelled section, forced open */
 #define MAX_CHILDREN  2048
 #define KEEP_OPEN     ((int64_t) 1 << 40) /* bonus per place up to a section's minimum */
 #define MAX_WORK      4000000             /* arc relaxations per block */
@@ -62,15 +63,18 @@ struct dp_reassign {
     uint32_t gen;
     dp_id block[MAX_SECTIONS];
     uint32_t n_block;
-    int32_t room[MAX_SECTIONS]; /* places left for the free children */
-    int32_t need[MAX_SECTIONS]; /* of those, places needed to keep the minimum */
-    ra_child *children;         /* [MAX_CHILDREN] */
+    int32_t room[MAX_SECTIONS];    /* places left for the free children */
+    int32_t need[MAX_SECTIONS];    /* of those, places needed to keep the minimum */
+    int32_t loc_cap[MAX_SECTIONS]; /* per location node: children it may take */
+    ra_child *children;            /* [MAX_CHILDREN] */
     uint32_t n_children;
     ra_arc *arcs;
     uint32_t n_arcs, cap_arcs;
     uint32_t capacity_plugin;
-    ra_memo *option_memo; /* [n_options]: the option's value for the child */
-    ra_memo *leave_memo;  /* [n_children]: the value of leaving its block seat */
+    bool by_time;                    /* every block section meets at one time: locations count */
+    uint32_t loc_node[MAX_SECTIONS]; /* the section's location node, or UINT32_MAX */
+    ra_memo *option_memo;            /* [n_options]: the option's value for the child */
+    ra_memo *leave_memo;             /* [n_children]: the value of leaving its block seat */
 };
 
 static uint32_t plugin_index(const dp_engine *e, const char *name)
@@ -173,16 +177,14 @@ static bool pick_choice_block(dp_search *s, dp_reassign *ra)
     return ra->n_block > 1;
 }
 
-/* The block: the running sections with a session that overlaps session k. */
-static bool pick_block(dp_search *s, dp_reassign *ra, dp_id k)
+/* Adds the running sections with a session that overlaps session k. */
+static void add_overlapping(dp_search *s, dp_reassign *ra, dp_id k)
 {
     const dp_model *m = s->m;
     dp_engine *e = &s->e;
     int day, t0, t1;
 
     dp_session_span(m, k, e->session_slot[k], &day, &t0, &t1);
-    ra->gen++;
-    ra->n_block = 0;
     /* Start at a random session so that a large centre's blocks vary. */
     uint32_t n = m->n_sessions, first = dp__rand(s, n);
     for (uint32_t i = 0; i < n && ra->n_block < MAX_SECTIONS; i++) {
@@ -195,7 +197,46 @@ static bool pick_block(dp_search *s, dp_reassign *ra, dp_id k)
             continue;
         add_to_block(ra, m, t);
     }
+}
+
+/* The block: the running sections with a session that overlaps session k. */
+static bool pick_block(dp_search *s, dp_reassign *ra, dp_id k)
+{
+    ra->gen++;
+    ra->n_block = 0;
+    add_overlapping(s, ra, k);
     return ra->n_block > 1;
+}
+
+/* The third kind: a random cancelled section, forced open (the bonus on its
+ * places up to the minimum makes the flow fill them whenever it can), with
+ * its running siblings and the running sections meeting at its times. No
+ * seat-by-seat move opens a section, and rr.c's greedy rebuild around one
+ * rarely finds the best way to make room for it. */
+static bool pick_open_block(dp_search *s, dp_reassign *ra)
+{
+    const dp_model *m = s->m;
+    dp_id x = DP_NONE;
+
+    for (int t = 0; t < 8 && x == DP_NONE && s->n_fill_sections; t++) {
+        dp_id y = s->fill_sections[dp__rand(s, s->n_fill_sections)];
+        if (s->e.section_count[y] == 0 &&
+            s->sec_opt0[y + 1] - s->sec_opt0[y] >= m->sections[y].min_size)
+            x = y;
+    }
+    if (x == DP_NONE)
+        return false;
+    ra->gen++;
+    ra->n_block = 0;
+    add_to_block(ra, m, x);
+    const dp_activity *a = &m->activities[m->sections[x].activity];
+    for (uint32_t t = a->section0; t < a->section0 + a->n_sections; t++)
+        if (s->e.section_count[t] > 0 && ra->n_block < MAX_SECTIONS)
+            add_to_block(ra, m, t);
+    const dp_section *sx = &m->sections[x];
+    for (uint32_t k = sx->session0; k < sx->session0 + sx->n_sessions; k++)
+        add_overlapping(s, ra, k);
+    return true;
 }
 
 /* Value change of the pending move with capacity and minimum size ignored
@@ -368,6 +409,54 @@ static bool value_child(dp_search *s, dp_id c, int64_t **values, uint32_t *cap_v
     return true;
 }
 
+/* A location with a capacity (children at once) that several block sections
+ * share: when every block section meets at one time, the flow takes it into
+ * account through a node between those sections and the sink, whose capacity
+ * is what the others there leave (conservatively: every running section
+ * outside the block that meets with one of them counts in full, and so do the
+ * children held in place). Never less than the free children there now, so
+ * the schedule as it is stays a feasible flow. Returns the number of nodes,
+ * numbered from `first`. */
+static uint32_t location_nodes(dp_search *s, uint32_t first)
+{
+    dp_reassign *ra = s->ra;
+    const dp_model *m = s->m;
+    const dp_engine *e = &s->e;
+    uint32_t n = 0;
+
+    for (uint32_t b = 0; b < ra->n_block; b++)
+        ra->loc_node[b] = UINT32_MAX;
+    if (!ra->by_time || !s->rr_loc_sec0)
+        return 0;
+    for (uint32_t b = 0; b < ra->n_block; b++) {
+        dp_id loc = m->sections[ra->block[b]].location;
+        int32_t cap = m->locations[loc].capacity, used = 0, now = 0;
+        if (cap == DP_UNLIMITED || ra->loc_node[b] != UINT32_MAX)
+            continue;
+        for (uint32_t c = b; c < ra->n_block; c++) {
+            dp_id t = ra->block[c];
+            if (m->sections[t].location != loc)
+                continue;
+            ra->loc_node[c] = first + n;
+            int32_t held = (int32_t) m->sections[t].max_size - ra->room[c];
+            used += held;
+            now += (int32_t) e->section_count[t] - held;
+        }
+        for (uint32_t i = s->rr_loc_sec0[loc]; i < s->rr_loc_sec0[loc + 1]; i++) {
+            dp_id t = s->rr_loc_sec[i];
+            if (e->section_count[t] == 0 || in_block(ra, t))
+                continue;
+            for (uint32_t c = b; c < ra->n_block; c++)
+                if (ra->loc_node[c] == first + n && dp__meet_together(s, t, ra->block[c])) {
+                    used += (int32_t) e->section_count[t];
+                    break;
+                }
+        }
+        ra->loc_cap[n++] = cap - used > now ? cap - used : now;
+    }
+    return n;
+}
+
 /* Source 0, sink 1, children 2 .., then the block's sections; an arc from
  * the sink back to the source closes the circulation. The schedule as it is
  * is the initial flow; cancelling negative cycles then finds the best. */
@@ -378,18 +467,26 @@ static bool solve_flow(dp_search *s, const int64_t *values)
     uint32_t sec0 = 2 + ra->n_children;
     uint32_t to_min[MAX_SECTIONS], to_rest[MAX_SECTIONS];
 
-    if (dp__flow_reset(f, sec0 + ra->n_block) != 0)
+    uint32_t n_loc = location_nodes(s, sec0 + ra->n_block);
+    uint32_t loc_arc[MAX_SECTIONS];
+
+    if (dp__flow_reset(f, sec0 + ra->n_block + n_loc) != 0)
         return false;
     uint32_t back = dp__flow_arc(f, 1, 0, INT32_MAX / 2, 0);
     if (back == UINT32_MAX)
         return false;
+    for (uint32_t i = 0; i < n_loc; i++)
+        if ((loc_arc[i] = dp__flow_arc(f, sec0 + ra->n_block + i, 1, ra->loc_cap[i], 0)) ==
+            UINT32_MAX)
+            return false;
     for (uint32_t b = 0; b < ra->n_block; b++) {
         int32_t room = ra->room[b] > 0 ? ra->room[b] : 0;
         int32_t need = ra->need[b] > 0 ? ra->need[b] : 0;
+        uint32_t to = ra->loc_node[b] != UINT32_MAX ? ra->loc_node[b] : 1;
         if (need > room)
             need = room;
-        to_min[b] = dp__flow_arc(f, sec0 + b, 1, need, -KEEP_OPEN);
-        to_rest[b] = dp__flow_arc(f, sec0 + b, 1, room - need, 0);
+        to_min[b] = dp__flow_arc(f, sec0 + b, to, need, -KEEP_OPEN);
+        to_rest[b] = dp__flow_arc(f, sec0 + b, to, room - need, 0);
         if (to_min[b] == UINT32_MAX || to_rest[b] == UINT32_MAX)
             return false;
     }
@@ -413,6 +510,8 @@ static bool solve_flow(dp_search *s, const int64_t *values)
             dp__flow_push(f, in, 1);
             dp__flow_push(f, ra->arcs[a].flow_arc, 1);
             dp__flow_push(f, out, 1);
+            if (ra->loc_node[b] != UINT32_MAX)
+                dp__flow_push(f, loc_arc[ra->loc_node[b] - sec0 - ra->n_block], 1);
             dp__flow_push(f, back, 1);
         }
     }
@@ -458,13 +557,19 @@ bool dp__reassign_move(dp_search *s, int64_t *dv)
      * reassignment a share of the work, and a centre where blocks are rare
      * (most sections cancelled) must not spend every move looking for one. */
     s->ra_work += 2;
-    if (dp__rand(s, 100) < CHOICE_BLOCKS) {
+    uint32_t kind = dp__rand(s, 100);
+    ra->by_time = false;
+    if (kind < OPEN_BLOCKS) {
+        if (!pick_open_block(s, ra))
+            return false;
+    } else if (kind < OPEN_BLOCKS + (100 - OPEN_BLOCKS) * CHOICE_BLOCKS / 100) {
         if (!pick_choice_block(s, ra))
             return false;
     } else {
         dp_id session = random_session(s);
         if (session == DP_NONE || !pick_block(s, ra, session))
             return false;
+        ra->by_time = true;
     }
     uint32_t cap = ra->capacity_plugin, mn = s->min_size_plugin;
     int64_t saved_cap = e->relax[cap], saved_min = mn != UINT32_MAX ? e->relax[mn] : 0;

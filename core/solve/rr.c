@@ -145,8 +145,7 @@ static bool force_grant(dp_search *s, rr_work *w, dp_option o)
     return true;
 }
 
-/* Whether sections a and b meet at overlapping times (current slots). */
-static bool meet_together(dp_search *s, dp_id a, dp_id b)
+bool dp__meet_together(const dp_search *s, dp_id a, dp_id b)
 {
     const dp_model *m = s->m;
     const dp_section *sa = &m->sections[a], *sb = &m->sections[b];
@@ -181,7 +180,7 @@ static dp_id random_rival(dp_search *s, dp_id sec)
             continue;
         for (uint32_t i = idx0[key]; i < idx0[key + 1]; i++) {
             dp_id t = idx[i];
-            if (t == sec || s->e.section_count[t] == 0 || !meet_together(s, sec, t))
+            if (t == sec || s->e.section_count[t] == 0 || !dp__meet_together(s, sec, t))
                 continue;
             if (dp__rand(s, ++n_found) == 0) /* reservoir sampling */
                 found = t;

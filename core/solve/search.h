@@ -113,6 +113,8 @@ void dp__chain_release(dp_search *s);
  * (dp__engine_keep) or takes it back (dp__engine_rollback). Returns false
  * when nothing was done or it was already taken back. */
 bool dp__ruin_recreate_move(dp_search *s, int64_t *dv, uint32_t *mark);
+/* Whether sections a and b meet at overlapping times (current slots). */
+bool dp__meet_together(const dp_search *s, dp_id a, dp_id b);
 bool dp__rr_init(dp_search *s); /* false: not available (no min_size, or OOM) */
 void dp__rr_release(dp_search *s);
 

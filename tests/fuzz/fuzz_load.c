@@ -13,6 +13,7 @@
 
 #include "dagplan/load.h"
 #include "dagplan/time.h"
+#include "fuzz_centre.h"
 #include "load/load_impl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -70,13 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     dp__load_file files[N_FILES];
     size_t n = 0, start = 0;
-    char id[] = "fuzz", name[] = "Fuzz", tz[] = "UTC", home[] = "ikc";
-    dp_centre_conf conf = {.id = {id, 1},
-                           .name = {name, 1},
-                           .timezone = {tz, 1},
-                           .home = {home, 1},
-                           .max_activities = 2,
-                           .centre_line = 1};
+    dp_centre_conf conf = fuzz_centre_conf();
 
     for (size_t i = 0; i <= size && n < N_FILES; i++) {
         if (i == size || data[i] == 0xFF) {

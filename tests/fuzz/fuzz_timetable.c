@@ -11,6 +11,7 @@
 
 #include "dagplan/load.h"
 #include "dagplan/timetable.h"
+#include "fuzz_centre.h"
 #include "load/load_impl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,13 +39,7 @@ static dp_model *model(void)
     static dp_model *m;
     static int tried;
     dp__load_file f[N_FILES];
-    char id[] = "fuzz", name[] = "Fuzz", tz[] = "UTC", home[] = "ikc";
-    dp_centre_conf conf = {.id = {id, 1},
-                           .name = {name, 1},
-                           .timezone = {tz, 1},
-                           .home = {home, 1},
-                           .max_activities = 2,
-                           .centre_line = 1};
+    dp_centre_conf conf = fuzz_centre_conf();
 
     if (tried)
         return m;

@@ -128,6 +128,22 @@ static void patch(const char *dir, const char *file, unsigned line, const char *
     free(old);
 }
 
+/* Makes dir (a mkdtemp template, rewritten) a fresh copy of the tiny centre
+ * and returns a new diags list to load it with; NULL, after a failed CHECK
+ * and with nothing to free, when either cannot be made. */
+static dp_diags *tiny_copy(char *dir)
+{
+    dp_diags *diags = dp_diags_new();
+
+    if (!mkdtemp(dir) || !diags) {
+        CHECK(!"cannot make a temporary directory");
+        dp_diags_free(diags);
+        return NULL;
+    }
+    copy_dir(TINY, dir);
+    return diags;
+}
+
 /* Formats a diagnostic as dp_diags_print does. */
 static const char *format_diag(const dp_diag *d, char *buf, size_t size)
 {
@@ -552,18 +568,15 @@ static const variant variants[] = {
 static void run_variant(const variant *v, const char *tmpl)
 {
     char dir[64];
-    dp_diags *diags = dp_diags_new();
+    dp_diags *diags = NULL;
     dp_model *m = NULL;
     dp_error err = {0};
     char buf[1024];
 
     snprintf(dir, sizeof dir, "%s", tmpl);
-    if (!mkdtemp(dir) || !diags) {
-        CHECK(!"cannot make a temporary directory");
-        dp_diags_free(diags);
+    diags = tiny_copy(dir);
+    if (!diags)
         return;
-    }
-    copy_dir(TINY, dir);
     patch(dir, v->file, v->line, v->text);
     dp_status rc = dp_load_centre(dir, diags, &m, &err);
     dp_diags_sort(diags);
@@ -714,16 +727,12 @@ static void test_load_from_memory(void)
 static void test_load_pins_and_series(void)
 {
     char dir[] = "/tmp/dp-test-load-pins-XXXXXX";
-    dp_diags *diags = dp_diags_new();
+    dp_diags *diags = tiny_copy(dir);
     dp_model *m = NULL;
     dp_error err = {0};
 
-    if (!mkdtemp(dir) || !diags) {
-        CHECK(!"cannot make a temporary directory");
-        dp_diags_free(diags);
+    if (!diags)
         return;
-    }
-    copy_dir(TINY, dir);
     patch(dir, "pins.csv", 0,
           "child,section,action,note\nc02,judo-b,pin,parents asked\nc07,judo-a,forbid,\n"
           "c04,judo-a,forbid,\n");
@@ -762,17 +771,13 @@ static void test_load_pins_and_series(void)
 static void test_load_apply_closures(void)
 {
     char dir[] = "/tmp/dp-test-load-closures-XXXXXX";
-    dp_diags *diags = dp_diags_new();
+    dp_diags *diags = tiny_copy(dir);
     dp_model *m = NULL;
     dp_error err = {0};
     uint32_t cancelled = 0;
 
-    if (!mkdtemp(dir) || !diags) {
-        CHECK(!"cannot make a temporary directory");
-        dp_diags_free(diags);
+    if (!diags)
         return;
-    }
-    copy_dir(TINY, dir);
     /* 2027-W07: tue 16 Feb a study day, thu 18 Feb closed. */
     patch(dir, "closures.csv", 0,
           "date_from,date_to,kind,name\n2027-02-16,2027-02-16,studyday,Studiedag\n"
@@ -844,16 +849,12 @@ done:
 static void test_load_summer_week(void)
 {
     char dir[] = "/tmp/dp-test-load-summer-XXXXXX";
-    dp_diags *diags = dp_diags_new();
+    dp_diags *diags = tiny_copy(dir);
     dp_model *m = NULL;
     dp_error err = {0};
 
-    if (!mkdtemp(dir) || !diags) {
-        CHECK(!"cannot make a temporary directory");
-        dp_diags_free(diags);
+    if (!diags)
         return;
-    }
-    copy_dir(TINY, dir);
     /* judo-b: a camp over two weeks; gitaar-a (tue|thu): only tue 6 July. */
     patch(dir, "sections.csv", 1, "id,activity,location,staff,min_size,max_size,dates");
     patch(dir, "sections.csv", 4, "judo-b,judo,sporthal,s1,,8,2027-07-05..2027-07-16");

@@ -3,8 +3,9 @@
  *
  * Each case draws a random tiny centre (6-7 children, 3 activities with 1-2
  * sections each, one session per section at home or at a sports hall 10
- * minutes away, one room there, a coach leading two sections, school until
- * 14:00, windows on one or two days), writes it as CSV files to a temporary
+ * minutes away, one room there, a coach leading two sections, two rooms and
+ * room for 2-4 children at once at home, school until 14:00, windows on one
+ * or two days), writes it as CSV files to a temporary
  * directory and loads it with dp_load_centre. The optimum is found by trying
  * every assignment (each choice: none or one section of its activity) with a
  * feasibility check and an objective written here from the test's own arrays,
@@ -40,6 +41,7 @@ typedef struct sec {
 
 typedef struct inst {
     int n_kids, n_sec;
+    int home_cap; /* children at once at home */
     kid k[MAX_K];
     act a[N_ACT];
     sec s[MAX_S];
@@ -61,6 +63,7 @@ static void draw(inst *in)
 {
     memset(in, 0, sizeof *in);
     in->n_kids = 6 + rnd(2);
+    in->home_cap = 2 + rnd(3);
     for (int a = 0; a < N_ACT; a++) {
         act *ac = &in->a[a];
         ac->min_g = 1 + rnd(4);
@@ -129,7 +132,8 @@ static int write_centre(const inst *in, const char *dir)
     rc |= write_file(dir, "centre.lua",
                      "centre { id = \"brute\", name = \"Brute\", timezone = \"Europe/Amsterdam\",\n"
                      "  country = \"NL\", home = \"ikc\", max_activities = 2 }\n");
-    rc |= write_file(dir, "locations.csv", "id,name,rooms\nikc,IKC,2\nhal,Hal,1\n");
+    snprintf(buf, sizeof buf, "id,name,rooms,capacity\nikc,IKC,2,%d\nhal,Hal,1,\n", in->home_cap);
+    rc |= write_file(dir, "locations.csv", buf);
     rc |= write_file(dir, "travel.csv", "from,to,minutes\nikc,hal,10\n");
     rc |= write_file(dir, "staff.csv", "id,name,role\ncoach,Coach,coach\n");
     n = (size_t) snprintf(buf, sizeof buf, "group,day,start,end\n");
@@ -247,14 +251,17 @@ static long evaluate(const inst *in)
     }
     for (int s = 0; s < in->n_sec; s++) {
         const act *a = &in->a[in->s[s].act];
-        int at_home = 0; /* running home sessions at s's start: the IKC has two rooms */
+        int at_home = 0, kids = 0; /* running home sessions at s's start, their children */
         if (count[s] > a->max_size || (count[s] > 0 && count[s] < a->min_size))
             return -1;
         for (int t = 0; t < in->n_sec && count[s] && !in->s[s].hall; t++)
-            at_home += count[t] && !in->s[t].hall && in->s[t].day == in->s[s].day &&
-                       in->s[t].start <= in->s[s].start &&
-                       in->s[s].start < in->s[t].start + in->s[t].minutes;
-        if (at_home > 2)
+            if (count[t] && !in->s[t].hall && in->s[t].day == in->s[s].day &&
+                in->s[t].start <= in->s[s].start &&
+                in->s[s].start < in->s[t].start + in->s[t].minutes) {
+                at_home++;
+                kids += count[t];
+            }
+        if (at_home > 2 || kids > in->home_cap) /* two rooms; home_cap children */
             return -1;
         for (int t = 0; t < s; t++) {
             if (!count[s] || !count[t] || !overlap(&in->s[s], &in->s[t]))
