@@ -90,13 +90,22 @@ struct rstate {
     uint32_t *hist;    /* [max(n_neighbourhoods, 4)]: mix histogram */
     uint32_t n_custom; /* custom rules */
     int64_t *du;       /* [n_rules]: change of units in the move being judged */
-    /* Child-scope rules keep their values child by child, next to the
-     * child's rule mask (rm_child), so that a move's child costs one or two
-     * cache lines: row c of crow is rw mask words, then the values. */
-    uint32_t n_crules; /* child-scope rules */
-    uint32_t *ckey;    /* [n_rules]: index among them, UINT32_MAX for others */
+    /* Child-scope rules keep their state child by child, next to the
+     * child's rule mask (rm_child), so that a move's child costs one cache
+     * line: row c of crow (64-byte aligned) is rw mask words, then cwords
+     * 32-bit values. A rule with an aggregate (agg_width() > 0: minutes, a
+     * count of activities, per day or per week, ...) keeps that aggregate,
+     * which a move changes by the contributions of the grants it changes
+     * only (child_eval); the others (theme_once, custom) keep their units. */
+    uint32_t cwords;   /* 32-bit values of a row */
+    uint32_t *ckey;    /* [n_rules]: offset of the rule's values, UINT32_MAX for others */
     uint32_t cstride;  /* 64-bit words of a row */
     uint64_t *crow;    /* [n_children * cstride] */
+    uint64_t *m_inc;   /* [rw]: child-scope rules with an aggregate */
+    uint64_t *m_sess;  /* [rw]: those whose contributions read session times */
+    int32_t *nrow;     /* [n_children * cwords]: row i: move child i's values after it */
+    uint8_t *nchg;     /* [n_children]: whether row i differs from the child's row */
+    struct sess_t *ps; /* [max sessions of a section]: one grant's sessions (grant_profile) */
     /* The index of the rules (see classify()): masks over rule indices, rw
      * 64-bit words each, made once per solve. */
     uint32_t rw; /* words of a rule mask */
@@ -106,6 +115,8 @@ struct rstate {
     uint64_t *m_held;  /* [rw]: rules that depend only on which activities are held */
     uint64_t *m_start; /* [rw]: rules that depend on session start times */
     uint64_t *m_day;   /* [rw]: rules that depend on session days (not start times) */
+    uint64_t *m_allc;  /* [rw]: rules every child's grants can affect (mix: no row to read) */
+    uint64_t *c_rules; /* [n_children / 64 + 1]: bit c: the child's row has rules outside m_allc */
     uint8_t *tdays;    /* [n_rules]: days whose sessions the timed rule looks at */
     /* The move being judged, classified: rel[i] are the rules child i of the
      * move can change, any the union, tmove the rules its session moves can
@@ -144,6 +155,11 @@ static void follow_seed(rstate *st, const dp_state_view *v)
 /* Every child, family and custom section scope keeps its current value (a
  * cache miss costs less than evaluating the scope before the move too); mix
  * rules keep counters, the others nothing. */
+static bool bit(const uint64_t *mask, uint32_t i)
+{
+    return (mask[i / 64] >> (i % 64)) & 1u;
+}
+
 static uint64_t *rm_child(const rstate *st, dp_id c)
 {
     return &st->crow[(size_t) c * st->cstride];
@@ -154,26 +170,126 @@ static int32_t *cvals(const rstate *st, dp_id c)
     return (int32_t *) &st->crow[(size_t) c * st->cstride + st->rw];
 }
 
-static bool has_cache(const rstate *st, uint32_t ri)
+static int64_t excess(int64_t n, int64_t max)
 {
-    return st->cache[ri] != NULL || st->ckey[ri] != UINT32_MAX;
+    return n > max ? n - max : 0;
+}
+
+/* Child-scope rules with an aggregate: how many 32-bit values it takes (0:
+ * the rule keeps its units instead). Every one of these rules' units is a
+ * function (agg_units) of a sum over the child's grants of a per-grant
+ * contribution (agg_add), so a move changes the sum by the grants it
+ * changes. */
+static uint32_t agg_width(const dp_rule *r)
+{
+    switch (r->kind) {
+    case DP_RULE_MAX_ACTIVITIES:
+    case DP_RULE_MAX_MINUTES:
+        return r->per_day ? DP_N_DAYS : 1;
+    case DP_RULE_NOT_BEFORE:
+    case DP_RULE_NOT_AFTER:
+    case DP_RULE_AT_LEAST_ONE:
+    case DP_RULE_ONLY_FOR:
+    case DP_RULE_PIN:
+    case DP_RULE_FORBID:
+        return 1;
+    default:
+        return 0; /* theme_once (depends on pairs of grants), custom */
+    }
+}
+
+/* Whether the rule's contributions read a grant's session times. */
+static bool agg_sessions(const dp_rule *r)
+{
+    return r->kind == DP_RULE_MAX_ACTIVITIES || r->kind == DP_RULE_MAX_MINUTES ||
+           r->kind == DP_RULE_NOT_BEFORE || r->kind == DP_RULE_NOT_AFTER;
+}
+
+/* One session of a grant, in the side it is read in. */
+typedef struct sess_t {
+    uint16_t start, end, minutes;
+    uint8_t day;
+} sess_t;
+
+/* Adds sign x the contribution of one grant (section sec of activity act,
+ * its sessions ps[0..n)) to rule r's aggregate agg. */
+static void agg_add(const dp_rule *r, dp_id sec, dp_id act, const sess_t *ps, uint32_t n,
+                    int32_t sign, int32_t *agg)
+{
+    unsigned days = 0;
+
+    switch (r->kind) {
+    case DP_RULE_MAX_ACTIVITIES:
+        if (!dp__rule_act(r, act))
+            return;
+        for (uint32_t j = 0; j < n; j++)
+            days |= (r->day_mask >> ps[j].day & 1u) << ps[j].day;
+        if (!r->per_day)
+            agg[0] += sign * (days != 0);
+        for (; r->per_day && days; days &= days - 1)
+            agg[__builtin_ctz(days)] += sign;
+        return;
+    case DP_RULE_MAX_MINUTES:
+        if (!dp__rule_act(r, act))
+            return;
+        for (uint32_t j = 0; j < n; j++)
+            if (r->day_mask >> ps[j].day & 1u)
+                agg[r->per_day ? ps[j].day : 0] += sign * ps[j].minutes;
+        return;
+    case DP_RULE_NOT_BEFORE:
+    case DP_RULE_NOT_AFTER:
+        if (!dp__rule_act(r, act))
+            return;
+        for (uint32_t j = 0; j < n; j++)
+            if ((r->day_mask >> ps[j].day & 1u) &&
+                (r->kind == DP_RULE_NOT_BEFORE ? ps[j].start < r->time_min
+                                               : ps[j].end > r->time_min))
+                agg[0] += sign;
+        return;
+    case DP_RULE_AT_LEAST_ONE:
+    case DP_RULE_ONLY_FOR:
+        agg[0] += sign * dp__rule_act(r, act);
+        return;
+    case DP_RULE_PIN:
+    case DP_RULE_FORBID:
+        agg[0] += sign * (sec == r->section);
+        return;
+    default:
+        return;
+    }
+}
+
+/* The units of rule r for a child whose aggregate is agg (see agg_width). */
+static int64_t agg_units(const dp_rule *r, const int32_t *agg)
+{
+    int64_t units = 0;
+
+    switch (r->kind) {
+    case DP_RULE_MAX_ACTIVITIES:
+    case DP_RULE_MAX_MINUTES:
+        if (!r->per_day)
+            return excess(agg[0], r->max);
+        for (int d = 0; d < DP_N_DAYS; d++)
+            units += excess(agg[d], r->max);
+        return units;
+    case DP_RULE_AT_LEAST_ONE:
+    case DP_RULE_PIN:
+        return agg[0] == 0;
+    case DP_RULE_FORBID:
+        return agg[0] > 0;
+    default:
+        return agg[0];
+    }
 }
 
 static int64_t cache_get(const rstate *st, uint32_t ri, dp_id id)
 {
     uint32_t k = st->ckey[ri];
+    const dp_rule *r = &st->rs->rules[ri];
 
-    return k != UINT32_MAX ? cvals(st, id)[k] : st->cache[ri][id];
-}
-
-static void cache_set(rstate *st, uint32_t ri, dp_id id, int64_t units)
-{
-    uint32_t k = st->ckey[ri];
-
-    if (k != UINT32_MAX)
-        cvals(st, id)[k] = (int32_t) units;
-    else
-        st->cache[ri][id] = units;
+    if (k == UINT32_MAX)
+        return st->cache[ri][id];
+    return bit(st->m_inc, ri) ? agg_units(r, &cvals(st, id)[k]) : cvals(st, id)[k];
 }
 
 /* Whether the child's grants stay the same (it is listed only because a
@@ -206,11 +322,6 @@ static int rule_timed(const dp_rule *r)
     default:
         return 0;
     }
-}
-
-static bool bit(const uint64_t *mask, uint32_t i)
-{
-    return (mask[i / 64] >> (i % 64)) & 1u;
 }
 
 static void set_bit(uint64_t *mask, uint32_t i)
@@ -811,11 +922,6 @@ static int make_ctx(lua_State *L)
 /* ------------------------------------------------------------------------ */
 /* Units of violation per scope                                               */
 
-static int64_t excess(int64_t n, int64_t max)
-{
-    return n > max ? n - max : 0;
-}
-
 /* The units of child c with the grants g[0..n) (its grants in side sd). */
 static int64_t child_units_g(rstate *st, const dp_rule *r, const side *sd, dp_id c,
                              const dp_grant *g, uint8_t n)
@@ -1061,12 +1167,20 @@ static void classify(rstate *st, const dp_move *mv)
             }
         }
         for (uint32_t w = 0; w < rw; w++)
-            touched |= rel[w];
-        if (!touched)
-            continue; /* the child's row need not be read */
+            touched |= rel[w] & ~st->m_allc[w];
+        if (touched && !(st->c_rules[cc->child / 64] >> (cc->child % 64) & 1u)) {
+            for (uint32_t w = 0; w < rw; w++) /* no rule of its own: rel[w] & m_allc */
+                rel[w] &= st->m_allc[w];
+            touched = 0;
+        }
+        if (!touched) { /* the child's row need not be read */
+            for (uint32_t w = 0; w < rw; w++)
+                st->any[w] |= rel[w];
+            continue;
+        }
         const uint64_t *cm = rm_child(st, cc->child);
         for (uint32_t w = 0; w < rw; w++) {
-            rel[w] &= cm[w];
+            rel[w] &= cm[w] | st->m_allc[w];
             st->any[w] |= rel[w];
         }
     }
@@ -1076,6 +1190,175 @@ static void classify(rstate *st, const dp_move *mv)
 static bool rel_has(const rstate *st, uint32_t i, uint32_t ri)
 {
     return bit(&st->rel[(size_t) i * st->rw], ri);
+}
+
+/* The sessions of section sec in side sd, into st->ps; returns how many. */
+static uint32_t grant_profile(rstate *st, const side *sd, dp_id sec)
+{
+    const dp_model *m = st->m;
+    const dp_section *s = &m->sections[sec];
+
+    for (uint32_t j = 0; j < s->n_sessions; j++) {
+        uint32_t k = s->session0 + j;
+        const dp_slot *sl = &m->slots[slot_of(sd, k)];
+        uint16_t min = (uint16_t) m->sessions[k].minutes;
+        st->ps[j] = (sess_t){(uint16_t) sl->start_min, (uint16_t) (sl->start_min + min), min,
+                             (uint8_t) sl->day};
+    }
+    return s->n_sessions;
+}
+
+/* Whether a session of section sec moves in mv. */
+static bool sec_moved(const dp_model *m, const dp_move *mv, dp_id sec)
+{
+    for (uint32_t j = 0; j < mv->n_sessions; j++)
+        if (m->sessions[mv->sessions[j].session].section == sec)
+            return true;
+    return false;
+}
+
+/* Whether grant g (in list og, the other side of a move) stays as it was:
+ * same choice, same section, and none of the section's sessions moves. */
+static bool grant_kept(const dp_model *m, const dp_move *mv, dp_grant g, const dp_grant *og,
+                       uint8_t on)
+{
+    return dp_grant_in(g, og, on) && !(mv->n_sessions && sec_moved(m, mv, g.section));
+}
+
+/* How many of the child's grants, before and after the move, do not stay. */
+static uint32_t grants_changed(const dp_model *m, const dp_child_change *cc, const dp_move *mv)
+{
+    uint32_t n = 0;
+
+    for (uint8_t k = 0; k < cc->n_before; k++)
+        n += !grant_kept(m, mv, cc->before[k], cc->after, cc->n_after);
+    for (uint8_t k = 0; k < cc->n_after; k++)
+        n += !grant_kept(m, mv, cc->after[k], cc->before, cc->n_before);
+    return n;
+}
+
+/* Adds sign x the contributions of a grant in section sec (its sessions as
+ * in side sd) to the aggregates in row of the rules with an aggregate among
+ * rel; the sessions are read once for all of them. */
+static void grant_add(rstate *st, const uint64_t *rel, const side *sd, dp_id sec, int32_t sign,
+                      int32_t *row)
+{
+    uint32_t rw = st->rw;
+    dp_id act = st->m->sections[sec].activity;
+    uint32_t ns = UINT32_MAX; /* its sessions: read when a rule asks */
+
+    for (uint32_t w = 0; w < rw; w++) {
+        for (uint64_t bits = rel[w] & st->m_child[w] & st->m_inc[w]; bits; bits &= bits - 1) {
+            uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
+            if (ns == UINT32_MAX && bit(st->m_sess, ri))
+                ns = grant_profile(st, sd, sec);
+            agg_add(&st->rs->rules[ri], sec, act, st->ps, ns == UINT32_MAX ? 0 : ns, sign,
+                    &row[st->ckey[ri]]);
+        }
+    }
+}
+
+/* Child-scope rule ri's values for child c from scratch, from its grants in
+ * side sd (units the rule's units there, for a rule without an aggregate). */
+static void child_fill(rstate *st, uint32_t ri, const side *sd, dp_id c, int64_t units)
+{
+    const dp_rule *r = &st->rs->rules[ri];
+    int32_t *agg = &cvals(st, c)[st->ckey[ri]];
+    uint32_t w = agg_width(r);
+    const dp_grant *g;
+    uint8_t n;
+
+    if (w == 0) {
+        agg[0] = (int32_t) units;
+        return;
+    }
+    memset(agg, 0, w * sizeof *agg);
+    grants_of(st, sd, c, &g, &n);
+    for (uint8_t k = 0; k < n; k++) {
+        uint32_t ns = agg_sessions(r) ? grant_profile(st, sd, g[k].section) : 0;
+        agg_add(r, g[k].section, act_of(st->m, &g[k]), st->ps, ns, 1, agg);
+    }
+}
+
+/* The child-scope rules of child i of the classified move, in one pass:
+ * its values after the move go to row i of st->nrow (st->nchg[i] says
+ * whether they differ from the child's row) and the change of units to
+ * st->du. A rule with an aggregate reads only the grants the move changes:
+ * a grant that goes (or whose section's session moves) takes its
+ * contribution out as it was before the move, one that comes (or moves)
+ * adds it as it is after; each such grant's sessions are read once for all
+ * these rules (grant_add). When that is no fewer grants than the child
+ * holds after the move, the aggregates are made from scratch instead. The others (theme_once,
+ * custom) are evaluated over all the child's grants after the move. full() evaluates every rule
+ * from scratch with child_units, which is what --verify-every and test_plugins compare these values
+ * with. */
+static void child_eval(rstate *st, const dp_state_view *v, const dp_move *mv, uint32_t i)
+{
+    const dp_model *m = st->m;
+    const dp_child_change *cc = &mv->children[i];
+    uint32_t rw = st->rw;
+    const uint64_t *rel = &st->rel[(size_t) i * rw];
+    uint64_t touched = 0, inc = 0;
+
+    st->nchg[i] = 0;
+    for (uint32_t w = 0; w < rw; w++) {
+        touched |= rel[w] & st->m_child[w];
+        inc |= rel[w] & st->m_child[w] & st->m_inc[w];
+    }
+    if (!touched)
+        return;
+    const int32_t *now = cvals(st, cc->child);
+    int32_t *nrow = &st->nrow[(size_t) i * st->cwords];
+    side sd[2] = {{v, mv, 0}, {v, mv, 1}};
+    memcpy(nrow, now, st->cwords * sizeof *nrow);
+    if (inc && grants_changed(m, cc, mv) >= cc->n_after) {
+        /* As many changed grants as grants after the move (a child with one
+         * or two activities, the common case): the aggregates from scratch
+         * read fewer sessions than the changes would. */
+        for (uint32_t w = 0; w < rw; w++)
+            for (uint64_t bits = rel[w] & st->m_child[w] & st->m_inc[w]; bits; bits &= bits - 1) {
+                uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
+                memset(&nrow[st->ckey[ri]], 0, agg_width(&st->rs->rules[ri]) * sizeof *nrow);
+            }
+        for (uint8_t k = 0; k < cc->n_after; k++)
+            grant_add(st, rel, &sd[1], cc->after[k].section, 1, nrow);
+        inc = 0;
+    }
+    for (int side_i = 0; inc && side_i < 2; side_i++) {
+        const dp_grant *g = side_i ? cc->after : cc->before;
+        const dp_grant *og = side_i ? cc->before : cc->after;
+        uint8_t n = side_i ? cc->n_after : cc->n_before;
+        uint8_t on = side_i ? cc->n_before : cc->n_after;
+        for (uint8_t k = 0; k < n; k++)
+            if (!grant_kept(m, mv, g[k], og, on))
+                grant_add(st, rel, &sd[side_i], g[k].section, side_i ? 1 : -1, nrow);
+    }
+    for (uint32_t w = 0; w < rw; w++) {
+        for (uint64_t bits = rel[w] & st->m_child[w]; bits; bits &= bits - 1) {
+            uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits), k = st->ckey[ri];
+            const dp_rule *r = &st->rs->rules[ri];
+            int64_t u0, ua;
+            if (bit(st->m_inc, ri)) {
+                u0 = agg_units(r, &now[k]);
+                ua = agg_units(r, &nrow[k]);
+            } else {
+                u0 = now[k];
+                ua = child_units_g(st, r, &sd[1], cc->child, cc->after, cc->n_after);
+                nrow[k] = (int32_t) ua;
+            }
+            st->du[ri] += ua - u0;
+        }
+    }
+    st->nchg[i] = memcmp(nrow, now, st->cwords * sizeof *nrow) != 0;
+}
+
+/* Stores the values child_eval computed for the move's children. */
+static void child_commit(rstate *st, const dp_move *mv)
+{
+    for (uint32_t i = 0; i < mv->n_children; i++)
+        if (st->nchg[i])
+            memcpy(cvals(st, mv->children[i].child), &st->nrow[(size_t) i * st->cwords],
+                   st->cwords * sizeof *st->nrow);
 }
 
 /* Reserve: change of the number of children outside the selection holding a
@@ -1230,8 +1513,8 @@ static int64_t rule_full_side(rstate *st, uint32_t ri, const side *sdp)
             if (!dp__rule_selects(r, c))
                 continue;
             int64_t u = child_units(st, r, &sd, c);
-            if (has_cache(st, ri) && !st->cached)
-                cache_set(st, ri, c, u);
+            if (!st->cached)
+                child_fill(st, ri, &sd, c, u);
             units += u;
         }
         return units;
@@ -1364,8 +1647,9 @@ static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv)
     return du;
 }
 
-/* Change of rule ri's units by the move. With record, custom values are
- * remembered for apply(). */
+/* Change of rule ri's units by the move. With record, the new values of
+ * family and section scopes are remembered for apply(). Child-scope rules
+ * are evaluated here only for explain() (the moves go through child_eval). */
 static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const dp_move *mv,
                           bool record)
 {
@@ -1381,14 +1665,7 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
             dp_id c = mv->children[i].child;
             if (!rel_has(st, i, ri))
                 continue;
-            int64_t ua = child_units(st, r, &after, c);
-            if (has_cache(st, ri)) {
-                du += ua - cache_get(st, ri, c);
-                if (record && ua != cache_get(st, ri, c))
-                    remember(st, ri, c, ua);
-            } else {
-                du += ua - child_units(st, r, &before, c);
-            }
+            du += child_units(st, r, &after, c) - cache_get(st, ri, c);
         }
         return du;
     case DP_SCOPE_FAMILY:
@@ -1487,12 +1764,19 @@ static void state_free(void *state)
     free(st->cache);
     free(st->du);
     free(st->crow);
+    free(st->m_inc);
+    free(st->m_sess);
+    free(st->nrow);
+    free(st->nchg);
+    free(st->ps);
     free(st->ckey);
     free(st->rm_act);
     free(st->m_child);
     free(st->m_held);
     free(st->m_start);
     free(st->m_day);
+    free(st->m_allc);
+    free(st->c_rules);
     free(st->tdays);
     free(st->rel);
     free(st->any);
@@ -1619,12 +1903,134 @@ nomem:
     return DP_ENOMEM;
 }
 
-/* Whether child c has a sibling that rule r selects too. */
-static bool selected_sibling(const dp_rules *rs, const dp_rule *r, dp_id c, dp_id f)
+/* Siblings: whether child c has a sibling that rule r selects too and that
+ * chose one of the rule's activities c chose (only such pairs can be
+ * counted: a child holds only activities it chose, see child_can_change). */
+static bool sibling_shares(const dp_model *m, const dp_rules *rs, const dp_rule *r, dp_id c,
+                           dp_id f)
 {
-    for (uint32_t i = rs->fam0[f]; i < rs->fam0[f + 1]; i++)
-        if (rs->fam_child[i] != c && dp__rule_selects(r, rs->fam_child[i]))
-            return true;
+    const dp_child *ch = &m->children[c];
+
+    for (uint32_t i = rs->fam0[f]; i < rs->fam0[f + 1]; i++) {
+        dp_id b = rs->fam_child[i];
+        if (b == c || !dp__rule_selects(r, b))
+            continue;
+        for (uint32_t q = ch->choice0; q < ch->choice0 + ch->n_choices; q++) {
+            dp_id a = m->choices[q].activity;
+            if (!dp__rule_act(r, a))
+                continue;
+            for (uint32_t p = m->children[b].choice0;
+                 p < m->children[b].choice0 + m->children[b].n_choices; p++)
+                if (m->choices[p].activity == a)
+                    return true;
+        }
+    }
+    return false;
+}
+
+/* max_activities, max_minutes: the most section sec can add to a child's
+ * count of rule r, per day (day[]) and per week: a session counts on every
+ * day one of its candidate times falls on (an upper bound). */
+static void section_bound(const dp_model *m, const dp_rule *r, dp_id sec, int32_t day[DP_N_DAYS],
+                          int32_t *week)
+{
+    const dp_section *s = &m->sections[sec];
+    unsigned any = 0;
+
+    memset(day, 0, DP_N_DAYS * sizeof *day);
+    *week = 0;
+    for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
+        unsigned days = 0;
+        for (uint32_t o = 0; o < m->sessions[k].n_slots; o++)
+            days |= 1u << m->slots[m->sessions[k].slot0 + o].day;
+        days &= r->day_mask;
+        any |= days;
+        for (int d = 0; d < DP_N_DAYS; d++)
+            if (days >> d & 1u)
+                day[d] = r->kind == DP_RULE_MAX_MINUTES ? day[d] + m->sessions[k].minutes : 1;
+        if (days && r->kind == DP_RULE_MAX_MINUTES)
+            *week += m->sessions[k].minutes;
+    }
+    if (r->kind == DP_RULE_MAX_ACTIVITIES)
+        *week = any != 0;
+}
+
+/* Whether child-scope rule r's units for child c can change at all, from
+ * c's choices: a child holds only activities it chose, each choice at most
+ * once, in a section of that activity (the strict eligibility constraint
+ * keeps every schedule the search visits so; tests/unit/test_plugins.c
+ * exercises the rules plugin under that condition). A rule whose units
+ * cannot change for c is left out of c's index: no move evaluates it. */
+static bool child_can_change(const dp_model *m, const dp_rule *r, dp_id c)
+{
+    const dp_child *ch = &m->children[c];
+    int32_t week = 0, day[DP_N_DAYS] = {0};
+    bool chosen = false;
+
+    for (uint32_t q = ch->choice0; q < ch->choice0 + ch->n_choices; q++) {
+        const dp_activity *a = &m->activities[m->choices[q].activity];
+        if (!dp__rule_act(r, m->choices[q].activity))
+            continue;
+        chosen = true;
+        if (r->kind == DP_RULE_THEME_ONCE) /* two chosen activities of one theme */
+            for (uint32_t p = ch->choice0; p < q; p++)
+                if (dp__rule_act(r, m->choices[p].activity) &&
+                    m->activities[m->choices[p].activity].theme == a->theme)
+                    return true;
+        if (r->kind != DP_RULE_MAX_ACTIVITIES && r->kind != DP_RULE_MAX_MINUTES)
+            continue;
+        int32_t aw = 0, ad[DP_N_DAYS] = {0}; /* the most one section of a adds */
+        for (dp_id sec = a->section0; sec < a->section0 + a->n_sections; sec++) {
+            int32_t sw, sd[DP_N_DAYS];
+            section_bound(m, r, sec, sd, &sw);
+            aw = sw > aw ? sw : aw;
+            for (int d = 0; d < DP_N_DAYS; d++)
+                ad[d] = sd[d] > ad[d] ? sd[d] : ad[d];
+        }
+        week += aw;
+        for (int d = 0; d < DP_N_DAYS; d++)
+            day[d] += ad[d];
+    }
+    switch (r->kind) {
+    case DP_RULE_MAX_ACTIVITIES:
+    case DP_RULE_MAX_MINUTES:
+        if (!r->per_day)
+            return week > r->max;
+        for (int d = 0; d < DP_N_DAYS; d++)
+            if (day[d] > r->max)
+                return true;
+        return false;
+    case DP_RULE_THEME_ONCE:
+        return false;          /* no two chosen activities share a theme */
+    case DP_RULE_AT_LEAST_ONE: /* without a chosen one: always broken, never changes */
+    case DP_RULE_ONLY_FOR:
+    case DP_RULE_NOT_BEFORE:
+    case DP_RULE_NOT_AFTER:
+        return chosen;
+    default:
+        return true; /* pin, forbid, custom */
+    }
+}
+
+/* not_before, not_after: whether a session of activity a can break rule r
+ * at one of its candidate times (a session only ever takes one of those).
+ * The grants of an activity that cannot never change the rule's units, so
+ * the index leaves them out. */
+static bool time_can_break(const dp_model *m, const dp_rule *r, dp_id a)
+{
+    const dp_activity *act = &m->activities[a];
+
+    for (dp_id sec = act->section0; sec < act->section0 + act->n_sections; sec++) {
+        const dp_section *s = &m->sections[sec];
+        for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++)
+            for (uint32_t o = 0; o < m->sessions[k].n_slots; o++) {
+                int day, start, end;
+                dp_session_span(m, k, m->sessions[k].slot0 + o, &day, &start, &end);
+                if ((r->day_mask >> day & 1u) &&
+                    (r->kind == DP_RULE_NOT_BEFORE ? start < r->time_min : end > r->time_min))
+                    return true;
+            }
+    }
     return false;
 }
 
@@ -1637,25 +2043,47 @@ static dp_status index_rules(rstate *st)
     uint32_t rw = (rs->n + 63) / 64;
 
     st->rw = rw;
-    st->cstride = rw + (st->n_crules + 1) / 2;
-    st->crow = calloc((size_t) m->n_children * st->cstride + 1, sizeof *st->crow);
+    uint32_t max_sess = 1;
+    for (dp_id sec = 0; sec < m->n_sections; sec++)
+        max_sess = m->sections[sec].n_sessions > max_sess ? m->sections[sec].n_sessions : max_sess;
+    st->cstride = rw + (st->cwords + 1) / 2;
+    while (st->cstride < 8 && (st->cstride & (st->cstride - 1))) /* rows within a cache line */
+        st->cstride++;
+    size_t crow_bytes = ((size_t) m->n_children * st->cstride + 1) * sizeof *st->crow;
+    crow_bytes = (crow_bytes + 63) / 64 * 64;
+    st->crow = aligned_alloc(64, crow_bytes);
+    if (st->crow)
+        memset(st->crow, 0, crow_bytes);
+    st->m_inc = calloc(rw, sizeof *st->m_inc);
+    st->m_sess = calloc(rw, sizeof *st->m_sess);
+    st->nrow = calloc((size_t) m->n_children * st->cwords + 1, sizeof *st->nrow);
+    st->nchg = calloc((size_t) m->n_children + 1, 1);
+    st->ps = calloc(max_sess, sizeof *st->ps);
+    if (!st->m_inc || !st->m_sess || !st->nrow || !st->nchg || !st->ps)
+        return DP_ENOMEM;
     st->rm_act = calloc((size_t) m->n_activities * rw + 1, sizeof *st->rm_act);
     st->rel = calloc((size_t) m->n_children * rw + 1, sizeof *st->rel);
     st->m_child = calloc(rw, sizeof *st->m_child);
     st->m_held = calloc(rw, sizeof *st->m_held);
     st->m_start = calloc(rw, sizeof *st->m_start);
     st->m_day = calloc(rw, sizeof *st->m_day);
+    st->m_allc = calloc(rw, sizeof *st->m_allc);
+    st->c_rules = calloc((size_t) m->n_children / 64 + 1, sizeof *st->c_rules);
     st->any = calloc(rw, sizeof *st->any);
     st->tmove = calloc(rw, sizeof *st->tmove);
     st->tdays = calloc(rs->n, 1);
     if (!st->crow || !st->rm_act || !st->rel || !st->m_child || !st->m_held || !st->m_start ||
-        !st->m_day || !st->any || !st->tmove || !st->tdays)
+        !st->m_day || !st->m_allc || !st->c_rules || !st->any || !st->tmove || !st->tdays)
         return DP_ENOMEM;
     for (uint32_t ri = 0; ri < rs->n; ri++) {
         const dp_rule *r = &rs->rules[ri];
         int timed = rule_timed(r);
         if (r->scope == DP_SCOPE_CHILD)
             set_bit(st->m_child, ri);
+        if (r->scope == DP_SCOPE_CHILD && agg_width(r))
+            set_bit(st->m_inc, ri);
+        if (r->scope == DP_SCOPE_CHILD && agg_width(r) && agg_sessions(r))
+            set_bit(st->m_sess, ri);
         if (r->kind == DP_RULE_THEME_ONCE || r->kind == DP_RULE_AT_LEAST_ONE ||
             r->kind == DP_RULE_ONLY_FOR || r->kind == DP_RULE_RESERVE)
             set_bit(st->m_held, ri);
@@ -1677,6 +2105,10 @@ static dp_status index_rules(rstate *st)
             case DP_RULE_CUSTOM:
                 looks = r->custom_section ? dp__rule_act(r, a) : true; /* ctx shows all */
                 break;
+            case DP_RULE_NOT_BEFORE:
+            case DP_RULE_NOT_AFTER:
+                looks = dp__rule_act(r, a) && time_can_break(m, r, a);
+                break;
             default:
                 looks = dp__rule_act(r, a);
             }
@@ -1684,15 +2116,16 @@ static dp_status index_rules(rstate *st)
                 set_bit(&st->rm_act[(size_t) a * rw], ri);
         }
         /* The children whose grants it looks at. */
+        bool all_children = true;
         for (dp_id c = 0; c < m->n_children; c++) {
             bool looks;
             dp_id f = m->children[c].family;
             switch (r->scope) {
             case DP_SCOPE_CHILD:
-                looks = dp__rule_selects(r, c);
+                looks = dp__rule_selects(r, c) && child_can_change(m, r, c);
                 break;
             case DP_SCOPE_FAMILY:
-                looks = f != DP_NONE && dp__rule_selects(r, c) && selected_sibling(rs, r, c, f);
+                looks = f != DP_NONE && dp__rule_selects(r, c) && sibling_shares(m, rs, r, c, f);
                 break;
             case DP_SCOPE_SET:
                 looks = r->id_sel[c] != 0;
@@ -1705,7 +2138,16 @@ static dp_status index_rules(rstate *st)
             }
             if (looks)
                 set_bit(rm_child(st, c), ri);
+            all_children = all_children && looks;
         }
+        if (all_children)
+            set_bit(st->m_allc, ri);
+    }
+    for (dp_id c = 0; c < m->n_children; c++) {
+        const uint64_t *cm = rm_child(st, c);
+        for (uint32_t w = 0; w < rw; w++)
+            if (cm[w] & ~st->m_allc[w])
+                set_bit(st->c_rules, c);
     }
     return DP_OK;
 }
@@ -1749,7 +2191,9 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
         st->ckey[i] = UINT32_MAX;
         st->n_custom += r->kind == DP_RULE_CUSTOM;
         if (r->scope == DP_SCOPE_CHILD) {
-            st->ckey[i] = st->n_crules++;
+            uint32_t w = agg_width(r);
+            st->ckey[i] = st->cwords;
+            st->cwords += w ? w : 1;
         } else if (r->scope == DP_SCOPE_FAMILY || r->kind == DP_RULE_CUSTOM) {
             st->cache[i] = calloc(n + 1, sizeof **st->cache);
             if (!st->cache[i])
@@ -1815,25 +2259,9 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     classify(st, mv);
     /* Child-scope rules child by child, the others rule by rule; only the
      * rules the move can change (classify). */
-    side after = {v, mv, 1};
+    for (uint32_t i = 0; i < mv->n_children; i++)
+        child_eval(st, v, mv, i);
     uint32_t rw = st->rw;
-    for (uint32_t i = 0; i < mv->n_children; i++) {
-        const dp_child_change *cc = &mv->children[i];
-        dp_id c = cc->child;
-        const uint64_t *rel = &st->rel[(size_t) i * rw];
-        const int32_t *now = cvals(st, c);
-        for (uint32_t w = 0; w < rw; w++) {
-            for (uint64_t bits = rel[w] & st->m_child[w]; bits; bits &= bits - 1) {
-                uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits), k = st->ckey[ri];
-                int64_t ua =
-                    child_units_g(st, &st->rs->rules[ri], &after, c, cc->after, cc->n_after);
-                if (ua != now[k]) { /* apply() stores only what changes */
-                    st->du[ri] += ua - now[k];
-                    remember(st, ri, c, ua);
-                }
-            }
-        }
-    }
     bool marked = false; /* the stamps that grants_of reads: only when needed */
     for (uint32_t w = 0; w < rw; w++)
         for (uint64_t bits = st->any[w] & ~st->m_child[w]; bits; bits &= bits - 1) {
@@ -1868,14 +2296,17 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
         st->n_pend = 0;
         mark_move(st, mv);
         classify(st, mv);
+        for (uint32_t i = 0; i < mv->n_children; i++)
+            child_eval(st, v, mv, i);
         for (uint32_t i = 0; i < st->rs->n; i++)
-            if (has_cache(st, i))
+            if (st->cache[i])
                 (void) rule_delta(st, i, v, mv, true);
     }
+    child_commit(st, mv);
     for (uint32_t i = 0; i < st->n_pend; i++)
-        cache_set(st, st->pend[i].rule, st->pend[i].id, st->pend[i].units);
+        st->cache[st->pend[i].rule][st->pend[i].id] = st->pend[i].units;
     for (uint32_t i = 0; i < st->rs->n; i++)
-        if (st->mixcnt[i])
+        if (st->mixcnt[i] && bit(st->any, i)) /* any: the move's classification */
             mix_apply(st, i, mv);
     st->n_pend = 0;
     st->pend_ok = false;
@@ -1972,6 +2403,7 @@ static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id sect
     dp_child_change cc = {child, before, nb, after, n};
     dp_section_change sc = {section, v->section_count[section], v->section_count[section] + 1};
     dp_move mv = {&cc, 1, &sc, 1, NULL, 0};
+    st->pend_ok = false; /* classify() below replaces the last move's classification */
     mark_move(st, &mv);
     classify(st, &mv);
     for (uint32_t i = 0; i < st->rs->n; i++) {

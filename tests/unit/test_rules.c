@@ -9,6 +9,10 @@
  *   - math.random in a custom rule follows the solve's seed;
  *   - rule.mix penalises only what the section's pool of applicants allows
  *     better (a pool from one neighbourhood: no penalty);
+ *   - the child rules' incremental aggregates (plugins/rules: child_eval)
+ *     agree with a recomputation from scratch after commits, after moves
+ *     evaluated and not committed, after a commit of a move other than the
+ *     one evaluated last, and after the engine rolls commits back;
  *   - scripts/lua/dagplan.lua (the editor definitions) is valid Lua and
  *     describes every rule kind. */
 #include <lauxlib.h>
@@ -326,6 +330,136 @@ static void test_random_seed(void)
     dp_diags_free(d);
 }
 
+/* Child rules of every kind with an aggregate (and theme_once, which keeps
+ * its units), each with its own weight so that two wrong aggregates cannot
+ * hide each other in the rules term. */
+static const char agg_rules[] =
+    "rule.max_minutes{name = 'mmd', max = 40, per = 'day', weight = 1}\n"
+    "rule.max_minutes{name = 'mmw', max = 60, days = {'tue', 'wed', 'thu'}, weight = 3}\n"
+    "rule.max_activities{name = 'mad', max = 1, per = 'day', weight = 7}\n"
+    "rule.max_activities{name = 'maw', max = 1, weight = 11}\n"
+    "rule.not_after{name = 'na', time = '16:00', weight = 13}\n"
+    "rule.not_before{name = 'nb', time = '15:40', days = {'tue', 'thu'}, weight = 17}\n"
+    "rule.at_least_one{name = 'al', activities = 'judo', weight = 19}\n"
+    "rule.only_for{name = 'of', activities = 'gitaar', groups = {5, 6, 7, 8}, weight = 23}\n"
+    "rule.pin{name = 'pn', child = 'c02', section = 'judo-a', weight = 29}\n"
+    "rule.forbid{name = 'fb', child = 'c03', section = 'gitaar-a', weight = 31}\n"
+    "rule.theme_once{name = 'to', weight = 37}\n";
+
+static uint64_t agg_rnd_state = 88172645463325252u;
+
+static uint32_t agg_rnd(uint32_t n)
+{
+    agg_rnd_state ^= agg_rnd_state << 13;
+    agg_rnd_state ^= agg_rnd_state >> 7;
+    agg_rnd_state ^= agg_rnd_state << 17;
+    return (uint32_t) (agg_rnd_state % n);
+}
+
+/* Builds a random move: one or two choices to a section of their activity
+ * or out, sometimes a session to another of its times. */
+static void agg_move(dp_engine *e)
+{
+    const dp_model *m = e->m;
+
+    dp__mv_begin(e);
+    for (uint32_t k = 1 + agg_rnd(2); k > 0; k--) {
+        dp_id q = agg_rnd(m->n_choices);
+        const dp_activity *a = &m->activities[m->choices[q].activity];
+        dp_id sec =
+            agg_rnd(5) == 0 || a->n_sections == 0 ? DP_NONE : a->section0 + agg_rnd(a->n_sections);
+        (void) dp__mv_assign(e, q, sec);
+    }
+    if (agg_rnd(4) == 0) {
+        dp_id k = agg_rnd(m->n_sessions);
+        (void) dp__mv_slot(e, k, m->sessions[k].slot0 + agg_rnd(m->sessions[k].n_slots), true);
+    }
+}
+
+/* full() must equal the running rules term. */
+static bool agg_agrees(dp_engine *e, const char *what, unsigned step)
+{
+    dp_delta d = {0, 0};
+
+    dp_plugin_rules.full(e->pstate[0], &e->view, &d);
+    if (d.score == e->term[DP_TERM_RULES])
+        return true;
+    fprintf(stderr, "aggregates, %s at step %u: full() %lld, running total %lld\n", what, step,
+            (long long) d.score, (long long) e->term[DP_TERM_RULES]);
+    return false;
+}
+
+static void test_aggregates(void)
+{
+    const dp_plugin *list[] = {&dp_plugin_rules, NULL};
+    dp_diags *d = dp_diags_new();
+    dp_engine e;
+    dp_error err = {0};
+    unsigned committed = 0, dropped = 0, other = 0, undone = 0, changed = 0;
+
+    write_script(agg_rules);
+    dp_model *m = load(d);
+    CHECK(m != NULL);
+    if (!m || dp__engine_init(&e, m, list, &err) != DP_OK) {
+        CHECK(!"engine");
+        dp_model_free(m);
+        dp_diags_free(d);
+        return;
+    }
+    for (unsigned step = 0; step < 4000; step++) {
+        int64_t value;
+        if (step % 400 == 0) { /* twenty commits, then rolled back by the engine */
+            int64_t before = e.term[DP_TERM_RULES];
+            uint32_t mark = dp__engine_mark(&e);
+            for (unsigned j = 0; j < 20; j++) {
+                agg_move(&e);
+                if (dp__mv_eval(&e, &value))
+                    dp__mv_commit(&e);
+            }
+            CHECK(dp__engine_rollback(&e, mark));
+            CHECK(e.term[DP_TERM_RULES] == before);
+            undone++;
+            if (!agg_agrees(&e, "rollback", step)) {
+                CHECK(!"aggregates == recomputed after a rollback");
+                break;
+            }
+        }
+        uint32_t what = agg_rnd(10);
+        agg_move(&e);
+        if (!dp__mv_eval(&e, &value))
+            continue;
+        if (what < 2) { /* evaluated, not committed: nothing may stay behind */
+            dropped++;
+            continue;
+        }
+        if (what == 2) {
+            /* Another move evaluated in between (as a plugin's caller may):
+             * apply() must not take its values for the committed move. */
+            dp_id c = (dp_id) agg_rnd(m->n_children);
+            dp_child_change cc = {c, e.view.child_grants[c], e.view.child_n_grants[c], NULL, 0};
+            dp_move mv = {&cc, 1, NULL, 0, NULL, 0};
+            dp_delta dd;
+            dp_plugin_rules.delta(e.pstate[0], &e.view, &mv, &dd);
+            other++;
+        }
+        changed += value != 0;
+        dp__mv_commit(&e);
+        committed++;
+        if (!agg_agrees(&e, "commit", step)) {
+            CHECK(!"aggregates == recomputed after a commit");
+            break;
+        }
+    }
+    printf("  aggregates: %u commits (%u changed the rules term), %u moves not committed, "
+           "%u after another move's delta, %u rollbacks\n",
+           committed, changed, dropped, other, undone);
+    CHECK(committed > 1000 && changed > 100 && dropped > 100 && other > 100 && undone == 10);
+    CHECK(dp__engine_verify(&e) == NULL);
+    dp__engine_release(&e);
+    dp_model_free(m);
+    dp_diags_free(d);
+}
+
 /* The rules term of tiny with the given gitaar players (child ids) in
  * gitaar-a, from full() after the moves and from the deltas; both must agree. */
 static int64_t gitaar_mix(const dp_model *m, const char *const *kids, size_t n)
@@ -441,6 +575,7 @@ int main(void)
     RUN(test_closed_after_load);
     RUN(test_random_seed);
     RUN(test_mix_pool);
+    RUN(test_aggregates);
     RUN(test_meta_file);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
