@@ -160,7 +160,7 @@ static void print_escorts(const dp_model *m, const dp_solution *sol)
                t.named < t.duties ? ", the rest: nobody rostered is free for the whole walk" : "");
     if (t.violation_min)
         printf("  warning: with the named escorts away the ratio is broken for %lld minutes "
-               "over the 3-hour rule (the walk needs one person throughout; docs/ratio.md)\n",
+               "(docs/ratio.md, \"Escort duties\")\n",
                (long long) t.violation_min);
     dp_escorts_free(e);
 }

@@ -10,13 +10,16 @@
  * professionals staying behind keep the childcare ratio. The choice is
  * deterministic (a function of the centre's files and the schedule), greedy
  * over the duties in time order, and per duty takes the candidate whose
- * absence costs the fewest minutes below the ratio (then: a professional
- * dedicated to a care group with professionals to spare before a floating
- * one; then the lowest staff.csv line). docs/ratio.md ("Escort duties")
- * gives the details.
+ * absence costs the fewest minutes below half, then below the ratio (then:
+ * a professional dedicated to a care group with professionals to spare
+ * before a floating one; then the lowest staff.csv line). It is the naming
+ * the ratio plugin checks during the search, so a schedule solved with a
+ * rota keeps the ratio with exactly these people away. docs/ratio.md
+ * ("Escort duties") gives the details.
  *
  * A place nobody can fill (no professional rostered for the whole span is
- * free) stays unnamed (DP_NONE). Without rota.csv every place is unnamed. */
+ * free) stays unnamed (DP_NONE), a violation with a rota. Without rota.csv
+ * every place is unnamed. */
 #ifndef DAGPLAN_ESCORTS_H
 #define DAGPLAN_ESCORTS_H
 
@@ -47,8 +50,8 @@ typedef struct dp_escorts_totals {
     unsigned named;        /* of which given to a person */
     unsigned people;       /* different professionals named */
     int64_t violation_min; /* with the named escorts away and the unnamed places still
-                              needed: minutes over the 3-hour rule (as the ratio plugin
-                              counts them); 0 when the named choice keeps the ratio */
+                              needed: the ratio plugin's violation minutes (0 when the
+                              named choice keeps the ratio, as a solve with a rota does) */
 } dp_escorts_totals;
 
 void dp_escorts_get_totals(const dp_escorts *e, dp_escorts_totals *out);

@@ -555,22 +555,3 @@ void dp__care_count(const dp_care *c, const dp_id *choice_section, const uint32_
             dp__care_sums_add(c, &k->sum[iv], u, iv, r, +1);
         }
 }
-
-int64_t dp__care_hard(const dp_care *c, const dp_care_count *k)
-{
-    int64_t total = 0;
-
-    for (int d = 0; d < DP_N_DAYS; d++) {
-        int64_t below = 0, half = 0, bad = 0;
-        for (uint32_t iv = c->day_iv0[d]; iv < c->day_iv0[d + 1]; iv++) {
-            bool b, h, x;
-            int64_t len = c->iv_to[iv] - c->iv_from[iv];
-            dp__care_classify(c, &k->sum[iv], iv, k->escorts[iv], &b, &h, &x);
-            below += b ? len : 0;
-            half += h ? len : 0;
-            bad += x ? len : 0;
-        }
-        total += dp__care_day_hard(c, d, below, half, bad);
-    }
-    return total;
-}

@@ -31,7 +31,9 @@
  * A composition the rules do not allow is a violation for its minutes.
  *
  * Violations (the plugin's hard count) are minutes: over the budget, below
- * half, and not allowed, summed over the days. Zero means the law is kept. */
+ * half, and not allowed, summed over the days. Zero means the law is kept.
+ * This count holds where nobody walks; during walks the escorts are named
+ * people (naming.h), whose verdict is the plugin's. */
 #ifndef DAGPLAN_RATIO_CARE_H
 #define DAGPLAN_RATIO_CARE_H
 
@@ -155,8 +157,5 @@ void dp__care_count_release(dp_care_count *k);
  * be NULL, then it is counted). */
 void dp__care_count(const dp_care *c, const dp_id *choice_section, const uint32_t *session_slot,
                     dp_care_count *k);
-
-/* Total violation minutes of counts k. */
-int64_t dp__care_hard(const dp_care *c, const dp_care_count *k);
 
 #endif

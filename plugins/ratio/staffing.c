@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "care.h"
 #include "dagplan/staffing.h"
 #include "dagplan/time.h"
+#include "naming.h"
 
 #define STEP_MIN 15
 
@@ -25,6 +25,7 @@ typedef struct step {
 struct dp_staffing {
     dp_care c;
     dp_care_count k;
+    dp_care_week wk; /* with a rota: the escorts named, the verdict with them away */
     step *steps;
     int16_t *step_req;   /* [n_steps * n_units] most required, -1 not allowed */
     uint16_t *step_kids; /* [n_steps * n_units] most children */
@@ -37,6 +38,7 @@ void dp_staffing_free(dp_staffing *st)
     if (!st)
         return;
     dp__care_count_release(&st->k);
+    dp__care_week_release(&st->wk);
     dp__care_release(&st->c);
     free(st->steps);
     free(st->step_req);
@@ -170,7 +172,7 @@ static void compute_totals(dp_staffing *st)
         t->children_peak = p->children > t->children_peak ? p->children : t->children_peak;
     }
     if (t->has_rota)
-        t->violation_min = dp__care_hard(&st->c, &st->k);
+        t->violation_min = st->wk.hard;
     for (uint32_t iv = 0; iv < st->c.n_iv; iv++)
         if (alone_at(st, iv))
             t->alone_min += (unsigned) (st->c.iv_to[iv] - st->c.iv_from[iv]);
@@ -190,6 +192,15 @@ dp_status dp_staffing_new(const dp_model *m, const dp_id *choice_section,
     if (dp__care_count_alloc(&st->c, &st->k) != DP_OK)
         goto oom;
     dp__care_count(&st->c, choice_section, session_slot, &st->k);
+    if (st->c.has_rota) {
+        dp_care_namer w;
+        if (dp__care_namer_init(&w, &st->c) != DP_OK)
+            goto oom;
+        dp_status rc = dp__care_week_name(&w, &st->k, choice_section, session_slot, &st->wk);
+        dp__care_namer_release(&w);
+        if (rc != DP_OK)
+            goto oom;
+    }
     if (build_steps(st) != DP_OK)
         goto oom;
     compute_totals(st);
@@ -406,16 +417,9 @@ unsigned dp_staffing_write_breaches(const dp_staffing *st, dp_buf *b)
     if (!c->has_rota)
         return 0;
     for (int d = 0; d < DP_N_DAYS; d++) {
-        int64_t below = 0, half = 0, bad = 0;
-        for (uint32_t iv = c->day_iv0[d]; iv < c->day_iv0[d + 1]; iv++) {
-            bool x, h, n;
-            int64_t len = c->iv_to[iv] - c->iv_from[iv];
-            dp__care_classify(c, &st->k.sum[iv], iv, st->k.escorts[iv], &x, &h, &n);
-            below += x ? len : 0;
-            half += h ? len : 0;
-            bad += n ? len : 0;
-        }
-        if (dp__care_day_hard(c, d, below, half, bad) == 0)
+        const dp_care_week *wk = &st->wk;
+        int64_t below = wk->below[d], half = wk->half[d], bad = wk->bad[d];
+        if (dp__care_day_hard(c, d, below, half, bad) + wk->unnamed[d] == 0)
             continue;
         dp_buf_printf(b,
                       "%s: %lld minutes below the childcare ratio at %s, the 3-hour rule allows "
@@ -426,12 +430,16 @@ unsigned dp_staffing_write_breaches(const dp_staffing *st, dp_buf *b)
                           (long long) half);
         if (bad)
             dp_buf_printf(b, "; %lld minutes with a group the rules do not allow", (long long) bad);
+        if (wk->unnamed[d])
+            dp_buf_printf(b,
+                          "; %lld minutes of walks to escorted sessions without a professional "
+                          "free for the whole walk",
+                          (long long) wk->unnamed[d]);
         dp_buf_puts(b, "\n");
         lines++;
+        const uint8_t shown = DP_CARE_BELOW | DP_CARE_BAD;
         for (uint32_t iv = c->day_iv0[d]; iv < c->day_iv0[d + 1];) {
-            bool x, h, n;
-            dp__care_classify(c, &st->k.sum[iv], iv, st->k.escorts[iv], &x, &h, &n);
-            if (!x && !n) {
+            if (!(wk->flags[iv] & shown) && !wk->unn[iv]) {
                 iv++;
                 continue;
             }
@@ -439,12 +447,8 @@ unsigned dp_staffing_write_breaches(const dp_staffing *st, dp_buf *b)
             int32_t need = st->k.sum[iv].req + st->k.escorts[iv], r = iv_rostered(c, iv);
             while (e < c->day_iv0[d + 1] && c->iv_from[e] == c->iv_to[e - 1] &&
                    st->k.sum[e].req + st->k.escorts[e] == need && iv_rostered(c, e) == r &&
-                   st->k.escorts[e] == st->k.escorts[iv]) {
-                dp__care_classify(c, &st->k.sum[e], e, st->k.escorts[e], &x, &h, &n);
-                if (!x && !n)
-                    break;
+                   st->k.escorts[e] == st->k.escorts[iv] && ((wk->flags[e] & shown) || wk->unn[e]))
                 e++;
-            }
             dp_buf_puts(b, "  ");
             write_stretch(st, iv, e, b);
             lines++;

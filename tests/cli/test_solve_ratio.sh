@@ -114,7 +114,8 @@ nonbkr=$(awk -F, 'NR > 1 && $4 == "0" {print $1; exit}' "$DP_WORK/tight/staff.cs
 doctor esc-nonbkr "ss[0]['escorts']['staff'][0] = '$nonbkr'"
 doctor esc-needed "ss[0]['escorts']['needed'] += 1"
 doctor esc-twice "ss[1]['escorts']['staff'] = ss[0]['escorts']['staff'][:1]; ss[1]['day'] = ss[0]['day']; ss[1]['escorts']['from'] = ss[0]['escorts']['from']; ss[1]['escorts']['to'] = ss[0]['escorts']['to']"
-for bad in nonbkr needed twice; do
+doctor esc-unnamed "ss[0]['escorts']['staff'].pop()"
+for bad in nonbkr needed twice unnamed; do
     if python3 "$CHECK" "$DP_WORK/tight" "$DP_WORK/esc-$bad.json" 2>&1 | grep -q "^violation: escorts: "; then
         pass
     else

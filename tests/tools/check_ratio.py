@@ -427,6 +427,11 @@ class Ratio:
                 continue
             if len(e["staff"]) > want or len(set(e["staff"])) != len(e["staff"]):
                 problems.append("escorts: %s %s: %r" % (s, day, e["staff"]))
+            elif len(e["staff"]) < want:
+                # with a rota every walk needs its professionals by name: a
+                # place nobody is free for means children walking without one
+                problems.append("escorts: %s %s: %d of %d escort places have nobody named" %
+                                (s, day, want - len(e["staff"]), want))
             for p in e["staff"]:
                 duty.setdefault(p, []).append((day, lo, hi, s))
         for p, ds in duty.items():
