@@ -14,6 +14,7 @@
  * module directory (DP_ICAL_MODULE_DIR). */
 #include <dlfcn.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +25,9 @@
 #    define DP_ICAL_MODULE_DIR "/usr/local/lib/dagplan"
 #endif
 
+/* Set once by load(): `serve CITYDIR` builds its centres' feeds on worker
+ * threads, so the first use can come from two threads at once. */
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static const dp_ical_module *loaded;
 static char load_error[200];
 
@@ -43,25 +47,29 @@ static void *open_beside_exe(void)
     return access(path, F_OK) == 0 ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
 }
 
-static const dp_ical_module *module(void)
+static void load(void)
 {
-    if (loaded)
-        return loaded;
     void *h = open_beside_exe();
     if (!h)
         h = dlopen(DP_ICAL_MODULE_DIR "/" DP_ICAL_MODULE_FILE, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *why = dlerror();
         snprintf(load_error, sizeof load_error, "%s", why ? why : DP_ICAL_MODULE_FILE);
-        return NULL;
+        return;
     }
     const dp_ical_module *m = dlsym(h, DP_ICAL_MODULE_SYMBOL);
     if (!m || m->abi != DP_ICAL_MODULE_ABI) {
         snprintf(load_error, sizeof load_error, "%s: no %s of ABI %d", DP_ICAL_MODULE_FILE,
                  DP_ICAL_MODULE_SYMBOL, DP_ICAL_MODULE_ABI);
-        return NULL; /* the handle stays open: closing it gains nothing */
+        return; /* the handle stays open: closing it gains nothing */
     }
-    return loaded = m;
+    loaded = m;
+}
+
+static const dp_ical_module *module(void)
+{
+    pthread_once(&load_once, load);
+    return loaded;
 }
 
 static dp_status unavailable(dp_error *err)
