@@ -1,4 +1,5 @@
-/* tests/harness.h - the whole test harness: CHECK, RUN, harness_report().
+/* tests/harness.h - the whole test harness: CHECK, RUN, harness_report(),
+ * harness_rand().
  *
  * Each test binary runs its cases with RUN and ends with harness_report(),
  * which prints "N passed, N failed" (a line CI reads) and returns the exit
@@ -6,6 +7,7 @@
 #ifndef DAGPLAN_HARNESS_H
 #define DAGPLAN_HARNESS_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +43,18 @@ static const char *harness_case;
         else                     \
             harness_passed++;    \
     } while (0)
+
+/* A deterministic draw in [0, n) (xorshift64, Marsaglia): the random cases of
+ * a test are the same on every run and every machine. */
+static uint64_t harness_rng = 88172645463325252u;
+
+static inline uint32_t harness_rand(uint32_t n)
+{
+    harness_rng ^= harness_rng << 13;
+    harness_rng ^= harness_rng >> 7;
+    harness_rng ^= harness_rng << 17;
+    return (uint32_t) (harness_rng % n);
+}
 
 static inline int harness_report(void)
 {

@@ -24,16 +24,6 @@ typedef struct problem {
     int64_t value[MAX_C][MAX_S];
 } problem;
 
-static uint64_t rng = 88172645463325252ULL;
-
-static uint32_t next(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t) (rng % n);
-}
-
 /* Objective of an assignment (seat[c] = section or -1): values plus the bonus
  * for each place filled up to a section's minimum. */
 static int64_t objective(const problem *p, const int *seat, bool *feasible)
@@ -129,16 +119,16 @@ static int64_t solve(const problem *p, const int *seat, uint64_t budget, int *re
 static void random_problem(problem *p)
 {
     memset(p, 0, sizeof *p);
-    p->n_c = 1 + (int) next(MAX_C);
-    p->n_s = 1 + (int) next(MAX_S);
+    p->n_c = 1 + (int) harness_rand(MAX_C);
+    p->n_s = 1 + (int) harness_rand(MAX_S);
     for (int s = 0; s < p->n_s; s++) {
-        p->room[s] = (int) next(4);
-        p->need[s] = (int) next((uint32_t) p->room[s] + 1);
+        p->room[s] = (int) harness_rand(4);
+        p->need[s] = (int) harness_rand((uint32_t) p->room[s] + 1);
     }
     for (int c = 0; c < p->n_c; c++)
         for (int s = 0; s < p->n_s; s++) {
-            p->ok[c][s] = next(4) != 0;
-            p->value[c][s] = (int64_t) next(40) - 10;
+            p->ok[c][s] = harness_rand(4) != 0;
+            p->value[c][s] = (int64_t) harness_rand(40) - 10;
         }
 }
 
@@ -150,8 +140,8 @@ static void random_start(const problem *p, int *seat)
 
     for (int c = 0; c < p->n_c; c++) {
         seat[c] = -1;
-        int s = (int) next((uint32_t) p->n_s);
-        if (next(3) != 0 && p->ok[c][s] && count[s] < p->room[s]) {
+        int s = (int) harness_rand((uint32_t) p->n_s);
+        if (harness_rand(3) != 0 && p->ok[c][s] && count[s] < p->room[s]) {
             seat[c] = s;
             count[s]++;
         }

@@ -348,16 +348,6 @@ static const char agg_rules[] =
     "rule.theme_once{name = 'to', weight = 37}\n"
     "rule.mix{name = 'mx', by = 'neighbourhood', max_share = 0.5, weight = 41}\n";
 
-static uint64_t agg_rnd_state = 88172645463325252u;
-
-static uint32_t agg_rnd(uint32_t n)
-{
-    agg_rnd_state ^= agg_rnd_state << 13;
-    agg_rnd_state ^= agg_rnd_state >> 7;
-    agg_rnd_state ^= agg_rnd_state << 17;
-    return (uint32_t) (agg_rnd_state % n);
-}
-
 /* Builds a random move: one or two choices to a section of their activity
  * or out, sometimes a session to another of its times. */
 static void agg_move(dp_engine *e)
@@ -365,16 +355,17 @@ static void agg_move(dp_engine *e)
     const dp_model *m = e->m;
 
     dp__mv_begin(e);
-    for (uint32_t k = 1 + agg_rnd(2); k > 0; k--) {
-        dp_id q = agg_rnd(m->n_choices);
+    for (uint32_t k = 1 + harness_rand(2); k > 0; k--) {
+        dp_id q = harness_rand(m->n_choices);
         const dp_activity *a = &m->activities[m->choices[q].activity];
-        dp_id sec =
-            agg_rnd(5) == 0 || a->n_sections == 0 ? DP_NONE : a->section0 + agg_rnd(a->n_sections);
+        dp_id sec = harness_rand(5) == 0 || a->n_sections == 0
+                        ? DP_NONE
+                        : a->section0 + harness_rand(a->n_sections);
         (void) dp__mv_assign(e, q, sec);
     }
-    if (agg_rnd(4) == 0) {
-        dp_id k = agg_rnd(m->n_sessions);
-        (void) dp__mv_slot(e, k, m->sessions[k].slot0 + agg_rnd(m->sessions[k].n_slots), true);
+    if (harness_rand(4) == 0) {
+        dp_id k = harness_rand(m->n_sessions);
+        (void) dp__mv_slot(e, k, m->sessions[k].slot0 + harness_rand(m->sessions[k].n_slots), true);
     }
 }
 
@@ -426,7 +417,7 @@ static void test_aggregates(void)
                 break;
             }
         }
-        uint32_t what = agg_rnd(10);
+        uint32_t what = harness_rand(10);
         agg_move(&e);
         if (!dp__mv_eval(&e, &value))
             continue;
@@ -437,7 +428,7 @@ static void test_aggregates(void)
         if (what == 2) {
             /* Another move evaluated in between (as a plugin's caller may):
              * apply() must not take its values for the committed move. */
-            dp_id c = (dp_id) agg_rnd(m->n_children);
+            dp_id c = (dp_id) harness_rand(m->n_children);
             dp_child_change cc = {c, e.view.child_grants[c], e.view.child_n_grants[c], NULL, 0};
             dp_move mv = {&cc, 1, NULL, 0, NULL, 0};
             dp_delta dd;

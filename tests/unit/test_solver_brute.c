@@ -49,14 +49,9 @@ typedef struct inst {
     long best;
 } inst;
 
-static uint64_t rng = 88172645463325252u;
-
 static int rnd(int n)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (int) (rng % (uint64_t) n);
+    return (int) harness_rand((uint32_t) n);
 }
 
 static void draw(inst *in)
