@@ -157,6 +157,22 @@ static void add_to_block(dp_reassign *ra, const dp_model *m, dp_id t)
     ra->block[ra->n_block++] = t;
 }
 
+static void start_block(dp_reassign *ra)
+{
+    ra->gen++;
+    ra->n_block = 0;
+}
+
+/* Adds the running sections of activity a, while the block has room. */
+static void add_running_of(const dp_search *s, dp_reassign *ra, dp_id a)
+{
+    const dp_activity *act = &s->m->activities[a];
+
+    for (uint32_t t = act->section0; t < act->section0 + act->n_sections; t++)
+        if (s->e.section_count[t] > 0 && ra->n_block < MAX_SECTIONS)
+            add_to_block(ra, s->m, t);
+}
+
 /* The other kind of block: the running sections of every activity a random
  * child chose. Two children trading activities that meet at different times
  * (one gives up judo for drama, the other the reverse) is one exchange here. */
@@ -166,14 +182,9 @@ static bool pick_choice_block(dp_search *s, dp_reassign *ra)
     dp_id c = s->active[dp__rand(s, s->n_active)];
     const dp_child *ch = &m->children[c];
 
-    ra->gen++;
-    ra->n_block = 0;
-    for (uint32_t i = 0; i < ch->n_choices; i++) {
-        const dp_activity *a = &m->activities[m->choices[ch->choice0 + i].activity];
-        for (uint32_t t = a->section0; t < a->section0 + a->n_sections; t++)
-            if (s->e.section_count[t] > 0 && ra->n_block < MAX_SECTIONS)
-                add_to_block(ra, m, t);
-    }
+    start_block(ra);
+    for (uint32_t i = 0; i < ch->n_choices; i++)
+        add_running_of(s, ra, m->choices[ch->choice0 + i].activity);
     return ra->n_block > 1;
 }
 
@@ -202,8 +213,7 @@ static void add_overlapping(dp_search *s, dp_reassign *ra, dp_id k)
 /* The block: the running sections with a session that overlaps session k. */
 static bool pick_block(dp_search *s, dp_reassign *ra, dp_id k)
 {
-    ra->gen++;
-    ra->n_block = 0;
+    start_block(ra);
     add_overlapping(s, ra, k);
     return ra->n_block > 1;
 }
@@ -226,13 +236,9 @@ static bool pick_open_block(dp_search *s, dp_reassign *ra)
     }
     if (x == DP_NONE)
         return false;
-    ra->gen++;
-    ra->n_block = 0;
+    start_block(ra);
     add_to_block(ra, m, x);
-    const dp_activity *a = &m->activities[m->sections[x].activity];
-    for (uint32_t t = a->section0; t < a->section0 + a->n_sections; t++)
-        if (s->e.section_count[t] > 0 && ra->n_block < MAX_SECTIONS)
-            add_to_block(ra, m, t);
+    add_running_of(s, ra, m->sections[x].activity);
     const dp_section *sx = &m->sections[x];
     for (uint32_t k = sx->session0; k < sx->session0 + sx->n_sessions; k++)
         add_overlapping(s, ra, k);

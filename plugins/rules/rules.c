@@ -379,6 +379,17 @@ static uint32_t next_scope_stamp(rstate *st)
     return st->scope_stamp;
 }
 
+/* One side of a child's change: its grants after the move (after != 0) or
+ * before it, in g/n, and those of the other side in og/on. */
+static inline void change_side(const dp_child_change *cc, int after, const dp_grant **g, uint8_t *n,
+                               const dp_grant **og, uint8_t *on)
+{
+    *g = after ? cc->after : cc->before;
+    *n = after ? cc->n_after : cc->n_before;
+    *og = after ? cc->before : cc->after;
+    *on = after ? cc->n_before : cc->n_after;
+}
+
 static void grants_of(const rstate *st, const side *sd, dp_id c, const dp_grant **g, uint8_t *n)
 {
     if (sd->mv && st->child_stamp[c] == st->stamp) {
@@ -1160,10 +1171,9 @@ static void classify(rstate *st, const dp_move *mv)
         }
         memcpy(rel, st->tmove, rw * sizeof *rel);
         for (int side_i = 0; side_i < 2; side_i++) {
-            const dp_grant *g = side_i ? cc->after : cc->before;
-            const dp_grant *og = side_i ? cc->before : cc->after;
-            uint8_t n = side_i ? cc->n_after : cc->n_before;
-            uint8_t on = side_i ? cc->n_before : cc->n_after;
+            const dp_grant *g, *og;
+            uint8_t n, on;
+            change_side(cc, side_i, &g, &n, &og, &on);
             for (uint8_t k = 0; k < n; k++) {
                 if (dp_grant_in(g[k], og, on))
                     continue;
@@ -1336,10 +1346,9 @@ static void child_eval(rstate *st, const dp_state_view *v, const dp_move *mv, ui
         inc = 0;
     }
     for (int side_i = 0; inc && side_i < 2; side_i++) {
-        const dp_grant *g = side_i ? cc->after : cc->before;
-        const dp_grant *og = side_i ? cc->before : cc->after;
-        uint8_t n = side_i ? cc->n_after : cc->n_before;
-        uint8_t on = side_i ? cc->n_before : cc->n_after;
+        const dp_grant *g, *og;
+        uint8_t n, on;
+        change_side(cc, side_i, &g, &n, &og, &on);
         for (uint8_t k = 0; k < n; k++)
             if (!grant_kept(m, mv, g[k], og, on))
                 grant_add(st, rel, &sd[side_i], g[k].section, side_i ? 1 : -1, nrow);
@@ -1584,10 +1593,9 @@ static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv)
             continue;
         dp_id cat = mix_cat(m, r, cc->child);
         for (int side_i = 0; side_i < 2; side_i++) {
-            const dp_grant *g = side_i ? cc->after : cc->before;
-            const dp_grant *og = side_i ? cc->before : cc->after;
-            uint8_t n = side_i ? cc->n_after : cc->n_before;
-            uint8_t on = side_i ? cc->n_before : cc->n_after;
+            const dp_grant *g, *og;
+            uint8_t n, on;
+            change_side(cc, side_i, &g, &n, &og, &on);
             for (uint8_t k = 0; k < n; k++) {
                 dp_id sec = g[k].section;
                 if (!dp__rule_act(r, st->sec_act[sec]) || dp_grant_in(g[k], og, on))
@@ -1694,10 +1702,9 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
             if (!rel_has(st, i, ri) || grants_same(cc)) /* membership unchanged; times: below */
                 continue;
             for (int side_i = 0; side_i < 2; side_i++) {
-                const dp_grant *g = side_i ? cc->after : cc->before;
-                const dp_grant *og = side_i ? cc->before : cc->after;
-                uint8_t n = side_i ? cc->n_after : cc->n_before;
-                uint8_t on = side_i ? cc->n_before : cc->n_after;
+                const dp_grant *g, *og;
+                uint8_t n, on;
+                change_side(cc, side_i, &g, &n, &og, &on);
                 for (uint8_t k = 0; k < n; k++) {
                     dp_id sec = g[k].section;
                     if (st->sec_stamp[sec] == stamp || !dp__rule_act(r, st->sec_act[sec]) ||
