@@ -267,6 +267,7 @@ static int digest(dp_engine *e)
     e->mv.n_sections = e->n_mv_sections;
     e->mv.sessions = e->mv_sessions;
     e->mv.n_sessions = e->n_mv_sessions;
+    e->mv.serial++; /* a new move for the plugins (dagplan/plugin.h) */
     e->mv_digested = true;
     return 0;
 }

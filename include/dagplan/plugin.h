@@ -89,6 +89,15 @@ typedef struct dp_move {
     uint32_t n_sections;
     const dp_session_change *sessions; /* sessions whose time changes */
     uint32_t n_sessions;
+    /* Names the digested move: the solver gives every move it digests a new
+     * serial (never 0), and the same move keeps its serial through delta()
+     * and the apply() that commits it. A plugin may therefore keep what its
+     * last delta() computed and reuse it in apply() when the serials match,
+     * instead of computing it again; a move with serial 0 (one a caller
+     * built by hand) names nothing and must be evaluated in full. Added
+     * without raising DP_PLUGIN_ABI (appended; a plugin that does not read
+     * it is unaffected). */
+    uint64_t serial;
 } dp_move;
 
 /* A change in the plugin's currencies. */

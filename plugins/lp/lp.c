@@ -111,7 +111,7 @@ static int64_t violations(const lp_ctx *c, const dp_plugin *p, dp_id child, cons
                           uint8_t n)
 {
     dp_child_change cc = {child, NULL, 0, g, n};
-    dp_move mv = {&cc, 1, NULL, 0, NULL, 0};
+    dp_move mv = {&cc, 1, NULL, 0, NULL, 0, 0};
     dp_delta d = {0, 0};
 
     p->delta(NULL, &c->view, &mv, &d);

@@ -909,7 +909,7 @@ static int ratio_explain(void *state, const dp_state_view *v, dp_id choice, dp_i
     uint32_t n_sc = 1;
     if (old != DP_NONE)
         sc[n_sc++] = (dp_section_change){old, v->section_count[old], v->section_count[old] - 1};
-    dp_move mv = {&cc, 1, sc, n_sc, NULL, 0};
+    dp_move mv = {&cc, 1, sc, n_sc, NULL, 0, 0};
     int64_t worse = evaluate(st, v, &mv);
     st->scratch_valid = false; /* a hypothetical move: never committed */
     if (worse <= 0)

@@ -11,8 +11,9 @@
  * rule.custom calls its Lua function only for touched scopes. The current
  * value of every child, family and section scope is kept, so a move costs
  * one evaluation of each touched scope (its "after" side); delta() remembers
- * those values and apply() stores them (a move signature makes sure they
- * belong to the move applied, else they are computed again).
+ * those values and apply() stores them (when the move's serial, dp_move in
+ * dagplan/plugin.h, is the one of the last delta(); else they are computed
+ * again).
  *
  * A hard rule counts its violations as hard (a move that adds one is refused)
  * and also costs HARD_STEER points each, so that the search is drawn towards
@@ -58,6 +59,36 @@ typedef struct side {
 
 typedef struct rstate rstate;
 
+#define C_OWN 1 /* cflag: the child's index has rules outside m_allc */
+#define C_AGG 2 /* cflag: the child's index has rules with an aggregate */
+
+/* A value of a child's row after the move being judged (see child_move). */
+typedef struct upd {
+    uint32_t q; /* its place in the row */
+    int32_t x;  /* its value */
+} upd;
+
+/* A grant that comes or goes in the move being judged (see mix_delta). */
+typedef struct mev {
+    dp_id sec, child;
+    uint32_t step; /* 1: comes, UINT32_MAX (-1): goes */
+} mev;
+
+/* One aggregate value of a child's row: every rule with an aggregate has
+ * units that are a sum over its values of a function of the value alone
+ * (agg_units), so a move's change of a child's units is found value by
+ * value, only for the values the move changes. */
+enum { W_EXCESS, W_COUNT, W_NONE, W_SOME };
+
+typedef struct aword {
+    uint32_t rule; /* the rule */
+    uint8_t f;     /* W_EXCESS: value - max when over max; W_COUNT: the value;
+                      W_NONE: 1 when 0; W_SOME: 1 when over 0 */
+    uint8_t hard;  /* 1: a hard rule (a unit is a violation and HARD_STEER points) */
+    int32_t max;   /* W_EXCESS */
+    int64_t pts;   /* points per unit: the weight, or HARD_STEER */
+} aword;
+
 /* Mix: the counter rows of the sections a move touches, as they are after
  * it (each: the section, then its row with the units in the last place). */
 typedef struct mixrows {
@@ -92,28 +123,57 @@ struct rstate {
     int64_t **cache;  /* [n_rules]: custom, value per child or section */
     pend *pend;       /* values computed by the last delta */
     uint32_t n_pend, cap_pend;
-    uint64_t pend_sig; /* signature of the move they belong to */
-    bool pend_ok;      /* pend holds a complete set for pend_sig */
-    dp_id *members;    /* [n_children]: section members scratch */
-    uint32_t *hist;    /* [max(n_neighbourhoods, 4)]: mix histogram */
-    uint32_t n_custom; /* custom rules */
-    int64_t *du;       /* [n_rules]: change of units in the move being judged */
+    uint64_t pend_serial; /* the move they belong to (dp_move.serial, never 0) */
+    bool pend_ok;         /* pend, upd and mc hold a complete set for pend_serial */
+    dp_id *members;       /* [n_children]: section members scratch */
+    uint32_t *hist;       /* [max(n_neighbourhoods, 4)]: mix histogram */
+    uint32_t n_custom;    /* custom rules */
     /* Child-scope rules keep their state child by child, next to the
      * child's rule mask (rm_child), so that a move's child costs one cache
      * line: row c of crow (64-byte aligned) is rw mask words, then cwords
-     * 32-bit values. A rule with an aggregate (agg_width() > 0: minutes, a
-     * count of activities, per day or per week, ...) keeps that aggregate,
-     * which a move changes by the contributions of the grants it changes
-     * only (child_eval); the others (theme_once, custom) keep their units. */
-    uint32_t cwords;   /* 32-bit values of a row */
-    uint32_t *ckey;    /* [n_rules]: offset of the rule's values, UINT32_MAX for others */
-    uint32_t cstride;  /* 64-bit words of a row */
-    uint64_t *crow;    /* [n_children * cstride] */
-    uint64_t *m_inc;   /* [rw]: child-scope rules with an aggregate */
-    uint64_t *m_sess;  /* [rw]: those whose contributions read session times */
-    int32_t *nrow;     /* [n_children * cwords]: row i: move child i's values after it */
-    uint8_t *nchg;     /* [n_children]: whether row i differs from the child's row */
+     * 32-bit values. The first aw of them are the aggregates of the rules
+     * that have one (agg_width() > 0: minutes, a count of activities, per
+     * day or per week, ...): each is a sum over the child's grants of a
+     * contribution that depends only on the grant's section and its session
+     * times, so a section's contributions to all of them are kept once per
+     * section (sc, and swm: which are not 0), and a move changes a child's
+     * aggregates by adding and subtracting the contributions of the grants
+     * it changes, value by value where they are not 0 (child_move). The
+     * values after aw are the units of the other child rules (theme_once,
+     * custom). A child's values of rules outside its index are kept up to
+     * date when it holds a rule with an aggregate (C_AGG), and never read. */
+    uint32_t cwords;    /* 32-bit values of a row */
+    uint32_t aw;        /* aggregate values of a row */
+    uint32_t *ckey;     /* [n_rules]: offset of the rule's values, UINT32_MAX for others */
+    uint32_t cstride;   /* 64-bit words of a row */
+    uint64_t *crow;     /* [n_children * cstride] */
+    uint64_t *m_inc;    /* [rw]: child-scope rules with an aggregate */
+    uint64_t *m_sess;   /* [rw]: those whose contributions read session times */
+    uint8_t *cflag;     /* [n_children]: C_OWN | C_AGG */
+    int32_t *sc;        /* [n_sections * aw]: each section's contributions at its times now */
+    struct aword *wd;   /* [aw]: what each aggregate value is (agg_units, word by word) */
+    uint32_t ww;        /* 64-bit words of a mask over the aggregate values */
+    uint64_t *swm;      /* [n_sections * ww]: the values each section contributes to (not 0) */
+    uint64_t *wm;       /* [ww]: scratch of child_move */
+    const int32_t **cl; /* [512]: scratch of child_move: the contributions a child changes */
+    int32_t *cs;        /* [512]: and their signs */
+    /* The row values the move being judged changes: child i's are
+     * upd[upd0[i] .. upd0[i + 1]). */
+    struct upd *upd;
+    uint32_t n_upd, cap_upd, *upd0;
+    /* Grants that come or go (mix events), for the mix rules. */
+    struct mev *mev;
+    uint32_t n_mev, cap_mev;
+    bool has_mix;
     struct sess_t *ps; /* [max sessions of a section]: one grant's sessions (grant_profile) */
+    /* Sections whose sessions the move being judged moves: msec_idx[sec] is
+     * the section's index in mc/mwm (its contributions after the move) when
+     * msec_stamp[sec] == mstamp. */
+    uint32_t *msec_stamp, *msec_idx, mstamp;
+    dp_id *msec;   /* [cap_mc]: the moved sections */
+    int32_t *mc;   /* [cap_mc * aw] */
+    uint64_t *mwm; /* [cap_mc * ww] */
+    uint32_t n_mc, cap_mc;
     /* The index of the rules (see classify()): masks over rule indices, rw
      * 64-bit words each, made once per solve. */
     uint32_t rw; /* words of a rule mask */
@@ -124,6 +184,8 @@ struct rstate {
     uint64_t *m_start; /* [rw]: rules that depend on session start times */
     uint64_t *m_day;   /* [rw]: rules that depend on session days (not start times) */
     uint64_t *m_allc;  /* [rw]: rules every child's grants can affect (mix: no row to read) */
+    uint64_t *m_mix;   /* [rw]: mix rules (counter rows) */
+    bool has_reserve;  /* a rule of DP_SCOPE_ACTIVITY */
     uint64_t *c_rules; /* [n_children / 64 + 1]: bit c: the child's row has rules outside m_allc */
     bool has_allc;     /* m_allc is not empty */
     uint8_t *tdays;    /* [n_rules]: days whose sessions the timed rule looks at */
@@ -335,24 +397,6 @@ static int rule_timed(const dp_rule *r)
 static void set_bit(uint64_t *mask, uint32_t i)
 {
     mask[i / 64] |= (uint64_t) 1 << (i % 64);
-}
-
-/* A signature of a move's content (children, their grants after, sessions). */
-static uint64_t move_sig(const dp_move *mv)
-{
-    uint64_t h = 0x9e3779b97f4a7c15u ^ mv->n_children ^ ((uint64_t) mv->n_sessions << 32);
-
-    for (uint32_t i = 0; i < mv->n_children; i++) {
-        const dp_child_change *cc = &mv->children[i];
-        h = (h ^ cc->child ^ ((uint64_t) cc->n_after << 40)) * 0x100000001b3u;
-        for (uint8_t k = 0; k < cc->n_after; k++)
-            h = (h ^ cc->after[k].choice ^ ((uint64_t) cc->after[k].section << 32)) *
-                0x100000001b3u;
-    }
-    for (uint32_t i = 0; i < mv->n_sessions; i++)
-        h = (h ^ mv->sessions[i].session ^ ((uint64_t) mv->sessions[i].slot_after << 32)) *
-            0x100000001b3u;
-    return h;
 }
 
 static void mark_move(rstate *st, const dp_move *mv)
@@ -1121,18 +1165,10 @@ static unsigned grants_of_act(const rstate *st, const dp_grant *g, uint8_t n, dp
     return k;
 }
 
-/* Classifies the move with the index of the rules: which rules each listed
- * child can change (st->rel), and all rules the move can change (st->any).
- * Only those are evaluated; a rule the move does not touch costs nothing.
- *   - A grant kept as it was changes nothing.
- *   - A grant that comes or goes can change the rules that select the child
- *     and look at its activity; rules that depend only on which activities a
- *     child holds (theme_once, at_least_one, only_for, reserve) only when the
- *     activity itself comes or goes, not when it changes section.
- *   - A session that moves can change the timed rules that look at its
- *     activity and at its day before or after (rules that count per day only
- *     when it changes day). */
-static void classify(rstate *st, const dp_move *mv)
+/* The part of classify() for the move's session changes: st->tmove, the
+ * timed rules that look at a moved session's activity and at its day before
+ * or after (rules that count per day only when it changes day). */
+static void classify_times(rstate *st, const dp_move *mv)
 {
     const dp_model *m = st->m;
     uint32_t rw = st->rw;
@@ -1160,6 +1196,25 @@ static void classify(rstate *st, const dp_move *mv)
             }
         }
     }
+}
+
+/* Classifies the move with the index of the rules: which rules each listed
+ * child can change (st->rel), and all rules the move can change (st->any).
+ * Only those are evaluated; a rule the move does not touch costs nothing.
+ *   - A grant kept as it was changes nothing.
+ *   - A grant that comes or goes can change the rules that select the child
+ *     and look at its activity; rules that depend only on which activities a
+ *     child holds (theme_once, at_least_one, only_for, reserve) only when the
+ *     activity itself comes or goes, not when it changes section.
+ *   - A session that moves can change the timed rules that look at its
+ *     activity and at its day before or after (rules that count per day only
+ *     when it changes day).
+ * delta() uses the same logic in child_move(); explain() uses this. */
+static void classify(rstate *st, const dp_move *mv)
+{
+    uint32_t rw = st->rw;
+
+    classify_times(st, mv);
     /* A section rule may look at times even in a section without members. */
     memcpy(st->any, st->tmove, rw * sizeof *st->any);
     for (uint32_t i = 0; i < mv->n_children; i++) {
@@ -1229,156 +1284,288 @@ static uint32_t grant_profile(rstate *st, const side *sd, dp_id sec)
     return s->n_sessions;
 }
 
-/* Whether a session of section sec moves in mv. */
-static bool sec_moved(const dp_model *m, const dp_move *mv, dp_id sec)
+static void add_units(const dp_rule *r, int64_t du, dp_delta *out)
 {
-    for (uint32_t j = 0; j < mv->n_sessions; j++)
-        if (m->sessions[mv->sessions[j].session].section == sec)
-            return true;
-    return false;
+    if (r->hard) {
+        out->hard += du;
+        out->score -= HARD_STEER * du;
+    } else {
+        out->score -= r->weight * du;
+    }
 }
 
-/* Whether grant g (in list og, the other side of a move) stays as it was:
- * same choice, same section, and none of the section's sessions moves. */
-static bool grant_kept(const dp_model *m, const dp_move *mv, dp_grant g, const dp_grant *og,
-                       uint8_t on)
+/* d[0..n) += s[0..n). */
+static void vadd(int32_t *d, const int32_t *s, uint32_t n)
 {
-    return dp_grant_in(g, og, on) && !(mv->n_sessions && sec_moved(m, mv, g.section));
+    for (uint32_t k = 0; k < n; k++)
+        d[k] += s[k];
 }
 
-/* How many of the child's grants, before and after the move, do not stay. */
-static uint32_t grants_changed(const dp_model *m, const dp_child_change *cc, const dp_move *mv)
+/* Section sec's contributions to the aggregates of every rule of m_inc,
+ * with its sessions as in side sd, into out[0..aw). They do not depend on
+ * the child (a rule that does not select the child is not in its index). */
+static void sec_contrib(rstate *st, const side *sd, dp_id sec, int32_t *out, uint64_t *wmask)
 {
-    uint32_t n = 0;
-
-    for (uint8_t k = 0; k < cc->n_before; k++)
-        n += !grant_kept(m, mv, cc->before[k], cc->after, cc->n_after);
-    for (uint8_t k = 0; k < cc->n_after; k++)
-        n += !grant_kept(m, mv, cc->after[k], cc->before, cc->n_before);
-    return n;
-}
-
-/* Adds sign x the contributions of a grant in section sec (its sessions as
- * in side sd) to the aggregates in row of the rules with an aggregate among
- * rel; the sessions are read once for all of them. */
-static void grant_add(rstate *st, const uint64_t *rel, const side *sd, dp_id sec, int32_t sign,
-                      int32_t *row)
-{
-    uint32_t rw = st->rw;
+    uint32_t rw = st->rw, ns = 0;
     dp_id act = st->sec_act[sec];
-    uint32_t ns = UINT32_MAX; /* its sessions: read when a rule asks */
+    bool read = false;
 
+    memset(out, 0, st->aw * sizeof *out);
     for (uint32_t w = 0; w < rw; w++) {
-        for (uint64_t bits = rel[w] & st->m_child[w] & st->m_inc[w]; bits; bits &= bits - 1) {
+        for (uint64_t bits = st->m_inc[w]; bits; bits &= bits - 1) {
             uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
-            if (ns == UINT32_MAX && bit(st->m_sess, ri))
+            if (!read && bit(st->m_sess, ri)) {
                 ns = grant_profile(st, sd, sec);
-            agg_add(&st->rs->rules[ri], sec, act, st->ps, ns == UINT32_MAX ? 0 : ns, sign,
-                    &row[st->ckey[ri]]);
+                read = true;
+            }
+            agg_add(&st->rs->rules[ri], sec, act, st->ps, ns, 1, &out[st->ckey[ri]]);
         }
     }
+    memset(wmask, 0, st->ww * sizeof *wmask);
+    for (uint32_t q = 0; q < st->aw; q++)
+        if (out[q])
+            set_bit(wmask, q);
 }
 
-/* Child-scope rule ri's values for child c from scratch, from its grants in
- * side sd (units the rule's units there, for a rule without an aggregate). */
-static void child_fill(rstate *st, uint32_t ri, const side *sd, dp_id c, int64_t units)
-{
-    const dp_rule *r = &st->rs->rules[ri];
-    int32_t *agg = &cvals(st, c)[st->ckey[ri]];
-    uint32_t w = agg_width(r);
-    const dp_grant *g;
-    uint8_t n;
-
-    if (w == 0) {
-        agg[0] = (int32_t) units;
-        return;
-    }
-    memset(agg, 0, w * sizeof *agg);
-    grants_of(st, sd, c, &g, &n);
-    for (uint8_t k = 0; k < n; k++) {
-        uint32_t ns = agg_sessions(r) ? grant_profile(st, sd, g[k].section) : 0;
-        agg_add(r, g[k].section, act_of(st, &g[k]), st->ps, ns, 1, agg);
-    }
-}
-
-/* The child-scope rules of child i of the classified move, in one pass:
- * its values after the move go to row i of st->nrow (st->nchg[i] says
- * whether they differ from the child's row) and the change of units to
- * st->du. A rule with an aggregate reads only the grants the move changes:
- * a grant that goes (or whose section's session moves) takes its
- * contribution out as it was before the move, one that comes (or moves)
- * adds it as it is after; each such grant's sessions are read once for all
- * these rules (grant_add). When that is no fewer grants than the child
- * holds after the move, the aggregates are made from scratch instead. The others (theme_once,
- * custom) are evaluated over all the child's grants after the move. full() evaluates every rule
- * from scratch with child_units, which is what --verify-every and test_plugins compare these values
- * with. */
-static void child_eval(rstate *st, const dp_state_view *v, const dp_move *mv, uint32_t i)
+/* The contributions of every section at the view's times, and every
+ * child's aggregates from them (full() before the first move). */
+static void fill_rows(rstate *st, const dp_state_view *v)
 {
     const dp_model *m = st->m;
-    const dp_child_change *cc = &mv->children[i];
-    uint32_t rw = st->rw;
-    const uint64_t *rel = &st->rel[(size_t) i * rw];
-    uint64_t touched = 0, inc = 0;
+    side sd = {v, NULL, 0};
+    uint32_t aw = st->aw;
 
-    st->nchg[i] = 0;
-    for (uint32_t w = 0; w < rw; w++) {
-        touched |= rel[w] & st->m_child[w];
-        inc |= rel[w] & st->m_child[w] & st->m_inc[w];
+    for (dp_id sec = 0; sec < m->n_sections; sec++)
+        sec_contrib(st, &sd, sec, &st->sc[(size_t) sec * aw], &st->swm[(size_t) sec * st->ww]);
+    for (dp_id c = 0; c < m->n_children; c++) {
+        int32_t *row = cvals(st, c);
+        memset(row, 0, aw * sizeof *row);
+        for (uint8_t k = 0; k < v->child_n_grants[c]; k++)
+            vadd(row, &st->sc[(size_t) v->child_grants[c][k].section * aw], aw);
     }
-    if (!touched)
+}
+
+/* The move's session changes: tmove (classify_times) and the sections
+ * they move with their contributions after the move (mc). */
+static void moves_prepare(rstate *st, const dp_state_view *v, const dp_move *mv)
+{
+    const dp_model *m = st->m;
+    side after = {v, mv, 1};
+    uint32_t aw = st->aw;
+
+    st->n_mc = 0;
+    if (!mv->n_sessions) {
+        for (uint32_t w = 0; w < st->rw; w++)
+            st->tmove[w] = 0;
         return;
-    const int32_t *now = cvals(st, cc->child);
-    int32_t *nrow = &st->nrow[(size_t) i * st->cwords];
-    side sd[2] = {{v, mv, 0}, {v, mv, 1}};
-    memcpy(nrow, now, st->cwords * sizeof *nrow);
-    if (inc && grants_changed(m, cc, mv) >= cc->n_after) {
-        /* As many changed grants as grants after the move (a child with one
-         * or two activities, the common case): the aggregates from scratch
-         * read fewer sessions than the changes would. */
-        for (uint32_t w = 0; w < rw; w++)
-            for (uint64_t bits = rel[w] & st->m_child[w] & st->m_inc[w]; bits; bits &= bits - 1) {
-                uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
-                memset(&nrow[st->ckey[ri]], 0, agg_width(&st->rs->rules[ri]) * sizeof *nrow);
-            }
-        for (uint8_t k = 0; k < cc->n_after; k++)
-            grant_add(st, rel, &sd[1], cc->after[k].section, 1, nrow);
-        inc = 0;
     }
-    for (int side_i = 0; inc && side_i < 2; side_i++) {
+    classify_times(st, mv);
+    if (++st->mstamp == 0) {
+        memset(st->msec_stamp, 0, (m->n_sections + 1) * sizeof *st->msec_stamp);
+        st->mstamp = 1;
+    }
+    if (mv->n_sessions > st->cap_mc) {
+        uint32_t cap = mv->n_sessions > 2 * st->cap_mc ? mv->n_sessions : 2 * st->cap_mc;
+        int32_t *mc = realloc(st->mc, ((size_t) cap * aw + 1) * sizeof *mc);
+        if (mc)
+            st->mc = mc;
+        dp_id *msec = realloc(st->msec, ((size_t) cap + 1) * sizeof *msec);
+        if (msec)
+            st->msec = msec;
+        uint64_t *mwm = realloc(st->mwm, ((size_t) cap * st->ww + 1) * sizeof *mwm);
+        if (mwm)
+            st->mwm = mwm;
+        if (!mc || !msec || !mwm) {
+            st->oom = true;
+            return;
+        }
+        st->cap_mc = cap;
+    }
+    for (uint32_t i = 0; i < mv->n_sessions; i++) {
+        dp_id sec = m->sessions[mv->sessions[i].session].section;
+        if (st->msec_stamp[sec] == st->mstamp)
+            continue;
+        st->msec_stamp[sec] = st->mstamp;
+        st->msec_idx[sec] = st->n_mc;
+        st->msec[st->n_mc] = sec;
+        sec_contrib(st, &after, sec, &st->mc[(size_t) st->n_mc * aw],
+                    &st->mwm[(size_t) st->n_mc * st->ww]);
+        st->n_mc++;
+    }
+}
+
+/* The units of one aggregate value (see aword). */
+static inline int64_t word_units(const aword *w, int32_t x)
+{
+    switch (w->f) {
+    case W_EXCESS:
+        return x > w->max ? x - w->max : 0;
+    case W_COUNT:
+        return x;
+    case W_NONE:
+        return x == 0;
+    default:
+        return x > 0;
+    }
+}
+
+/* Child i of the move, in one pass over the grants it changes: the change
+ * of its child-scope rules goes to out, the values of its row that change
+ * to st->upd[st->upd0[i] ..] (apply() stores them), st->rel[i] gets the
+ * rules of other scopes it can change (rule_delta reads them; st->any
+ * their union), and each grant that comes or goes becomes a mix event.
+ *   - Aggregates: a grant that goes, or whose section's sessions move,
+ *     takes out its section's contributions as they were; one that comes,
+ *     or moves, adds them as they are after the move. Only the values
+ *     those contributions touch are computed (swm), and the units of those
+ *     that change, of the rules the child's index holds.
+ *   - theme_once and custom child rules, and the rules of other scopes:
+ *     as classify() decides (a grant kept as it was changes nothing; rules
+ *     that look only at the activities held change only when an activity
+ *     comes or goes; moved sessions: tmove), evaluated over the child's
+ *     grants after the move.
+ * full() evaluates every rule from scratch with child_units_g, which is
+ * what --verify-every and tests/unit/test_plugins.c compare with. */
+static void child_move(rstate *st, const dp_state_view *v, const dp_move *mv, uint32_t i,
+                       dp_delta *out)
+{
+    const dp_child_change *cc = &mv->children[i];
+    const dp_id c = cc->child;
+    const uint32_t rw = st->rw, aw = st->aw, ww = st->ww;
+    uint64_t *restrict rel = &st->rel[(size_t) i * rw];
+    const uint8_t fl = st->cflag[c];
+    const bool own = fl & C_OWN, agg = fl & C_AGG;
+    const uint64_t *restrict tmove = st->tmove;
+    uint32_t n_upd = st->n_upd, nl = 0;
+
+    st->upd0[i] = n_upd;
+    if (!own && !agg && !st->has_allc) { /* no rule can change for this child */
+        for (uint32_t w = 0; w < rw; w++)
+            rel[w] = 0;
+        return;
+    }
+    if (n_upd + st->cwords > st->cap_upd || st->n_mev + 512 > st->cap_mev) {
+        uint32_t cu = 2 * (n_upd + st->cwords), ce = 2 * (st->n_mev + 512);
+        upd *u = realloc(st->upd, (size_t) cu * sizeof *u);
+        if (u) {
+            st->upd = u;
+            st->cap_upd = cu;
+        }
+        mev *e = realloc(st->mev, (size_t) ce * sizeof *e);
+        if (e) {
+            st->mev = e;
+            st->cap_mev = ce;
+        }
+        if (!u || !e) {
+            st->oom = true;
+            return;
+        }
+    }
+    const int32_t *const sc = st->sc, *const mcv = st->mc;
+    const uint64_t *const swm = st->swm, *const mwm = st->mwm, *const rm_act = st->rm_act;
+    const uint64_t *const m_inc = st->m_inc, *const m_held = st->m_held;
+    const uint32_t *const msec_stamp = st->msec_stamp, *const msec_idx = st->msec_idx;
+    const uint32_t n_mc = st->n_mc, mstamp = st->mstamp;
+    const dp_id *const sec_act = st->sec_act;
+    const int32_t **restrict cl = st->cl;
+    int32_t *restrict cs = st->cs;
+    uint64_t *restrict wm = st->wm;
+    mev *restrict ev = st->mev;
+    uint32_t n_mev = st->n_mev;
+    const bool has_mix = st->has_mix;
+
+    for (uint32_t w = 0; w < rw; w++)
+        rel[w] = tmove[w];
+    for (uint32_t u = 0; u < ww; u++)
+        wm[u] = 0;
+    for (int side_i = 0; side_i < 2; side_i++) {
         const dp_grant *g, *og;
         uint8_t n, on;
         change_side(cc, side_i, &g, &n, &og, &on);
-        for (uint8_t k = 0; k < n; k++)
-            if (!grant_kept(m, mv, g[k], og, on))
-                grant_add(st, rel, &sd[side_i], g[k].section, side_i ? 1 : -1, nrow);
-    }
-    for (uint32_t w = 0; w < rw; w++) {
-        for (uint64_t bits = rel[w] & st->m_child[w]; bits; bits &= bits - 1) {
-            uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits), k = st->ckey[ri];
-            const dp_rule *r = &st->rs->rules[ri];
-            int64_t u0, ua;
-            if (bit(st->m_inc, ri)) {
-                u0 = agg_units(r, &now[k]);
-                ua = agg_units(r, &nrow[k]);
-            } else {
-                u0 = now[k];
-                ua = child_units_g(st, r, &sd[1], cc->child, cc->after, cc->n_after);
-                nrow[k] = (int32_t) ua;
+        for (uint8_t k = 0; k < n; k++) {
+            const dp_id sec = g[k].section;
+            const bool kept = dp_grant_in(g[k], og, on);
+            const bool moved = n_mc && msec_stamp[sec] == mstamp;
+            if (kept && !moved)
+                continue;
+            if (agg) {
+                const int32_t *cv = &sc[(size_t) sec * aw];
+                const uint64_t *cz = &swm[(size_t) sec * ww];
+                if (side_i && moved) {
+                    cv = &mcv[(size_t) msec_idx[sec] * aw];
+                    cz = &mwm[(size_t) msec_idx[sec] * ww];
+                }
+                cl[nl] = cv;
+                cs[nl++] = side_i ? 1 : -1;
+                for (uint32_t u = 0; u < ww; u++)
+                    wm[u] |= cz[u];
             }
-            st->du[ri] += ua - u0;
+            if (kept)
+                continue; /* moved sessions only: the timed rules are in tmove */
+            if (has_mix)
+                ev[n_mev++] = (mev){sec, c, side_i ? 1u : UINT32_MAX};
+            const dp_id a = sec_act[sec];
+            const uint64_t *am = &rm_act[(size_t) a * rw];
+            int comes_or_goes = -1; /* asked only for rules that look at holdings */
+            for (uint32_t w = 0; w < rw; w++) {
+                uint64_t x = am[w] & ~m_inc[w];
+                if (comes_or_goes < 0 && (x & m_held[w]))
+                    comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
+                rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~m_held[w]);
+            }
         }
     }
-    st->nchg[i] = memcmp(nrow, now, st->cwords * sizeof *nrow) != 0;
+    st->n_mev = n_mev;
+    const uint64_t *cm = rm_child(st, c);
+    const int32_t *now = cvals(st, c);
+    upd *restrict up = st->upd;
+    int64_t hard = 0, score = 0;
+    for (uint32_t u = 0; nl && u < ww; u++)
+        for (uint64_t bits = wm[u]; bits; bits &= bits - 1) {
+            uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
+            int32_t x0 = now[q], x = x0;
+            for (uint32_t e = 0; e < nl; e++)
+                x += cs[e] * cl[e][q];
+            if (x == x0)
+                continue;
+            up[n_upd++] = (upd){q, x};
+            const aword *wd = &st->wd[q];
+            if (!bit(cm, wd->rule))
+                continue; /* not a rule of the child: kept up to date all the same */
+            int64_t du = word_units(wd, x) - word_units(wd, x0);
+            hard += wd->hard * du;
+            score -= wd->pts * du;
+        }
+    out->hard += hard;
+    out->score += score;
+    const uint64_t *const m_allc = st->m_allc, *const m_child = st->m_child;
+    uint64_t *restrict any = st->any;
+    for (uint32_t w = 0; w < rw; w++) {
+        rel[w] &= (own ? cm[w] : 0) | m_allc[w];
+        uint64_t others = rel[w] & m_child[w] & ~m_inc[w];
+        any[w] |= rel[w] & ~m_child[w];
+        for (; others; others &= others - 1) {
+            uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(others), k = st->ckey[ri];
+            const dp_rule *r = &st->rs->rules[ri];
+            side after = {v, mv, 1};
+            int64_t ua = child_units_g(st, r, &after, c, cc->after, cc->n_after);
+            if (ua == now[k])
+                continue;
+            up[n_upd++] = (upd){k, (int32_t) ua};
+            add_units(r, ua - now[k], out);
+        }
+    }
+    st->n_upd = n_upd;
 }
 
-/* Stores the values child_eval computed for the move's children. */
+/* Stores the values child_move computed for the move's children. */
 static void child_commit(rstate *st, const dp_move *mv)
 {
-    for (uint32_t i = 0; i < mv->n_children; i++)
-        if (st->nchg[i])
-            memcpy(cvals(st, mv->children[i].child), &st->nrow[(size_t) i * st->cwords],
-                   st->cwords * sizeof *st->nrow);
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        int32_t *row = cvals(st, mv->children[i].child);
+        for (uint32_t p = st->upd0[i]; p < st->upd0[i + 1]; p++)
+            row[st->upd[p].q] = st->upd[p].x;
+    }
 }
 
 /* Reserve: change of the number of children outside the selection holding a
@@ -1497,8 +1684,8 @@ static int64_t rule_full_side(rstate *st, uint32_t ri, const side *sdp)
             if (!dp__rule_selects(r, c))
                 continue;
             int64_t u = child_units(st, r, &sd, c);
-            if (!st->cached)
-                child_fill(st, ri, &sd, c, u);
+            if (!st->cached && !bit(st->m_inc, ri)) /* the units of theme_once, custom */
+                cvals(st, c)[st->ckey[ri]] = (int32_t) u;
             units += u;
         }
         return units;
@@ -1549,16 +1736,6 @@ static int64_t rule_full(rstate *st, uint32_t ri, const dp_state_view *v)
     return rule_full_side(st, ri, &sd);
 }
 
-static void add_units(const dp_rule *r, int64_t du, dp_delta *out)
-{
-    if (r->hard) {
-        out->hard += du;
-        out->score -= HARD_STEER * du;
-    } else {
-        out->score -= r->weight * du;
-    }
-}
-
 static void remember(rstate *st, uint32_t ri, dp_id id, int64_t units)
 {
     if (st->n_pend == st->cap_pend) {
@@ -1574,63 +1751,99 @@ static void remember(rstate *st, uint32_t ri, dp_id id, int64_t units)
     st->pend[st->n_pend++] = (pend){ri, id, units};
 }
 
-/* Mix: the change of units by the move, in one pass over its children: the
- * touched sections' counter rows are copied to st->mx[ri] (a few: found by
- * a linear search) and adjusted, then compared with the rows kept; each
- * copy keeps its units after the move, and apply() stores the copies. */
-static int64_t mix_delta(rstate *st, uint32_t ri, const dp_move *mv)
+/* Mix events of a move that child_move did not see (explain()): every
+ * grant that comes or goes. */
+static void mix_scan(rstate *st, const dp_move *mv)
 {
-    const dp_model *m = st->m;
-    const dp_rule *r = &st->rs->rules[ri];
-    mixrows *mx = &st->mx[ri];
-    uint32_t nc = mix_ncat(m, r), nt = 0, w = nc + 3;
-    int64_t du = 0;
-
-    mx->n = 0;
+    st->n_mev = 0;
     for (uint32_t i = 0; i < mv->n_children; i++) {
         const dp_child_change *cc = &mv->children[i];
-        if (!rel_has(st, i, ri))
-            continue;
-        dp_id cat = mix_cat(m, r, cc->child);
         for (int side_i = 0; side_i < 2; side_i++) {
             const dp_grant *g, *og;
             uint8_t n, on;
             change_side(cc, side_i, &g, &n, &og, &on);
             for (uint8_t k = 0; k < n; k++) {
-                dp_id sec = g[k].section;
-                if (!dp__rule_act(r, st->sec_act[sec]) || dp_grant_in(g[k], og, on))
-                    continue; /* not selected, or kept: its section stays as it was */
-                uint32_t t = 0;
-                while (t < nt && mx->rows[(size_t) t * w] != sec)
-                    t++;
-                if (t == nt) {
-                    if (nt == mx->cap) {
-                        uint32_t cap = mx->cap ? 2 * mx->cap : 16;
-                        uint32_t *rows = realloc(mx->rows, (size_t) cap * w * sizeof *rows);
-                        if (!rows) {
-                            st->oom = true;
-                            return 0;
-                        }
-                        mx->rows = rows;
-                        mx->cap = cap;
+                if (dp_grant_in(g[k], og, on))
+                    continue;
+                if (st->n_mev == st->cap_mev) {
+                    uint32_t cap = st->cap_mev ? 2 * st->cap_mev : 64;
+                    mev *e = realloc(st->mev, (size_t) cap * sizeof *e);
+                    if (!e) {
+                        st->oom = true;
+                        return;
                     }
-                    mx->rows[(size_t) nt * w] = sec;
-                    memcpy(&mx->rows[(size_t) nt * w + 1], &st->mixcnt[ri][(size_t) sec * (nc + 2)],
-                           (nc + 2) * sizeof *mx->rows);
-                    nt++;
+                    st->mev = e;
+                    st->cap_mev = cap;
                 }
-                uint32_t *row = &mx->rows[(size_t) t * w + 1];
-                row[0] = side_i ? row[0] + 1 : row[0] - 1;
-                if (cat != DP_NONE)
-                    row[1 + cat] = side_i ? row[1 + cat] + 1 : row[1 + cat] - 1;
+                st->mev[st->n_mev++] = (mev){g[k].section, cc->child, side_i ? 1u : UINT32_MAX};
             }
         }
     }
-    for (uint32_t t = 0; t < nt; t++) {
-        uint32_t *row = &mx->rows[(size_t) t * w];
-        int64_t ua = mix_row_units(st, ri, row[0], row + 1);
-        du += ua - row[1 + nc + 1]; /* after - before */
-        row[1 + nc + 1] = (uint32_t) ua;
+}
+
+/* Mix: the change of units by the move, from its events (grants that come
+ * or go, child_move): the touched sections' counter rows are copied to
+ * st->mx[ri] (a few: found by a linear search) and adjusted, then compared
+ * with the rows kept; each copy keeps its units after the move, and
+ * apply() stores the copies. */
+static int64_t mix_delta(rstate *st, uint32_t ri)
+{
+    const dp_model *m = st->m;
+    const dp_rule *r = &st->rs->rules[ri];
+    mixrows *mx = &st->mx[ri];
+    const uint32_t nc = mix_ncat(m, r), rl = nc + 2, w = nc + 3, n_mev = st->n_mev;
+    const uint32_t *const cnt = st->mixcnt[ri], *const t0 = st->mixtop0[ri];
+    const uint32_t *const tops = st->mixtop[ri];
+    const bool prio = r->mix_by == DP_MIX_PRIORITY;
+    const mev *const ev = st->mev;
+    const dp_id *const sec_act = st->sec_act;
+    const dp_child *const children = m->children;
+    uint32_t nt = 0, *rows = mx->rows;
+    int64_t du = 0;
+
+    if (mx->cap < n_mev) { /* at most a row per event */
+        rows = realloc(mx->rows, ((size_t) n_mev * w + 1) * sizeof *rows);
+        if (!rows) {
+            st->oom = true;
+            mx->n = 0;
+            return 0;
+        }
+        mx->rows = rows;
+        mx->cap = n_mev;
+    }
+    for (uint32_t e = 0; e < n_mev; e++) {
+        const dp_id sec = ev[e].sec;
+        if (!dp__rule_act(r, sec_act[sec]))
+            continue;
+        uint32_t t = 0;
+        while (t < nt && rows[(size_t) t * w] != sec)
+            t++;
+        uint32_t *row = &rows[(size_t) t * w];
+        if (t == nt) {
+            row[0] = sec;
+            memcpy(row + 1, &cnt[(size_t) sec * rl], rl * sizeof *rows);
+            nt++;
+        }
+        const dp_child *ch = &children[ev[e].child];
+        const dp_id cat = prio ? ch->priority : ch->neighbourhood;
+        row[1] += ev[e].step;
+        if (cat != DP_NONE)
+            row[2 + cat] += ev[e].step;
+    }
+    for (uint32_t t = 0; t < nt; t++) { /* units after: as mix_row_units */
+        uint32_t *row = &rows[(size_t) t * w];
+        const dp_id sec = row[0];
+        const uint32_t n = row[1];
+        int64_t ua = 0;
+        if (n >= 2) {
+            uint32_t top = 0;
+            for (uint32_t k = 0; k < nc; k++)
+                top = row[2 + k] > top ? row[2 + k] : top;
+            int64_t allowed = t0[sec] + n >= t0[sec + 1] ? n : tops[t0[sec] + n];
+            ua = excess(top, allowed);
+        }
+        du += ua - (int64_t) row[rl]; /* after - before */
+        row[rl] = (uint32_t) ua;
     }
     mx->n = nt;
     return du;
@@ -1649,7 +1862,7 @@ static void mix_commit(rstate *st, uint32_t ri)
 
 /* Change of rule ri's units by the move. With record, the new values of
  * family and section scopes are remembered for apply(). Child-scope rules
- * are evaluated here only for explain() (the moves go through child_eval). */
+ * are evaluated here only for explain() (the moves go through child_move). */
 static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const dp_move *mv,
                           bool record)
 {
@@ -1694,8 +1907,10 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
         return reserve_units(r, st->outside[ri] + reserve_change(st, r, mv)) -
                reserve_units(r, st->outside[ri]);
     case DP_SCOPE_SECTION:
-        if (st->mixcnt[ri])
-            return mix_delta(st, ri, mv);
+        if (st->mixcnt[ri]) {
+            mix_scan(st, mv);
+            return mix_delta(st, ri);
+        }
         stamp = next_scope_stamp(st);
         for (uint32_t i = 0; i < mv->n_children; i++) {
             const dp_child_change *cc = &mv->children[i];
@@ -1763,12 +1978,25 @@ static void state_free(void *state)
         free(st->mx[i].rows);
     free(st->mx);
     free(st->cache);
-    free(st->du);
+    free(st->cflag);
+    free(st->sc);
+    free(st->msec_stamp);
+    free(st->msec_idx);
+    free(st->msec);
+    free(st->mc);
+    free(st->wd);
+    free(st->m_mix);
     free(st->crow);
     free(st->m_inc);
     free(st->m_sess);
-    free(st->nrow);
-    free(st->nchg);
+    free(st->swm);
+    free(st->wm);
+    free(st->cl);
+    free(st->cs);
+    free(st->upd);
+    free(st->upd0);
+    free(st->mev);
+    free(st->mwm);
     free(st->ps);
     free(st->ckey);
     free(st->rm_act);
@@ -2058,11 +2286,36 @@ static dp_status index_rules(rstate *st)
         memset(st->crow, 0, crow_bytes);
     st->m_inc = calloc(rw, sizeof *st->m_inc);
     st->m_sess = calloc(rw, sizeof *st->m_sess);
-    st->nrow = calloc((size_t) m->n_children * st->cwords + 1, sizeof *st->nrow);
-    st->nchg = calloc((size_t) m->n_children + 1, 1);
+    st->ww = (st->aw + 63) / 64;
+    st->swm = calloc((size_t) m->n_sections * st->ww + 1, sizeof *st->swm);
+    st->wm = calloc(st->ww + 1, sizeof *st->wm);
+    st->cl = calloc(512, sizeof *st->cl);
+    st->cs = calloc(512, sizeof *st->cs);
+    st->upd0 = calloc((size_t) m->n_children + 2, sizeof *st->upd0);
     st->ps = calloc(max_sess, sizeof *st->ps);
-    if (!st->m_inc || !st->m_sess || !st->nrow || !st->nchg || !st->ps)
+    st->cflag = calloc((size_t) m->n_children + 1, 1);
+    st->sc = calloc((size_t) m->n_sections * st->aw + 1, sizeof *st->sc);
+    st->wd = calloc((size_t) st->aw + 1, sizeof *st->wd);
+    st->msec_stamp = calloc((size_t) m->n_sections + 1, sizeof *st->msec_stamp);
+    st->msec_idx = calloc((size_t) m->n_sections + 1, sizeof *st->msec_idx);
+    st->m_mix = calloc(rw + 1, sizeof *st->m_mix);
+    if (!st->m_inc || !st->m_sess || !st->swm || !st->wm || !st->cl || !st->cs || !st->upd0 ||
+        !st->ps || !st->cflag || !st->sc || !st->wd || !st->msec_stamp || !st->msec_idx ||
+        !st->m_mix)
         return DP_ENOMEM;
+    for (uint32_t ri = 0; ri < rs->n; ri++) { /* what each aggregate value is */
+        const dp_rule *r = &rs->rules[ri];
+        if (r->scope != DP_SCOPE_CHILD || !agg_width(r))
+            continue;
+        for (uint32_t j = 0; j < agg_width(r); j++)
+            st->wd[st->ckey[ri] + j] = (aword){
+                ri,
+                r->kind == DP_RULE_MAX_ACTIVITIES || r->kind == DP_RULE_MAX_MINUTES ? W_EXCESS
+                : r->kind == DP_RULE_AT_LEAST_ONE || r->kind == DP_RULE_PIN         ? W_NONE
+                : r->kind == DP_RULE_FORBID                                         ? W_SOME
+                                                                                    : W_COUNT,
+                r->hard, r->max, r->hard ? HARD_STEER : r->weight};
+    }
     st->rm_act = calloc((size_t) m->n_activities * rw + 1, sizeof *st->rm_act);
     st->rel = calloc((size_t) m->n_children * rw + 1, sizeof *st->rel);
     st->m_child = calloc(rw, sizeof *st->m_child);
@@ -2086,6 +2339,11 @@ static dp_status index_rules(rstate *st)
             set_bit(st->m_inc, ri);
         if (r->scope == DP_SCOPE_CHILD && agg_width(r) && agg_sessions(r))
             set_bit(st->m_sess, ri);
+        if (st->mixcnt[ri]) {
+            set_bit(st->m_mix, ri);
+            st->has_mix = true;
+        }
+        st->has_reserve = st->has_reserve || r->scope == DP_SCOPE_ACTIVITY;
         if (r->kind == DP_RULE_THEME_ONCE || r->kind == DP_RULE_AT_LEAST_ONE ||
             r->kind == DP_RULE_ONLY_FOR || r->kind == DP_RULE_RESERVE)
             set_bit(st->m_held, ri);
@@ -2149,9 +2407,14 @@ static dp_status index_rules(rstate *st)
     }
     for (dp_id c = 0; c < m->n_children; c++) {
         const uint64_t *cm = rm_child(st, c);
-        for (uint32_t w = 0; w < rw; w++)
-            if (cm[w] & ~st->m_allc[w])
+        for (uint32_t w = 0; w < rw; w++) {
+            if (cm[w] & ~st->m_allc[w]) {
                 set_bit(st->c_rules, c);
+                st->cflag[c] |= C_OWN;
+            }
+            if (cm[w] & st->m_inc[w])
+                st->cflag[c] |= C_AGG;
+        }
     }
     return DP_OK;
 }
@@ -2178,7 +2441,6 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->set_stamp = calloc((size_t) rs->n + 1, sizeof *st->set_stamp);
     st->outside = calloc((size_t) rs->n + 1, sizeof *st->outside);
     st->cache = calloc((size_t) rs->n + 1, sizeof *st->cache);
-    st->du = calloc((size_t) rs->n + 1, sizeof *st->du);
     st->ckey = calloc((size_t) rs->n + 1, sizeof *st->ckey);
     st->mixcnt = calloc((size_t) rs->n + 1, sizeof *st->mixcnt);
     st->mixtop = calloc((size_t) rs->n + 1, sizeof *st->mixtop);
@@ -2199,9 +2461,10 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
         st->ckey[i] = UINT32_MAX;
         st->n_custom += r->kind == DP_RULE_CUSTOM;
         if (r->scope == DP_SCOPE_CHILD) {
-            uint32_t w = agg_width(r);
-            st->ckey[i] = st->cwords;
-            st->cwords += w ? w : 1;
+            if (agg_width(r)) { /* the aggregates first (see cwords) */
+                st->ckey[i] = st->cwords;
+                st->cwords += agg_width(r);
+            }
         } else if (r->scope == DP_SCOPE_FAMILY || r->kind == DP_RULE_CUSTOM) {
             st->cache[i] = calloc(n + 1, sizeof **st->cache);
             if (!st->cache[i])
@@ -2213,6 +2476,10 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
                 goto nomem;
         }
     }
+    st->aw = st->cwords;
+    for (uint32_t i = 0; i < rs->n; i++)
+        if (rs->rules[i].scope == DP_SCOPE_CHILD && !agg_width(&rs->rules[i]))
+            st->ckey[i] = st->cwords++; /* then the units of the others */
     if (index_rules(st) != DP_OK)
         goto nomem;
     if (rs->sb) {
@@ -2261,61 +2528,73 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
         return;
     follow_seed(st, v);
     st->n_pend = 0;
-    st->pend_sig = move_sig(mv);
-    st->pend_ok = true;
-    memset(st->du, 0, st->rs->n * sizeof *st->du);
-    classify(st, mv);
-    /* Child-scope rules child by child, the others rule by rule; only the
-     * rules the move can change (classify). */
-    for (uint32_t i = 0; i < mv->n_children; i++)
-        child_eval(st, v, mv, i);
+    st->pend_serial = mv->serial;
+    st->pend_ok = mv->serial != 0; /* serial 0: a move built by hand, nothing to keep */
+    for (uint32_t i = 0; i < mv->n_children; i++) /* the rows child_move reads first */
+        __builtin_prefetch(rm_child(st, mv->children[i].child));
+    moves_prepare(st, v, mv);
+    /* Child-scope rules child by child (child_move, which also classifies
+     * the move for the others), then the others rule by rule; only the
+     * rules the move can change. A section rule may look at times even in
+     * a section without members: any starts with tmove. */
     uint32_t rw = st->rw;
+    memcpy(st->any, st->tmove, rw * sizeof *st->any);
+    st->n_upd = st->n_mev = 0;
+    for (uint32_t i = 0; i < mv->n_children; i++)
+        child_move(st, v, mv, i, out);
+    st->upd0[mv->n_children] = st->n_upd;
     bool marked = false; /* the stamps that grants_of reads: only when needed */
     for (uint32_t w = 0; w < rw; w++)
         for (uint64_t bits = st->any[w] & ~st->m_child[w]; bits; bits &= bits - 1) {
             uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
-            if (!marked)
+            if (!marked && !bit(st->m_mix, ri)) { /* mix reads the move only */
                 mark_move(st, mv);
-            marked = true;
-            st->du[ri] = rule_delta(st, ri, v, mv, true);
+                marked = true;
+            }
+            int64_t du = bit(st->m_mix, ri) ? mix_delta(st, ri) : rule_delta(st, ri, v, mv, true);
+            if (du)
+                add_units(&st->rs->rules[ri], du, out);
         }
-    for (uint32_t i = 0; i < st->rs->n; i++)
-        if (st->du[i])
-            add_units(&st->rs->rules[i], st->du[i], out);
     if (st->rs->failed || st->oom) {
         out->hard = FAILED_HARD;
         st->pend_ok = false;
     }
 }
 
+/* Stores what delta() computed for the move: the children's rows, the
+ * family and custom values, the mix counter rows and the moved sections'
+ * contributions. When the last delta() was not this move's (another move
+ * evaluated in between, explain(), a move built by hand), delta() runs
+ * again first. */
 static void apply(void *state, const dp_state_view *v, const dp_move *mv)
 {
     rstate *st = state;
+    uint32_t rw, aw;
 
     if (!st)
         return;
     follow_seed(st, v);
-    for (uint32_t i = 0; i < st->rs->n; i++) {
+    for (uint32_t i = 0; st->has_reserve && i < st->rs->n; i++) {
         if (st->rs->rules[i].scope == DP_SCOPE_ACTIVITY)
             st->outside[i] += reserve_change(st, &st->rs->rules[i], mv);
     }
-    if (!st->pend_ok || st->pend_sig != move_sig(mv)) {
-        /* Not the move evaluated last: compute the custom values again. */
-        st->n_pend = 0;
-        mark_move(st, mv);
-        classify(st, mv);
-        for (uint32_t i = 0; i < mv->n_children; i++)
-            child_eval(st, v, mv, i);
-        for (uint32_t i = 0; i < st->rs->n; i++)
-            if (st->cache[i] || (st->mixcnt[i] && bit(st->any, i)))
-                (void) rule_delta(st, i, v, mv, true);
+    if (!st->pend_ok || st->pend_serial != mv->serial) {
+        dp_delta d;
+        delta(st, v, mv, &d);
     }
+    rw = st->rw;
+    aw = st->aw;
     child_commit(st, mv);
     for (uint32_t i = 0; i < st->n_pend; i++)
         st->cache[st->pend[i].rule][st->pend[i].id] = st->pend[i].units;
-    for (uint32_t i = 0; i < st->rs->n; i++)
-        if (st->mixcnt[i] && bit(st->any, i)) /* any: the move's classification */
-            mix_commit(st, i);
+    for (uint32_t w = 0; w < rw; w++) /* any: the move's classification */
+        for (uint64_t bits = st->any[w] & st->m_mix[w]; bits; bits &= bits - 1)
+            mix_commit(st, w * 64 + (uint32_t) __builtin_ctzll(bits));
+    for (uint32_t t = 0; t < st->n_mc; t++) {
+        memcpy(&st->sc[(size_t) st->msec[t] * aw], &st->mc[(size_t) t * aw], aw * sizeof *st->sc);
+        memcpy(&st->swm[(size_t) st->msec[t] * st->ww], &st->mwm[(size_t) t * st->ww],
+               st->ww * sizeof *st->swm);
+    }
     st->n_pend = 0;
     st->pend_ok = false;
 }
@@ -2330,6 +2609,8 @@ static void full(void *state, const dp_state_view *v, dp_delta *out)
         return;
     follow_seed(st, v);
     mark_move(st, NULL);
+    if (!st->cached)
+        fill_rows(st, v);
     for (uint32_t i = 0; i < st->rs->n; i++)
         add_units(&st->rs->rules[i], rule_full(st, i, v), out);
     st->cached = true; /* the engine calls full() right after init() */
@@ -2410,7 +2691,7 @@ static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id sect
     after[n++] = (dp_grant){choice, section};
     dp_child_change cc = {child, before, nb, after, n};
     dp_section_change sc = {section, v->section_count[section], v->section_count[section] + 1};
-    dp_move mv = {&cc, 1, &sc, 1, NULL, 0};
+    dp_move mv = {&cc, 1, &sc, 1, NULL, 0, 0};
     st->pend_ok = false; /* classify() below replaces the last move's classification */
     mark_move(st, &mv);
     classify(st, &mv);

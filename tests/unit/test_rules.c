@@ -427,10 +427,12 @@ static void test_aggregates(void)
         }
         if (what == 2) {
             /* Another move evaluated in between (as a plugin's caller may):
-             * apply() must not take its values for the committed move. */
+             * apply() must not take its values for the committed move. Half
+             * of them are built by hand (serial 0), half carry a serial of
+             * their own, as a move another engine digested would. */
             dp_id c = (dp_id) harness_rand(m->n_children);
             dp_child_change cc = {c, e.view.child_grants[c], e.view.child_n_grants[c], NULL, 0};
-            dp_move mv = {&cc, 1, NULL, 0, NULL, 0};
+            dp_move mv = {&cc, 1, NULL, 0, NULL, 0, step % 2 ? 0 : UINT64_MAX - step};
             dp_delta dd;
             dp_plugin_rules.delta(e.pstate[0], &e.view, &mv, &dd);
             other++;
