@@ -79,6 +79,12 @@ static int64_t broken(const void *state, const dp_state_view *v, const dp_move *
 
 static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
+    const pins_state *ps = state;
+
+    if (ps->pin0[v->m->n_children] == 0) { /* no pins: every move, nothing to check */
+        out->hard = out->score = 0;
+        return;
+    }
     dp_child_hard_delta(state, v, mv, broken, out);
 }
 
