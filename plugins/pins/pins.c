@@ -79,13 +79,15 @@ static int64_t broken(const void *state, const dp_state_view *v, const dp_move *
 
 static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
+    dp_child_hard_delta(state, v, mv, broken, out);
+}
+
+/* No pins: nothing to check, whatever the move. */
+static int idle(void *state, const dp_state_view *v)
+{
     const pins_state *ps = state;
 
-    if (ps->pin0[v->m->n_children] == 0) { /* no pins: every move, nothing to check */
-        out->hard = out->score = 0;
-        return;
-    }
-    dp_child_hard_delta(state, v, mv, broken, out);
+    return ps->pin0[v->m->n_children] == 0;
 }
 
 static void full(void *state, const dp_state_view *v, dp_delta *out)
@@ -127,4 +129,5 @@ const dp_plugin dp_plugin_pins = {
     .delta = delta,
     .full = full,
     .explain = explain,
+    .idle = idle,
 };

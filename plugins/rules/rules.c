@@ -2436,6 +2436,7 @@ const dp_plugin dp_plugin_rules = {
     .apply = apply,
     .full = full,
     .explain = explain,
+    .idle = dp_idle_without_state,
 };
 
 /* ------------------------------------------------------------------------ */
