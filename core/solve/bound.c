@@ -18,7 +18,7 @@ typedef struct enum_ctx {
     int64_t best;
 } enum_ctx;
 
-static int64_t value_of(const dp_model *m, dp_id c, const dp_grant *g, int n)
+int64_t dp__child_value(const dp_model *m, dp_id c, const dp_grant *g, int n)
 {
     int64_t w = dp_child_weight(m, c), v = n > 0 ? 100 * w : 0;
     int themes = 0;
@@ -37,7 +37,7 @@ static int64_t value_of(const dp_model *m, dp_id c, const dp_grant *g, int n)
 
 static void enumerate(enum_ctx *x, uint32_t from, int depth)
 {
-    int64_t v = value_of(x->m, x->child, x->pick, depth);
+    int64_t v = dp__child_value(x->m, x->child, x->pick, depth);
 
     if (v > x->best)
         x->best = v;

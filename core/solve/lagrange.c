@@ -9,17 +9,19 @@
  *   - a section's maximum size (price lam[s] per seat),
  *   - a section's minimum size when it runs (credit mu[s] per seat),
  *   - a location's capacity in children at once (price rho per child in each
- *     elementary interval of the week, dagplan/timeline.h).
+ *     elementary interval of the week, dagplan/timeline.h),
+ *   - a location's rooms and a leader's one session at a time (price sigma
+ *     per running section in each interval).
  *
  * With prices fixed, each child takes the bundle of options (at most
  * max_activities, one per choice, pairwise compatible) that is worth most
  * after paying for its seats, and each section runs when
- * lam*max - mu*min > 0. The sum of those maxima plus the prices of the
- * capacities is an upper bound of every schedule's standard objective (weak
- * duality: any schedule pays no more than the capacities' prices). The rules
- * and stability terms are never positive, and the constraints left out
- * (rooms, staff, ratios) only make schedules scarcer, so the bound holds with
- * them too. Subgradient steps (Polyak's, against the best schedule known)
+ * lam*max - mu*min - sigma > 0. The sum of those maxima plus the prices of
+ * the capacities is an upper bound of every schedule's standard objective
+ * (weak duality: any schedule pays no more than the capacities' prices). The
+ * rules and stability terms are never positive, and the constraints left out
+ * (the ratio, Lua rules, pins) only make schedules scarcer, so the bound
+ * holds with them too. Subgradient steps (Polyak's, against the best schedule known)
  * lower the prices' bound; the least one found is kept.
  *
  * A child's options are those the search has (each fits the child alone);
@@ -41,15 +43,13 @@
 #include "dagplan/timeline.h"
 #include "search.h"
 
-#define MAX_OPTS_PER_CHILD 24 /* beyond: the child keeps bound.c's price-free value */
-#define MAX_DEPTH          8
-#define STALL              10 /* iterations without a lower bound before the step halves */
-
-typedef struct lg_bundle {
-    uint32_t opt[MAX_DEPTH]; /* option indices (in s->opts) */
-    uint8_t n;
-    int64_t value; /* standard objective of the child with these grants */
-} lg_bundle;
+/* A child with more options or bundles keeps bound.c's price-free value
+ * (which bounds it too): the bundles of all children stay within memory
+ * whatever the centre (64 options and 8 activities would be billions). */
+#define MAX_OPTS_PER_CHILD    24
+#define MAX_BUNDLES_PER_CHILD 512
+#define MAX_DEPTH             8
+#define STALL                 10 /* iterations without a lower bound before the step halves */
 
 struct dp_lagrange {
     /* Bundles of each child: [b0[c], b0[c+1]); children with too many
@@ -62,9 +62,9 @@ struct dp_lagrange {
     uint32_t depth;
     /* Intervals of the week (dagplan/timeline.h): the locations' first,
      * then the leaders'. A section covers, while it runs, the intervals
-     * [iv0[s], iv0[s+1]) of iv; kids[iv] says whether its children count
-     * there (a location with a capacity), run_cap[iv] how many sections may
-     * run there at once (-1: any). */
+     * [iv0[s], iv0[s+1]) of iv; kid_cap[iv] is how many children may be
+     * there at once (-1: any), run_cap[iv] how many sections may run there
+     * at once (-1: any). */
     uint32_t *iv0, *iv;
     uint32_t n_iv;      /* intervals of both timelines */
     int32_t *kid_cap;   /* [n_iv]: children at once, or -1 (unlimited) */
@@ -72,27 +72,9 @@ struct dp_lagrange {
     dp_timeline *tl[2]; /* by location, by leader */
 };
 
-/* The standard objective of child c holding the grants of options o[0..n). */
-static int64_t bundle_value(const dp_model *m, const dp_option *opts, dp_id c, const uint32_t *o,
-                            uint32_t n)
-{
-    int64_t w = dp_child_weight(m, c), v = n > 0 ? 100 * w : 0;
-    int themes = 0;
-
-    for (uint32_t i = 0; i < n; i++) {
-        const dp_choice *ch = &m->choices[opts[o[i]].choice];
-        dp_id t = m->activities[ch->activity].theme;
-        int seen = 0;
-        v += w * (10 - (ch->rank < 9 ? ch->rank : 9));
-        for (uint32_t j = 0; j < i && !seen; j++)
-            seen = m->activities[m->choices[opts[o[j]].choice].activity].theme == t;
-        themes += !seen;
-    }
-    return v + (themes > 1 ? 20 * w * (themes - 1) : 0);
-}
-
 typedef struct grow_buf {
     uint32_t n, cap; /* bundles */
+    uint32_t child0; /* the first bundle of the child being enumerated */
     uint32_t depth;
     uint32_t *opt;
     uint8_t *n_of;
@@ -129,18 +111,26 @@ typedef struct enum_ctx {
     uint32_t first, n;      /* the child's options [first, first + n) */
     const uint64_t *compat; /* [n]: bit j: option first+j fits with it */
     uint32_t pick[MAX_DEPTH];
+    dp_grant grant[MAX_DEPTH]; /* the same as grants */
     grow_buf *g;
-    bool ok;
+    bool ok;       /* false: out of memory */
+    bool too_many; /* more than MAX_BUNDLES_PER_CHILD bundles */
 } enum_ctx;
 
 static void enumerate(enum_ctx *x, uint32_t from, uint32_t depth, uint64_t allowed)
 {
-    for (uint32_t i = from; i < x->n && x->ok; i++) {
+    for (uint32_t i = from; i < x->n && x->ok && !x->too_many; i++) {
         if (!(allowed >> i & 1))
             continue;
+        dp_option o = x->s->opts[x->first + i];
         x->pick[depth] = x->first + i;
+        x->grant[depth] = (dp_grant){o.choice, o.section};
+        if (x->g->n - x->g->child0 >= MAX_BUNDLES_PER_CHILD) {
+            x->too_many = true;
+            return;
+        }
         x->ok = push_bundle(x->g, x->pick, depth + 1,
-                            bundle_value(x->s->m, x->s->opts, x->c, x->pick, depth + 1));
+                            dp__child_value(x->s->m, x->c, x->grant, (int) depth + 1));
         if (depth + 1 < x->g->depth)
             enumerate(x, i + 1, depth + 1, allowed & x->compat[i]);
     }
@@ -292,7 +282,12 @@ dp_lagrange *dp__lagrange_prepare(const dp_search *s)
         probe_pairs(s, c, compat);
         enum_ctx x = {
             .s = s, .c = c, .first = s->opt0[c], .n = n, .compat = compat, .g = &g, .ok = true};
+        g.child0 = g.n;
         enumerate(&x, 0, 0, ((uint64_t) 1 << n) - 1);
+        if (x.ok && x.too_many) {
+            g.n = g.child0; /* price-free, as above */
+            lg->fixed_sum += dp__child_bound(m, s, c);
+        }
         ok = x.ok;
     }
     if (lg->b0)

@@ -85,6 +85,9 @@ dp_status dp__search_restore_best(dp_search *s, dp_error *err);
  * objective of a schedule known (INT64_MAX when memory runs out). */
 int64_t dp__objective_bound(const dp_model *m, const dp_search *s);
 int64_t dp__child_bound(const dp_model *m, const dp_search *s, dp_id c);
+/* The standard objective (coverage, breadth, rank) of child c holding the
+ * grants g[0..n). */
+int64_t dp__child_value(const dp_model *m, dp_id c, const dp_grant *g, int n);
 typedef struct dp_lagrange dp_lagrange;
 dp_lagrange *dp__lagrange_prepare(const dp_search *s);
 int64_t dp__lagrange_bound(dp_lagrange *lg, const dp_search *s, int64_t lower, uint32_t iterations);
