@@ -253,7 +253,7 @@ static bool whole(compile_ctx *cc, lua_State *L, const char *key, lua_Integer lo
 
 static void each_group(compile_ctx *cc, lua_State *L, const char *key, void *out)
 {
-    lua_Integer g;
+    lua_Integer g = 0; /* whole() sets it when it returns true; -O2 cannot tell */
 
     if (whole(cc, L, key, 0, DP_MAX_GROUP, &g))
         *(uint16_t *) out |= (uint16_t) (1u << g);
@@ -261,7 +261,7 @@ static void each_group(compile_ctx *cc, lua_State *L, const char *key, void *out
 
 static void each_prio(compile_ctx *cc, lua_State *L, const char *key, void *out)
 {
-    lua_Integer p;
+    lua_Integer p = 0;
 
     if (whole(cc, L, key, 0, 3, &p))
         *(uint8_t *) out |= (uint8_t) (1u << p);
@@ -269,7 +269,7 @@ static void each_prio(compile_ctx *cc, lua_State *L, const char *key, void *out)
 
 static void each_age(compile_ctx *cc, lua_State *L, const char *key, void *out)
 {
-    lua_Integer a;
+    lua_Integer a = 0;
 
     if (whole(cc, L, key, 0, MAX_AGE, &a))
         *(uint64_t *) out |= (uint64_t) 1 << a;
@@ -378,7 +378,7 @@ static uint8_t *id_map(compile_ctx *cc, lua_State *L, const char *key, dp_kind k
 static void read_selection(compile_ctx *cc, lua_State *L, bool children_key)
 {
     dp_rule *r = cc->r;
-    lua_Integer p;
+    lua_Integer p = 0;
 
     r->group_mask = ALL_GROUPS;
     r->prio_mask = ALL_PRIO;
@@ -602,7 +602,7 @@ static void compile_max(compile_ctx *cc, lua_State *L)
 static void compile_reserve(compile_ctx *cc, lua_State *L)
 {
     dp_rule *r = cc->r;
-    lua_Integer n;
+    lua_Integer n = 0;
     size_t len;
     const char *s;
     char b[64];

@@ -18,7 +18,7 @@ typedef struct enum_ctx {
     int64_t best;
 } enum_ctx;
 
-static int64_t value_of(const dp_model *m, dp_id c, const dp_grant *g, int n)
+int64_t dp__child_value(const dp_model *m, dp_id c, const dp_grant *g, int n)
 {
     int64_t w = dp_child_weight(m, c), v = n > 0 ? 100 * w : 0;
     int themes = 0;
@@ -37,7 +37,7 @@ static int64_t value_of(const dp_model *m, dp_id c, const dp_grant *g, int n)
 
 static void enumerate(enum_ctx *x, uint32_t from, int depth)
 {
-    int64_t v = value_of(x->m, x->child, x->pick, depth);
+    int64_t v = dp__child_value(x->m, x->child, x->pick, depth);
 
     if (v > x->best)
         x->best = v;
@@ -60,23 +60,26 @@ static int64_t loose_bound(const dp_model *m, dp_id c, int n, int k)
     return k > 0 ? w * (100 + 9 * k + 20 * (k - 1)) : 0;
 }
 
+int64_t dp__child_bound(const dp_model *m, const dp_search *s, dp_id c)
+{
+    dp_id buf[64];
+    enum_ctx x = {.m = m, .child = c, .choices = buf};
+
+    for (uint32_t i = s->opt0[c]; i < s->opt0[c + 1] && x.n < 64; i++)
+        if (x.n == 0 || buf[x.n - 1] != s->opts[i].choice)
+            buf[x.n++] = s->opts[i].choice;
+    x.max_depth = m->centre.max_activities < 8 ? m->centre.max_activities : 8;
+    if (x.n > 16)
+        return loose_bound(m, c, (int) x.n, x.max_depth);
+    enumerate(&x, 0, 0);
+    return x.best;
+}
+
 int64_t dp__objective_bound(const dp_model *m, const dp_search *s)
 {
     int64_t total = 0;
-    dp_id buf[64];
 
-    for (dp_id c = 0; c < m->n_children; c++) {
-        enum_ctx x = {.m = m, .child = c, .choices = buf};
-        for (uint32_t i = s->opt0[c]; i < s->opt0[c + 1] && x.n < 64; i++)
-            if (x.n == 0 || buf[x.n - 1] != s->opts[i].choice)
-                buf[x.n++] = s->opts[i].choice;
-        x.max_depth = m->centre.max_activities < 8 ? m->centre.max_activities : 8;
-        if (x.n > 16) {
-            total += loose_bound(m, c, (int) x.n, x.max_depth);
-            continue;
-        }
-        enumerate(&x, 0, 0);
-        total += x.best;
-    }
+    for (dp_id c = 0; c < m->n_children; c++)
+        total += dp__child_bound(m, s, c);
     return total;
 }

@@ -93,7 +93,8 @@ dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *cons
     e->relax = calloc(e->n_plugins + 1, sizeof *e->relax);
     e->p_hard = calloc(e->n_plugins + 1, sizeof *e->p_hard);
     e->mv_hard = calloc(e->n_plugins + 1, sizeof *e->mv_hard);
-    if (!e->pstate || !e->relax || !e->p_hard || !e->mv_hard)
+    e->live = calloc(e->n_plugins + 1, sizeof *e->live);
+    if (!e->pstate || !e->relax || !e->p_hard || !e->mv_hard || !e->live)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the plugins");
     for (uint32_t i = 0; i < e->n_plugins; i++) {
         const dp_plugin *p = plugins[i];
@@ -109,6 +110,8 @@ dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *cons
         p->full(e->pstate[i], &e->view, &d);
         e->p_hard[i] = d.hard;
         e->term[p->term] += d.score;
+        if (!p->idle || !p->idle(e->pstate[i], &e->view))
+            e->live[e->n_live++] = i;
     }
     return DP_OK;
 }
@@ -122,6 +125,7 @@ void dp__engine_release(dp_engine *e)
     free(e->relax);
     free(e->p_hard);
     free(e->mv_hard);
+    free(e->live);
     free(e->choice_section);
     free(e->section_count);
     free(e->session_slot);
@@ -279,7 +283,8 @@ bool dp__mv_eval(dp_engine *e, int64_t *value)
     if (!e->mv_digested && digest(e) != 0)
         return false;
     memset(e->mv_term, 0, sizeof e->mv_term);
-    for (uint32_t i = 0; i < e->n_plugins; i++) {
+    for (uint32_t j = 0; j < e->n_live; j++) {
+        uint32_t i = e->live[j];
         dp_delta d;
         e->plugins[i]->delta(e->pstate[i], &e->view, &e->mv, &d);
         e->mv_hard[i] = d.hard;
@@ -332,7 +337,8 @@ void dp__mv_commit(dp_engine *e)
             log_undo(e, e->mv_sessions[i].session, e->session_slot[e->mv_sessions[i].session],
                      true);
     }
-    for (uint32_t i = 0; i < e->n_plugins; i++) {
+    for (uint32_t j = 0; j < e->n_live; j++) {
+        uint32_t i = e->live[j];
         if (e->plugins[i]->apply)
             e->plugins[i]->apply(e->pstate[i], &e->view, &e->mv);
         e->p_hard[i] += e->mv_hard[i];

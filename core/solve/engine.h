@@ -39,6 +39,8 @@ typedef struct dp_engine {
     const dp_plugin *const *plugins; /* borrowed, n_plugins of them */
     void **pstate;                   /* [n_plugins] */
     uint32_t n_plugins;
+    uint32_t *live; /* plugins not idle (dagplan/plugin.h), in order: those a move asks */
+    uint32_t n_live;
     int64_t *relax;           /* [n_plugins]: 0 strict, else points per violation */
     int64_t *p_hard;          /* [n_plugins]: current violations */
     int64_t term[DP_N_TERMS]; /* current objective per term */

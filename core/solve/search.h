@@ -58,6 +58,7 @@ typedef struct dp_search {
     uint32_t n_ch_best;
     struct dp_reassign *ra; /* reassign.c's scratch, NULL when unavailable */
     uint64_t ra_work;       /* its work so far, in plugin evaluations */
+    struct dp_lagrange *lg; /* lagrange.c's bundles and intervals, NULL when not used */
     /* Targets of the chain move, refreshed now and then (local.c). */
     dp_id *uncovered, *hungry;
     uint32_t n_uncovered, n_hungry;
@@ -75,6 +76,23 @@ void dp__search_note_best(dp_search *s);
 
 /* Puts the best schedule back into the engine. */
 dp_status dp__search_restore_best(dp_search *s, dp_error *err);
+
+/* Upper bounds of the standard objective. bound.c: each child's best on its
+ * own (dp__child_bound: one child). lagrange.c: with the seats of sections,
+ * the children and sections at once at locations and the leaders priced (see
+ * there): dp__lagrange_prepare once the options are built (NULL when it does
+ * not apply or memory runs out), then dp__lagrange_bound with the best
+ * objective of a schedule known (INT64_MAX when memory runs out). */
+int64_t dp__objective_bound(const dp_model *m, const dp_search *s);
+int64_t dp__child_bound(const dp_model *m, const dp_search *s, dp_id c);
+/* The standard objective (coverage, breadth, rank) of child c holding the
+ * grants g[0..n). */
+int64_t dp__child_value(const dp_model *m, dp_id c, const dp_grant *g, int n);
+typedef struct dp_lagrange dp_lagrange;
+dp_lagrange *dp__lagrange_prepare(const dp_search *s);
+int64_t dp__lagrange_bound(dp_lagrange *lg, const dp_search *s, int64_t lower, uint32_t iterations);
+void dp__lagrange_free(dp_lagrange *lg);
+void dp__lagrange_construct(dp_lagrange *lg, dp_search *s, const dp_id *order, uint32_t n);
 
 /* Phases (search.c, construct.c). */
 void dp__initial_timetable(dp_search *s); /* timetable.c */
@@ -128,9 +146,5 @@ typedef struct dp_reassign dp_reassign;
 bool dp__reassign_move(dp_search *s, int64_t *dv);
 bool dp__reassign_init(dp_search *s); /* false: not available (out of memory) */
 void dp__reassign_release(dp_search *s);
-
-/* Upper bound of the objective: each child's best possible value, ignoring
- * the other children (bound.c). */
-int64_t dp__objective_bound(const dp_model *m, const dp_search *s);
 
 #endif

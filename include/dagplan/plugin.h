@@ -29,7 +29,7 @@
 #include "dagplan/error.h"
 #include "dagplan/model.h"
 
-#define DP_PLUGIN_ABI 2 /* raise when the struct or the view changes */
+#define DP_PLUGIN_ABI 3 /* raise when the struct or the view changes */
 
 /* One granted choice: the child's choice (index in model->choices) and the
  * section it is granted in. */
@@ -152,7 +152,22 @@ typedef struct dp_plugin {
      * violations. For constraints the empty schedule may already break, such
      * as the childcare ratio (ABI 2). */
     int64_t relax;
+
+    /* Nonzero when, for this model, delta() always gives {0, 0} and apply()
+     * changes nothing (no pins, no series, no rules, ...): the solver then
+     * calls neither, and a move costs nothing for a plugin that has nothing
+     * to check. Asked once, after init(); full() and explain() are still
+     * called. May be NULL: never idle (ABI 3). */
+    int (*idle)(void *state, const dp_state_view *v);
 } dp_plugin;
+
+/* idle() of a plugin whose init() leaves a NULL state when the model gives
+ * it nothing to check. */
+static inline int dp_idle_without_state(void *state, const dp_state_view *v)
+{
+    (void) v;
+    return state == NULL;
+}
 
 /* Weight of a child in the objective: 1 + priority. */
 static inline int64_t dp_child_weight(const dp_model *m, dp_id child)

@@ -5,8 +5,10 @@
  * of the child's group (the walk included), since a child cannot leave class.
  *
  * One violation per granted section with any session that does not fit.
- * Stateless: a child has a few windows, a section one or two sessions. */
+ * A child has a few windows, a section one or two sessions; fixed-time
+ * sections are looked up in a cache made at init (fit_cache). */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "dagplan/plugin.h"
 
@@ -39,54 +41,111 @@ static misfit session_misfit(const dp_model *m, dp_id child, dp_id session, uint
     return NO_WINDOW;
 }
 
-static int64_t count(const dp_state_view *v, const dp_move *mv, int after, dp_id child,
-                     const dp_grant *g, uint8_t n)
+/* Per choice, which sections of its activity fit the child, for the
+ * sections whose sessions all have one time (a fixed-time section fits or
+ * not for the whole solve). The search asks about the same few (child,
+ * section) pairs millions of times, and each answer reads the child, the
+ * section, its sessions, two walks and the child's windows: the cache reads
+ * one record. Sections with a candidate time are checked every time. */
+typedef struct fit_cache {
+    uint32_t section0; /* first section of the choice's activity */
+    uint32_t n;        /* sections cached: the activity's, at most 64 */
+    uint64_t fixed;    /* bit j: every session of section0 + j has one time */
+    uint64_t fits;     /* bit j: and they all fit the choice's child */
+} fit_cache;
+
+/* Whether the grant g of child breaks the constraint (1) or not (0). cache
+ * may be NULL (plugins/lp asks without a solve). */
+static int grant_misfits(const fit_cache *cache, const dp_state_view *v, const dp_move *mv,
+                         int after, dp_id child, dp_grant g)
 {
     const dp_model *m = v->m;
+
+    if (cache) {
+        const fit_cache *fc = &cache[g.choice];
+        uint32_t j = g.section - fc->section0; /* wraps for a section before */
+        if (j < fc->n && (fc->fixed >> j & 1))
+            return !(fc->fits >> j & 1);
+    }
+    const dp_section *s = &m->sections[g.section];
+    for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
+        uint32_t slot = mv ? dp_move_slot(v, mv, k, after) : v->session_slot[k];
+        if (session_misfit(m, child, k, slot) != FITS)
+            return 1;
+    }
+    return 0;
+}
+
+static int64_t count(const fit_cache *cache, const dp_state_view *v, const dp_move *mv, int after,
+                     dp_id child, const dp_grant *g, uint8_t n)
+{
     int64_t bad = 0;
 
-    for (uint8_t i = 0; i < n; i++) {
-        const dp_section *s = &m->sections[g[i].section];
-        for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
-            uint32_t slot = mv ? dp_move_slot(v, mv, k, after) : v->session_slot[k];
-            if (session_misfit(m, child, k, slot) != FITS) {
-                bad++;
-                break;
+    for (uint8_t i = 0; i < n; i++)
+        bad += grant_misfits(cache, v, mv, after, child, g[i]);
+    return bad;
+}
+
+static dp_status init(void **state, const dp_state_view *v, dp_error *err)
+{
+    const dp_model *m = v->m;
+    fit_cache *cache = calloc((size_t) m->n_choices + 1, sizeof *cache);
+
+    (void) err;
+    if (!cache)
+        return DP_ENOMEM;
+    for (dp_id q = 0; q < m->n_choices; q++) {
+        const dp_activity *a = &m->activities[m->choices[q].activity];
+        fit_cache *fc = &cache[q];
+        fc->section0 = a->section0;
+        fc->n = a->n_sections < 64 ? a->n_sections : 64;
+        for (uint32_t j = 0; j < fc->n; j++) {
+            const dp_section *s = &m->sections[a->section0 + j];
+            int fixed = 1, fits = 1;
+            for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
+                fixed &= m->sessions[k].n_slots == 1;
+                fits &= session_misfit(m, m->choices[q].child, k, m->sessions[k].slot0) == FITS;
             }
+            fc->fixed |= (uint64_t) fixed << j;
+            fc->fits |= (uint64_t) (fixed && fits) << j;
         }
     }
-    return bad;
+    *state = cache;
+    return DP_OK;
 }
 
 static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
-    (void) state;
+    const fit_cache *cache = state;
+
     out->hard = 0;
     out->score = 0;
     for (uint32_t i = 0; i < mv->n_children; i++) {
         const dp_child_change *cc = &mv->children[i];
         if (mv->n_sessions > 0) {
-            out->hard += count(v, mv, 1, cc->child, cc->after, cc->n_after) -
-                         count(v, mv, 0, cc->child, cc->before, cc->n_before);
+            out->hard += count(cache, v, mv, 1, cc->child, cc->after, cc->n_after) -
+                         count(cache, v, mv, 0, cc->child, cc->before, cc->n_before);
             continue;
         }
         /* No session moves: a grant kept as it was fits as it did. */
         for (uint8_t j = 0; j < cc->n_after; j++)
             if (!dp_grant_in(cc->after[j], cc->before, cc->n_before))
-                out->hard += count(v, mv, 1, cc->child, &cc->after[j], 1);
+                out->hard += grant_misfits(cache, v, mv, 1, cc->child, cc->after[j]);
         for (uint8_t j = 0; j < cc->n_before; j++)
             if (!dp_grant_in(cc->before[j], cc->after, cc->n_after))
-                out->hard -= count(v, mv, 0, cc->child, &cc->before[j], 1);
+                out->hard -= grant_misfits(cache, v, mv, 0, cc->child, cc->before[j]);
     }
 }
 
+/* From the sessions themselves, not the cache: full() is what the cache is
+ * checked against (--verify-every, tests/unit/test_plugins.c). */
 static void full(void *state, const dp_state_view *v, dp_delta *out)
 {
     (void) state;
     out->hard = 0;
     out->score = 0;
     for (dp_id c = 0; c < v->m->n_children; c++)
-        out->hard += count(v, NULL, 0, c, v->child_grants[c], v->child_n_grants[c]);
+        out->hard += count(NULL, v, NULL, 0, c, v->child_grants[c], v->child_n_grants[c]);
 }
 
 static int explain(void *state, const dp_state_view *v, dp_id choice, dp_id section, char *buf,
@@ -129,6 +188,8 @@ const dp_plugin dp_plugin_availability = {
     .abi = DP_PLUGIN_ABI,
     .name = "availability",
     .term = DP_TERM_NONE,
+    .init = init,
+    .free = free,
     .delta = delta,
     .full = full,
     .explain = explain,

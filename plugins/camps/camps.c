@@ -127,4 +127,5 @@ const dp_plugin dp_plugin_camps = {
     .delta = delta,
     .full = full,
     .explain = explain,
+    .idle = dp_idle_without_state,
 };

@@ -185,4 +185,5 @@ const dp_plugin dp_plugin_overnight = {
     .delta = delta,
     .full = full,
     .explain = explain,
+    .idle = dp_idle_without_state,
 };

@@ -32,10 +32,16 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     (void) state;
     out->hard = 0;
     out->score = 0;
+    /* Eligibility does not depend on time: a grant the move keeps counts
+     * the same before and after. */
     for (uint32_t i = 0; i < mv->n_children; i++) {
         const dp_child_change *cc = &mv->children[i];
-        out->hard += count(v->m, cc->child, cc->after, cc->n_after) -
-                     count(v->m, cc->child, cc->before, cc->n_before);
+        for (uint8_t j = 0; j < cc->n_after; j++)
+            if (!dp_grant_in(cc->after[j], cc->before, cc->n_before))
+                out->hard += grant_violates(v->m, cc->child, &cc->after[j]);
+        for (uint8_t j = 0; j < cc->n_before; j++)
+            if (!dp_grant_in(cc->before[j], cc->after, cc->n_after))
+                out->hard -= grant_violates(v->m, cc->child, &cc->before[j]);
     }
 }
 

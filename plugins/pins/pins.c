@@ -82,6 +82,14 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     dp_child_hard_delta(state, v, mv, broken, out);
 }
 
+/* No pins: nothing to check, whatever the move. */
+static int idle(void *state, const dp_state_view *v)
+{
+    const pins_state *ps = state;
+
+    return ps->pin0[v->m->n_children] == 0;
+}
+
 static void full(void *state, const dp_state_view *v, dp_delta *out)
 {
     dp_child_hard_full(state, v, broken, out);
@@ -121,4 +129,5 @@ const dp_plugin dp_plugin_pins = {
     .delta = delta,
     .full = full,
     .explain = explain,
+    .idle = idle,
 };

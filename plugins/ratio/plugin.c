@@ -978,4 +978,5 @@ const dp_plugin dp_plugin_ratio = {
     .full = ratio_full,
     .explain = ratio_explain,
     .relax = RATIO_RELAX,
+    .idle = dp_idle_without_state,
 };

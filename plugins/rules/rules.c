@@ -2717,6 +2717,7 @@ const dp_plugin dp_plugin_rules = {
     .apply = apply,
     .full = full,
     .explain = explain,
+    .idle = dp_idle_without_state,
 };
 
 /* ------------------------------------------------------------------------ */

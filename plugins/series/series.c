@@ -120,4 +120,5 @@ const dp_plugin dp_plugin_series = {
     .delta = delta,
     .full = full,
     .explain = explain,
+    .idle = dp_idle_without_state,
 };

@@ -33,6 +33,13 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     out->score *= m->centre.stability;
 }
 
+/* No baseline: no assignment to keep. */
+static int idle(void *state, const dp_state_view *v)
+{
+    (void) state;
+    return v->m->baseline.section == NULL;
+}
+
 static void full(void *state, const dp_state_view *v, dp_delta *out)
 {
     const dp_model *m = v->m;
@@ -54,4 +61,5 @@ const dp_plugin dp_plugin_stability = {
     .term = DP_TERM_STABILITY,
     .delta = delta,
     .full = full,
+    .idle = idle,
 };

@@ -186,6 +186,10 @@ static unsigned exercise(const dp_model *m, const dp_plugin *p, unsigned *change
             continue; /* over a section's max_size: not committed */
         p->delta(e.pstate[0], &e.view, &e.mv, &d);
         CHECK(d.hard == e.mv_hard[0]);
+        /* An idle plugin is never asked (dagplan/plugin.h): its answer must
+         * be that nothing changes. */
+        if (p->idle && p->idle(e.pstate[0], &e.view))
+            CHECK(d.hard == 0 && d.score == 0);
         dp__mv_commit(&e);
         p->full(e.pstate[0], &e.view, &after);
         if (after.hard - before.hard != d.hard || after.score - before.score != d.score) {

@@ -292,7 +292,9 @@ static void search(inst *in, int c, int i)
 
 /* --- the test -------------------------------------------------------------- */
 
-static long solve_dir(const char *dir, uint64_t seed)
+/* Solves the centre in dir; *bound gets the solver's upper bound (which
+ * must never be below the brute-force optimum: the search stops on it). */
+static long solve_dir(const char *dir, uint64_t seed, int64_t *bound)
 {
     dp_diags *d = dp_diags_new();
     dp_model *m = NULL;
@@ -315,6 +317,9 @@ static long solve_dir(const char *dir, uint64_t seed)
         goto done;
     }
     dp_solution_score(sol, &sc);
+    dp_solve_stats st;
+    dp_solution_stats(sol, &st);
+    *bound = st.bound;
     v = sc.hard_violations == 0 ? (long) sc.total : -3;
 done:
     dp_solution_free(sol);
@@ -326,7 +331,7 @@ done:
 static void test_random_tiny_centres(void)
 {
     char dir[128], cmd[512];
-    int n_nonzero = 0;
+    int n_nonzero = 0, n_tight = 0;
 
     snprintf(dir, sizeof dir, "/tmp/dp_test_brute_%ld", (long) getpid());
     for (int round = 0; round < 100; round++) {
@@ -338,7 +343,16 @@ static void test_random_tiny_centres(void)
         in.best = -1;
         memset(in.pick, -1, sizeof in.pick);
         search(&in, 0, 0);
-        long ours = solve_dir(dir, (uint64_t) round + 1);
+        int64_t bound = INT64_MIN;
+        long ours = solve_dir(dir, (uint64_t) round + 1, &bound);
+        if (bound < in.best) {
+            fprintf(stderr,
+                    "round %d: upper bound %lld below the optimum %ld (centre kept in %s)\n", round,
+                    (long long) bound, in.best, dir);
+            CHECK(bound >= in.best);
+            return;
+        }
+        n_tight += bound == in.best;
         if (ours != in.best) {
             fprintf(stderr, "round %d: dp_solve %ld, brute-force optimum %ld (centre kept in %s)\n",
                     round, ours, in.best, dir);
@@ -347,7 +361,9 @@ static void test_random_tiny_centres(void)
         }
         n_nonzero += in.best > 0;
     }
-    printf("  100 tiny centres, %d with a positive optimum: dp_solve optimal on all\n", n_nonzero);
+    printf("  100 tiny centres, %d with a positive optimum: dp_solve optimal on all; its upper "
+           "bound never below the optimum, equal to it on %d\n",
+           n_nonzero, n_tight);
     CHECK(n_nonzero >= 50);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
