@@ -162,7 +162,7 @@ static void probe_pairs(const dp_search *s, dp_id c, uint64_t *compat)
             dp_option a = s->opts[first + i], b = s->opts[first + j];
             dp_grant g[2] = {{a.choice, a.section}, {b.choice, b.section}};
             dp_child_change cc = {c, NULL, 0, g, 2};
-            dp_move mv = {&cc, 1, NULL, 0, NULL, 0};
+            dp_move mv = {&cc, 1, NULL, 0, NULL, 0, 0};
             dp_delta d = {0, 0};
             if (a.choice == b.choice)
                 continue;
