@@ -281,7 +281,8 @@ static void print_summary(const dp_model *m, const dp_solution *sol, const solve
     printf("  hard violations: %lld\n", (long long) sc.hard_violations);
     print_changes(m, sol, a);
     print_staffing(m, sol);
-    printf("  search: %s after %llu moves in %.2f s (upper bound %lld, %.2f%%)\n",
+    printf("  search: %s after %llu moves in %.2f s (upper bound %lld: no schedule scores more; "
+           "this one has %.2f%% of it)\n",
            dp_stop_describe(st.stop), (unsigned long long) st.moves, st.seconds,
            (long long) st.bound, st.bound ? 100.0 * (double) sc.total / (double) st.bound : 100.0);
 }

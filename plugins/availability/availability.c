@@ -91,9 +91,8 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
     const dp_model *m = v->m;
     fit_cache *cache = calloc((size_t) m->n_choices + 1, sizeof *cache);
 
-    (void) err;
     if (!cache)
-        return DP_ENOMEM;
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the availability cache");
     for (dp_id q = 0; q < m->n_choices; q++) {
         const dp_activity *a = &m->activities[m->choices[q].activity];
         fit_cache *fc = &cache[q];

@@ -41,7 +41,6 @@ static int sections_clash(const uint8_t *days, const dp_state_view *v, const dp_
 
     if (days && !(days[x] & days[y]))
         return 0;
-
     for (uint32_t i = sx->session0; i < sx->session0 + sx->n_sessions; i++) {
         uint32_t si = mv ? dp_move_slot(v, mv, i, after) : v->session_slot[i];
         for (uint32_t j = sy->session0; j < sy->session0 + sy->n_sessions; j++) {
@@ -87,9 +86,8 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
     const dp_model *m = v->m;
     uint8_t *days = calloc((size_t) m->n_sections + 1, 1);
 
-    (void) err;
     if (!days)
-        return DP_ENOMEM;
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the sections' days");
     for (dp_id k = 0; k < m->n_sessions; k++)
         for (uint32_t o = m->sessions[k].slot0; o < m->sessions[k].slot0 + m->sessions[k].n_slots;
              o++)
