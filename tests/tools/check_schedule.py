@@ -28,7 +28,8 @@ section 5) and verifies, without any of dagplan's code:
     stability 0 (this checker knows no history), rules equal to minus the
     soft rules' penalties the JSON reports in "rule_results" (0 without
     rules; tests/tools/check_rules.py recomputes those from the raw files),
-    the total, and hard_violations 0.
+    the total, and hard_violations 0; the solver's search.upper_bound, when
+    the JSON has one, is not below that score.
 
 Summer and holiday programmes (issue 8), for a schedule of a week:
 
@@ -524,6 +525,13 @@ def check_score(sched, want, p):
                 "hard_violations"):
         if got.get(key) != want[key]:
             p.add("json: score.%s is %r, recomputed %d" % (key, got.get(key), want[key]))
+    # The solver's upper bound: no schedule scores more, this one included.
+    # It bounds coverage + breadth + rank (rules and stability are never
+    # positive), so it is at least the total recomputed here.
+    bound = (sched.get("search") or {}).get("upper_bound")
+    if bound is not None and bound < want["total"]:
+        p.add("json: search.upper_bound %d is below the recomputed score %d" %
+              (bound, want["total"]))
 
 
 def check(centre_dir, schedule_path, previous_path=None):
