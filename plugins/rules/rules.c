@@ -1426,12 +1426,14 @@ static inline int64_t word_units(const aword *w, int32_t x)
  *     grants after the move.
  * full() evaluates every rule from scratch with child_units_g, which is
  * what --verify-every and tests/unit/test_plugins.c compare with. */
-static void child_move(rstate *st, const dp_state_view *v, const dp_move *mv, uint32_t i,
-                       dp_delta *out)
+static inline __attribute__((always_inline)) void child_move_w(rstate *st, const dp_state_view *v,
+                                                               const dp_move *mv, uint32_t i,
+                                                               dp_delta *out, const uint32_t rw,
+                                                               const uint32_t ww)
 {
     const dp_child_change *cc = &mv->children[i];
     const dp_id c = cc->child;
-    const uint32_t rw = st->rw, aw = st->aw, ww = st->ww;
+    const uint32_t aw = st->aw;
     uint64_t *restrict rel = &st->rel[(size_t) i * rw];
     const uint8_t fl = st->cflag[c];
     const bool own = fl & C_OWN, agg = fl & C_AGG;
@@ -1443,23 +1445,6 @@ static void child_move(rstate *st, const dp_state_view *v, const dp_move *mv, ui
         for (uint32_t w = 0; w < rw; w++)
             rel[w] = 0;
         return;
-    }
-    if (n_upd + st->cwords > st->cap_upd || st->n_mev + 512 > st->cap_mev) {
-        uint32_t cu = 2 * (n_upd + st->cwords), ce = 2 * (st->n_mev + 512);
-        upd *u = realloc(st->upd, (size_t) cu * sizeof *u);
-        if (u) {
-            st->upd = u;
-            st->cap_upd = cu;
-        }
-        mev *e = realloc(st->mev, (size_t) ce * sizeof *e);
-        if (e) {
-            st->mev = e;
-            st->cap_mev = ce;
-        }
-        if (!u || !e) {
-            st->oom = true;
-            return;
-        }
     }
     const int32_t *const sc = st->sc, *const mcv = st->mc;
     const uint64_t *const swm = st->swm, *const mwm = st->mwm, *const rm_act = st->rm_act;
@@ -1556,6 +1541,47 @@ static void child_move(rstate *st, const dp_state_view *v, const dp_move *mv, ui
         }
     }
     st->n_upd = n_upd;
+}
+
+/* child_move_w for the usual case of at most 64 rules and 64 aggregate
+ * values (one word per mask: the compiler drops the loops over words), or
+ * any other. */
+static void child_move(rstate *st, const dp_state_view *v, const dp_move *mv, uint32_t i,
+                       dp_delta *out)
+{
+    if (st->rw == 1 && st->ww == 1)
+        child_move_w(st, v, mv, i, out, 1, 1);
+    else
+        child_move_w(st, v, mv, i, out, st->rw, st->ww);
+}
+
+/* Makes room in st->upd and st->mev for what child_move may record for
+ * the move: each child's values that change (at most its row) and a mix
+ * event per grant that comes or goes. */
+static bool room_for_move(rstate *st, const dp_move *mv)
+{
+    uint32_t nu = mv->n_children * st->cwords, ne = 0;
+
+    for (uint32_t i = 0; i < mv->n_children; i++)
+        ne += (uint32_t) mv->children[i].n_before + mv->children[i].n_after;
+    if (nu > st->cap_upd) {
+        upd *u = realloc(st->upd, ((size_t) nu + 1) * sizeof *u);
+        if (!u)
+            goto nomem;
+        st->upd = u;
+        st->cap_upd = nu;
+    }
+    if (ne > st->cap_mev) {
+        mev *e = realloc(st->mev, ((size_t) ne + 1) * sizeof *e);
+        if (!e)
+            goto nomem;
+        st->mev = e;
+        st->cap_mev = ne;
+    }
+    return true;
+nomem:
+    st->oom = true;
+    return false;
 }
 
 /* Stores the values child_move computed for the move's children. */
@@ -2540,6 +2566,11 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     uint32_t rw = st->rw;
     memcpy(st->any, st->tmove, rw * sizeof *st->any);
     st->n_upd = st->n_mev = 0;
+    if (!room_for_move(st, mv)) {
+        out->hard = FAILED_HARD;
+        st->pend_ok = false;
+        return;
+    }
     for (uint32_t i = 0; i < mv->n_children; i++)
         child_move(st, v, mv, i, out);
     st->upd0[mv->n_children] = st->n_upd;
@@ -2582,6 +2613,8 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
         dp_delta d;
         delta(st, v, mv, &d);
     }
+    if (st->oom)
+        return; /* the solve has failed (every move reports FAILED_HARD) */
     rw = st->rw;
     aw = st->aw;
     child_commit(st, mv);

@@ -382,7 +382,8 @@ static bool agg_agrees(dp_engine *e, const char *what, unsigned step)
     return false;
 }
 
-static void test_aggregates(void)
+/* Random moves against full() with the rules of script (see agg_rules). */
+static void run_aggregates(const char *title, const char *script)
 {
     const dp_plugin *list[] = {&dp_plugin_rules, NULL};
     dp_diags *d = dp_diags_new();
@@ -390,7 +391,7 @@ static void test_aggregates(void)
     dp_error err = {0};
     unsigned committed = 0, dropped = 0, other = 0, undone = 0, changed = 0;
 
-    write_script(agg_rules);
+    write_script(script);
     dp_model *m = load(d);
     CHECK(m != NULL);
     if (!m || dp__engine_init(&e, m, list, &err) != DP_OK) {
@@ -445,14 +446,40 @@ static void test_aggregates(void)
             break;
         }
     }
-    printf("  aggregates: %u commits (%u changed the rules term), %u moves not committed, "
+    printf("  %s: %u commits (%u changed the rules term), %u moves not committed, "
            "%u after another move's delta, %u rollbacks\n",
-           committed, changed, dropped, other, undone);
+           title, committed, changed, dropped, other, undone);
     CHECK(committed > 1000 && changed > 100 && dropped > 100 && other > 100 && undone == 10);
     CHECK(dp__engine_verify(&e) == NULL);
     dp__engine_release(&e);
     dp_model_free(m);
     dp_diags_free(d);
+}
+
+static void test_aggregates(void)
+{
+    run_aggregates("aggregates", agg_rules);
+}
+
+/* The same with six copies of every rule (72 rules, 132 aggregate values):
+ * rule masks and value masks of more than one 64-bit word, the general
+ * path of the plugin (fewer take a faster one). */
+static void test_aggregates_wide(void)
+{
+    static char script[sizeof agg_rules * 7];
+    size_t n = 0;
+
+    for (int k = 0; k < 6; k++) /* each copy's names end in its number */
+        for (const char *p = agg_rules; *p; p++) {
+            if (p[0] == '\'' && p > agg_rules + 7 && strncmp(p - 7, "name = ", 7) == 0) {
+                script[n++] = '\'';
+                script[n++] = (char) ('0' + k);
+                continue;
+            }
+            script[n++] = *p;
+        }
+    script[n] = 0;
+    run_aggregates("aggregates, 72 rules", script);
 }
 
 /* The rules term of tiny with the given gitaar players (child ids) in
@@ -571,6 +598,7 @@ int main(void)
     RUN(test_random_seed);
     RUN(test_mix_pool);
     RUN(test_aggregates);
+    RUN(test_aggregates_wide);
     RUN(test_meta_file);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
