@@ -192,14 +192,12 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
     }
     for (dp_id q = 0; q < m->n_choices; q++) {
         const fit_cache *fc = &st->choice[q];
-        uint32_t first, end;
         if (fc->mask0 == NO_MASKS)
             continue;
-        activity_sessions(m, &m->activities[m->choices[q].activity], &first, &end);
-        for (uint32_t k = first; k < end; k++)
+        for (uint32_t k = fc->session0; k < fc->session0 + fc->n_sess; k++)
             for (uint32_t o = 0; o < m->sessions[k].n_slots && o < MAX_SLOTS; o++)
                 if (session_misfit(m, m->choices[q].child, k, m->sessions[k].slot0 + o) == FITS)
-                    st->at[fc->mask0 + (k - first)] |= (uint64_t) 1 << o;
+                    st->at[fc->mask0 + (k - fc->session0)] |= (uint64_t) 1 << o;
     }
     *state = st;
     return DP_OK;
