@@ -77,16 +77,19 @@ typedef struct mev {
 /* One aggregate value of a child's row: every rule with an aggregate has
  * units that are a sum over its values of a function of the value alone
  * (agg_units), so a move's change of a child's units is found value by
- * value, only for the values the move changes. */
-enum { W_EXCESS, W_COUNT, W_NONE, W_SOME };
-
+ * value, only for the values the move changes. For a value x (never
+ * negative: a count or minutes), the units are
+ *     max_activities, max_minutes: x - max when over max (lo = max, cap none)
+ *     not_before, not_after, only_for: x (lo 0, cap none)
+ *     forbid: 1 when x > 0 (lo 0, cap 1)
+ *     at_least_one, pin: 1 when x == 0, that is 1 - min(x, 1) (lo 0, cap 1,
+ *                   sign -1: the 1 drops out of a difference)
+ * so a change from x0 to x is sign x (clamp(x) - clamp(x0)) units, with
+ * clamp(x) = min(max(x - lo, 0), cap): no branch on the kind. */
 typedef struct aword {
-    uint32_t rule; /* the rule */
-    uint8_t f;     /* W_EXCESS: value - max when over max; W_COUNT: the value;
-                      W_NONE: 1 when 0; W_SOME: 1 when over 0 */
-    uint8_t hard;  /* 1: a hard rule (a unit is a violation and HARD_STEER points) */
-    int32_t max;   /* W_EXCESS */
-    int64_t pts;   /* points per unit: the weight, or HARD_STEER */
+    int32_t lo, cap;
+    int64_t hard; /* hard violations per clamped unit: sign for a hard rule, else 0 */
+    int64_t pts;  /* points per clamped unit: sign x (the weight, or HARD_STEER) */
 } aword;
 
 /* Mix: the counter rows of the sections a move touches, as they are after
@@ -140,8 +143,11 @@ struct rstate {
      * aggregates by adding and subtracting the contributions of the grants
      * it changes, value by value where they are not 0 (child_move). The
      * values after aw are the units of the other child rules (theme_once,
-     * custom). A child's values of rules outside its index are kept up to
-     * date when it holds a rule with an aggregate (C_AGG), and never read. */
+     * custom). A child's values of rules outside its index (cvm: the
+     * aggregate values of those inside) are filled once and never read
+     * again: no move can change those rules' units for the child, and
+     * explain() asks only about rules of the child's index (or of every
+     * child's, which every index holds). */
     uint32_t cwords;    /* 32-bit values of a row */
     uint32_t aw;        /* aggregate values of a row */
     uint32_t *ckey;     /* [n_rules]: offset of the rule's values, UINT32_MAX for others */
@@ -181,6 +187,9 @@ struct rstate {
     uint64_t *rm_act;  /* [n_activities * rw]: rules a grant of the activity can affect */
     uint64_t *m_child; /* [rw]: child-scope rules */
     uint64_t *m_held;  /* [rw]: rules that depend only on which activities are held */
+    uint64_t *m_heldx; /* [rw]: m_held without the child-scope rules (see child_move) */
+    uint64_t *cvm;     /* [n_children * ww]: the aggregate values of the child's rules */
+    uint64_t **tbit;   /* [n_rules]: theme_once, per activity: 1 << theme, 0 if not looked at */
     uint64_t *m_start; /* [rw]: rules that depend on session start times */
     uint64_t *m_day;   /* [rw]: rules that depend on session days (not start times) */
     uint64_t *m_allc;  /* [rw]: rules every child's grants can affect (mix: no row to read) */
@@ -201,6 +210,7 @@ struct rstate {
     uint32_t **mixtop;  /* [n_rules]: the largest category allowed (mix_allowed) */
     uint32_t **mixtop0; /* [n_rules][n_sections + 1]: section sec's sizes start here */
     struct mixrows *mx; /* [n_rules]: mix_delta's rows after the move, for apply() */
+    dp_id **mixcat;     /* [n_rules][n_children]: each child's category (DP_NONE: none) */
     int ctx_ref;        /* registry ref of the ctx userdata */
     bool cached;        /* the caches were filled (by the first full()) */
     lua_view view;      /* what ctx shows during a custom call */
@@ -1394,19 +1404,13 @@ static void moves_prepare(rstate *st, const dp_state_view *v, const dp_move *mv)
     }
 }
 
-/* The units of one aggregate value (see aword). */
-static inline int64_t word_units(const aword *w, int32_t x)
+/* The clamped units of one aggregate value (see aword). */
+static inline int64_t wclamp(const aword *w, int32_t x)
 {
-    switch (w->f) {
-    case W_EXCESS:
-        return x > w->max ? x - w->max : 0;
-    case W_COUNT:
-        return x;
-    case W_NONE:
-        return x == 0;
-    default:
-        return x > 0;
-    }
+    int64_t u = (int64_t) x - w->lo;
+
+    u = u > 0 ? u : 0;
+    return u < w->cap ? u : w->cap;
 }
 
 /* Child i of the move, in one pass over the grants it changes: the change
@@ -1448,7 +1452,7 @@ static inline __attribute__((always_inline)) void child_move_w(rstate *st, const
     }
     const int32_t *const sc = st->sc, *const mcv = st->mc;
     const uint64_t *const swm = st->swm, *const mwm = st->mwm, *const rm_act = st->rm_act;
-    const uint64_t *const m_inc = st->m_inc, *const m_held = st->m_held;
+    const uint64_t *const m_inc = st->m_inc, *const m_held = st->m_heldx;
     const uint32_t *const msec_stamp = st->msec_stamp, *const msec_idx = st->msec_idx;
     const uint32_t n_mc = st->n_mc, mstamp = st->mstamp;
     const dp_id *const sec_act = st->sec_act;
@@ -1504,9 +1508,11 @@ static inline __attribute__((always_inline)) void child_move_w(rstate *st, const
     const uint64_t *cm = rm_child(st, c);
     const int32_t *now = cvals(st, c);
     upd *restrict up = st->upd;
+    const uint64_t *restrict vm = &st->cvm[(size_t) c * ww];
+    const aword *const wdv = st->wd;
     int64_t hard = 0, score = 0;
     for (uint32_t u = 0; nl && u < ww; u++)
-        for (uint64_t bits = wm[u]; bits; bits &= bits - 1) {
+        for (uint64_t bits = wm[u] & vm[u]; bits; bits &= bits - 1) {
             uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
             int32_t x0 = now[q], x = x0;
             for (uint32_t e = 0; e < nl; e++)
@@ -1514,10 +1520,8 @@ static inline __attribute__((always_inline)) void child_move_w(rstate *st, const
             if (x == x0)
                 continue;
             up[n_upd++] = (upd){q, x};
-            const aword *wd = &st->wd[q];
-            if (!bit(cm, wd->rule))
-                continue; /* not a rule of the child: kept up to date all the same */
-            int64_t du = word_units(wd, x) - word_units(wd, x0);
+            const aword *wd = &wdv[q];
+            int64_t du = wclamp(wd, x) - wclamp(wd, x0);
             hard += wd->hard * du;
             score -= wd->pts * du;
         }
@@ -1533,7 +1537,18 @@ static inline __attribute__((always_inline)) void child_move_w(rstate *st, const
             uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(others), k = st->ckey[ri];
             const dp_rule *r = &st->rs->rules[ri];
             side after = {v, mv, 1};
-            int64_t ua = child_units_g(st, r, &after, c, cc->after, cc->n_after);
+            int64_t ua = 0;
+            if (st->tbit[ri]) { /* theme_once: the grants whose theme came before */
+                const uint64_t *tb = st->tbit[ri];
+                uint64_t seen = 0;
+                for (uint8_t k2 = 0; k2 < cc->n_after; k2++) {
+                    uint64_t b = tb[sec_act[cc->after[k2].section]];
+                    ua += (seen & b) != 0;
+                    seen |= b;
+                }
+            } else {
+                ua = child_units_g(st, r, &after, c, cc->after, cc->n_after);
+            }
             if (ua == now[k])
                 continue;
             up[n_upd++] = (upd){k, (int32_t) ua};
@@ -1820,10 +1835,8 @@ static int64_t mix_delta(rstate *st, uint32_t ri)
     const uint32_t nc = mix_ncat(m, r), rl = nc + 2, w = nc + 3, n_mev = st->n_mev;
     const uint32_t *const cnt = st->mixcnt[ri], *const t0 = st->mixtop0[ri];
     const uint32_t *const tops = st->mixtop[ri];
-    const bool prio = r->mix_by == DP_MIX_PRIORITY;
     const mev *const ev = st->mev;
-    const dp_id *const sec_act = st->sec_act;
-    const dp_child *const children = m->children;
+    const dp_id *const sec_act = st->sec_act, *const mcat = st->mixcat[ri];
     uint32_t nt = 0, *rows = mx->rows;
     int64_t du = 0;
 
@@ -1850,8 +1863,7 @@ static int64_t mix_delta(rstate *st, uint32_t ri)
             memcpy(row + 1, &cnt[(size_t) sec * rl], rl * sizeof *rows);
             nt++;
         }
-        const dp_child *ch = &children[ev[e].child];
-        const dp_id cat = prio ? ch->priority : ch->neighbourhood;
+        const dp_id cat = mcat[ev[e].child];
         row[1] += ev[e].step;
         if (cat != DP_NONE)
             row[2 + cat] += ev[e].step;
@@ -2003,6 +2015,9 @@ static void state_free(void *state)
     for (uint32_t i = 0; st->mx && i < st->rs->n; i++)
         free(st->mx[i].rows);
     free(st->mx);
+    for (uint32_t i = 0; st->mixcat && i < st->rs->n; i++)
+        free(st->mixcat[i]);
+    free(st->mixcat);
     free(st->cache);
     free(st->cflag);
     free(st->sc);
@@ -2028,6 +2043,11 @@ static void state_free(void *state)
     free(st->rm_act);
     free(st->m_child);
     free(st->m_held);
+    free(st->m_heldx);
+    free(st->cvm);
+    for (uint32_t i = 0; st->tbit && i < st->rs->n; i++)
+        free(st->tbit[i]);
+    free(st->tbit);
     free(st->m_start);
     free(st->m_day);
     free(st->m_allc);
@@ -2333,19 +2353,22 @@ static dp_status index_rules(rstate *st)
         const dp_rule *r = &rs->rules[ri];
         if (r->scope != DP_SCOPE_CHILD || !agg_width(r))
             continue;
+        bool excess = r->kind == DP_RULE_MAX_ACTIVITIES || r->kind == DP_RULE_MAX_MINUTES;
+        bool none = r->kind == DP_RULE_AT_LEAST_ONE || r->kind == DP_RULE_PIN;
+        bool one = none || r->kind == DP_RULE_FORBID;
+        int64_t sign = none ? -1 : 1;
         for (uint32_t j = 0; j < agg_width(r); j++)
-            st->wd[st->ckey[ri] + j] = (aword){
-                ri,
-                r->kind == DP_RULE_MAX_ACTIVITIES || r->kind == DP_RULE_MAX_MINUTES ? W_EXCESS
-                : r->kind == DP_RULE_AT_LEAST_ONE || r->kind == DP_RULE_PIN         ? W_NONE
-                : r->kind == DP_RULE_FORBID                                         ? W_SOME
-                                                                                    : W_COUNT,
-                r->hard, r->max, r->hard ? HARD_STEER : r->weight};
+            st->wd[st->ckey[ri] + j] =
+                (aword){excess ? r->max : 0, one ? 1 : INT32_MAX, r->hard ? sign : 0,
+                        sign * (r->hard ? HARD_STEER : r->weight)};
     }
     st->rm_act = calloc((size_t) m->n_activities * rw + 1, sizeof *st->rm_act);
     st->rel = calloc((size_t) m->n_children * rw + 1, sizeof *st->rel);
     st->m_child = calloc(rw, sizeof *st->m_child);
     st->m_held = calloc(rw, sizeof *st->m_held);
+    st->m_heldx = calloc(rw, sizeof *st->m_heldx);
+    st->cvm = calloc((size_t) m->n_children * st->ww + 1, sizeof *st->cvm);
+    st->tbit = calloc((size_t) rs->n + 1, sizeof *st->tbit);
     st->m_start = calloc(rw, sizeof *st->m_start);
     st->m_day = calloc(rw, sizeof *st->m_day);
     st->m_allc = calloc(rw, sizeof *st->m_allc);
@@ -2353,8 +2376,9 @@ static dp_status index_rules(rstate *st)
     st->any = calloc(rw, sizeof *st->any);
     st->tmove = calloc(rw, sizeof *st->tmove);
     st->tdays = calloc(rs->n, 1);
-    if (!st->crow || !st->rm_act || !st->rel || !st->m_child || !st->m_held || !st->m_start ||
-        !st->m_day || !st->m_allc || !st->c_rules || !st->any || !st->tmove || !st->tdays)
+    if (!st->crow || !st->rm_act || !st->rel || !st->m_child || !st->m_held || !st->m_heldx ||
+        !st->cvm || !st->tbit || !st->m_start || !st->m_day || !st->m_allc || !st->c_rules ||
+        !st->any || !st->tmove || !st->tdays)
         return DP_ENOMEM;
     for (uint32_t ri = 0; ri < rs->n; ri++) {
         const dp_rule *r = &rs->rules[ri];
@@ -2373,6 +2397,16 @@ static dp_status index_rules(rstate *st)
         if (r->kind == DP_RULE_THEME_ONCE || r->kind == DP_RULE_AT_LEAST_ONE ||
             r->kind == DP_RULE_ONLY_FOR || r->kind == DP_RULE_RESERVE)
             set_bit(st->m_held, ri);
+        if (r->kind == DP_RULE_RESERVE)
+            set_bit(st->m_heldx, ri);
+        if (r->kind == DP_RULE_THEME_ONCE && r->scope == DP_SCOPE_CHILD && m->themes.n <= 64) {
+            st->tbit[ri] = calloc((size_t) m->n_activities + 1, sizeof **st->tbit);
+            if (!st->tbit[ri])
+                return DP_ENOMEM;
+            for (dp_id a = 0; a < m->n_activities; a++)
+                if (dp__rule_act(r, a))
+                    st->tbit[ri][a] = (uint64_t) 1 << m->activities[a].theme;
+        }
         if (timed)
             set_bit(timed == 2 ? st->m_start : st->m_day, ri);
         st->tdays[ri] =
@@ -2440,6 +2474,11 @@ static dp_status index_rules(rstate *st)
             }
             if (cm[w] & st->m_inc[w])
                 st->cflag[c] |= C_AGG;
+            for (uint64_t bits = cm[w] & st->m_inc[w]; bits; bits &= bits - 1) {
+                uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
+                for (uint32_t j = 0; j < agg_width(&rs->rules[ri]); j++)
+                    set_bit(&st->cvm[(size_t) c * st->ww], st->ckey[ri] + j);
+            }
         }
     }
     return DP_OK;
@@ -2472,11 +2511,12 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->mixtop = calloc((size_t) rs->n + 1, sizeof *st->mixtop);
     st->mixtop0 = calloc((size_t) rs->n + 1, sizeof *st->mixtop0);
     st->mx = calloc((size_t) rs->n + 1, sizeof *st->mx);
+    st->mixcat = calloc((size_t) rs->n + 1, sizeof *st->mixcat);
     st->members = calloc((size_t) m->n_choices + 1, sizeof *st->members);
     st->hist = calloc(nh, sizeof *st->hist);
     if (!st->sec_act || !st->child_stamp || !st->child_idx || !st->fam_stamp || !st->sec_stamp ||
         !st->set_stamp || !st->outside || !st->cache || !st->members || !st->hist || !st->mixcnt ||
-        !st->ckey || !st->mixtop || !st->mixtop0 || !st->mx)
+        !st->ckey || !st->mixtop || !st->mixtop0 || !st->mx || !st->mixcat)
         goto nomem;
     for (uint32_t i = 0; i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
@@ -2498,8 +2538,11 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
         } else if (r->kind == DP_RULE_MIX) {
             st->mixcnt[i] =
                 calloc((size_t) m->n_sections * (mix_ncat(m, r) + 2) + 1, sizeof **st->mixcnt);
-            if (!st->mixcnt[i] || mix_pool(st, i) != DP_OK)
+            st->mixcat[i] = calloc((size_t) m->n_children + 1, sizeof **st->mixcat);
+            if (!st->mixcnt[i] || !st->mixcat[i] || mix_pool(st, i) != DP_OK)
                 goto nomem;
+            for (dp_id c = 0; c < m->n_children; c++)
+                st->mixcat[i][c] = mix_cat(m, r, c);
         }
     }
     st->aw = st->cwords;
