@@ -179,6 +179,9 @@ struct rstate {
     dp_id *msec;   /* [cap_mc]: the moved sections */
     int32_t *mc;   /* [cap_mc * aw] */
     uint64_t *mwm; /* [cap_mc * ww] */
+    uint32_t *cc0; /* [n_sections]: the section's first row in cct/ccm, or UINT32_MAX */
+    int32_t *cct;  /* contributions of every section at each combination of its times */
+    uint64_t *ccm; /* and the masks of those not 0 */
     uint32_t n_mc, cap_mc;
     /* The index of the rules (see classify()): masks over rule indices, rw
      * 64-bit words each, made once per solve. */
@@ -1314,12 +1317,14 @@ static void vadd(int32_t *d, const int32_t *s, uint32_t n)
 /* Section sec's contributions to the aggregates of every rule of m_inc,
  * with its sessions as in side sd, into out[0..aw). They do not depend on
  * the child (a rule that does not select the child is not in its index). */
-static void sec_contrib(rstate *st, const side *sd, dp_id sec, int32_t *out, uint64_t *wmask)
+static void sec_contrib_ps(rstate *st, const side *sd, dp_id sec, int32_t *out, uint64_t *wmask)
 {
     uint32_t rw = st->rw, ns = 0;
     dp_id act = st->sec_act[sec];
-    bool read = false;
+    bool read = sd == NULL; /* NULL: st->ps holds the sessions already */
 
+    if (read)
+        ns = st->m->sections[sec].n_sessions;
     memset(out, 0, st->aw * sizeof *out);
     for (uint32_t w = 0; w < rw; w++) {
         for (uint64_t bits = st->m_inc[w]; bits; bits &= bits - 1) {
@@ -1335,6 +1340,74 @@ static void sec_contrib(rstate *st, const side *sd, dp_id sec, int32_t *out, uin
     for (uint32_t q = 0; q < st->aw; q++)
         if (out[q])
             set_bit(wmask, q);
+}
+
+/* Section sec's contributions in side sd: from the table of its times
+ * (cc0, made once: sections whose sessions have at most SEC_TIMES
+ * combinations of times), else computed. */
+#define SEC_TIMES 64
+
+static void sec_contrib(rstate *st, const side *sd, dp_id sec, int32_t *out, uint64_t *wmask)
+{
+    const dp_model *m = st->m;
+    const dp_section *s = &m->sections[sec];
+    uint32_t idx = 0;
+
+    if (st->cc0[sec] == UINT32_MAX) {
+        sec_contrib_ps(st, sd, sec, out, wmask);
+        return;
+    }
+    for (uint32_t j = s->n_sessions; j-- > 0;) { /* session 0 is the lowest digit */
+        const dp_session *k = &m->sessions[s->session0 + j];
+        idx = idx * k->n_slots + (slot_of(sd, s->session0 + j) - k->slot0);
+    }
+    memcpy(out, &st->cct[(size_t) (st->cc0[sec] + idx) * st->aw], st->aw * sizeof *out);
+    memcpy(wmask, &st->ccm[(size_t) (st->cc0[sec] + idx) * st->ww], st->ww * sizeof *wmask);
+}
+
+/* The table of sec_contrib: for every section with at most SEC_TIMES
+ * combinations of its sessions' times, its contributions at each. */
+static dp_status sec_table(rstate *st)
+{
+    const dp_model *m = st->m;
+    uint32_t total = 0;
+
+    st->cc0 = calloc((size_t) m->n_sections + 1, sizeof *st->cc0);
+    if (!st->cc0)
+        return DP_ENOMEM;
+    for (dp_id sec = 0; sec < m->n_sections; sec++) {
+        const dp_section *s = &m->sections[sec];
+        uint32_t combos = 1;
+        for (uint32_t j = 0; j < s->n_sessions && combos <= SEC_TIMES; j++)
+            combos *= m->sessions[s->session0 + j].n_slots;
+        st->cc0[sec] = combos <= SEC_TIMES ? total : UINT32_MAX;
+        total += combos <= SEC_TIMES ? combos : 0;
+    }
+    st->cct = calloc((size_t) total * st->aw + 1, sizeof *st->cct);
+    st->ccm = calloc((size_t) total * st->ww + 1, sizeof *st->ccm);
+    if (!st->cct || !st->ccm)
+        return DP_ENOMEM;
+    for (dp_id sec = 0; sec < m->n_sections; sec++) {
+        const dp_section *s = &m->sections[sec];
+        uint32_t combos = 1;
+        if (st->cc0[sec] == UINT32_MAX)
+            continue;
+        for (uint32_t j = 0; j < s->n_sessions; j++)
+            combos *= m->sessions[s->session0 + j].n_slots;
+        for (uint32_t idx = 0; idx < combos; idx++) {
+            for (uint32_t j = 0, r = idx; j < s->n_sessions; j++) {
+                uint32_t k = s->session0 + j, n = m->sessions[k].n_slots;
+                const dp_slot *sl = &m->slots[m->sessions[k].slot0 + r % n];
+                uint16_t min = (uint16_t) m->sessions[k].minutes;
+                st->ps[j] = (sess_t){(uint16_t) sl->start_min, (uint16_t) (sl->start_min + min),
+                                     min, (uint8_t) sl->day};
+                r /= n;
+            }
+            sec_contrib_ps(st, NULL, sec, &st->cct[(size_t) (st->cc0[sec] + idx) * st->aw],
+                           &st->ccm[(size_t) (st->cc0[sec] + idx) * st->ww]);
+        }
+    }
+    return DP_OK;
 }
 
 /* The contributions of every section at the view's times, and every
@@ -1413,161 +1486,167 @@ static inline int64_t wclamp(const aword *w, int32_t x)
     return u < w->cap ? u : w->cap;
 }
 
-/* Child i of the move, in one pass over the grants it changes: the change
- * of its child-scope rules goes to out, the values of its row that change
- * to st->upd[st->upd0[i] ..] (apply() stores them), st->rel[i] gets the
- * rules of other scopes it can change (rule_delta reads them; st->any
- * their union), and each grant that comes or goes becomes a mix event.
+/* The move's children, each in one pass over the grants it changes: the
+ * change of their child-scope rules goes to out, the values of child i's
+ * row that change to st->upd[st->upd0[i] ..] (apply() stores them),
+ * st->rel[i] gets the rules of other scopes it can change (rule_delta reads
+ * them; st->any their union), and each grant that comes or goes becomes a
+ * mix event.
  *   - Aggregates: a grant that goes, or whose section's sessions move,
  *     takes out its section's contributions as they were; one that comes,
  *     or moves, adds them as they are after the move. Only the values
- *     those contributions touch are computed (swm), and the units of those
- *     that change, of the rules the child's index holds.
+ *     those contributions touch are computed (swm), of the rules the
+ *     child's index holds (cvm), and the units of those that change.
  *   - theme_once and custom child rules, and the rules of other scopes:
  *     as classify() decides (a grant kept as it was changes nothing; rules
- *     that look only at the activities held change only when an activity
- *     comes or goes; moved sessions: tmove), evaluated over the child's
- *     grants after the move.
+ *     of other scopes that look only at the activities held change only
+ *     when an activity comes or goes; moved sessions: tmove), evaluated
+ *     over the child's grants after the move. theme_once is evaluated
+ *     whenever a grant of its activities changes (cheap, by theme bits).
  * full() evaluates every rule from scratch with child_units_g, which is
  * what --verify-every and tests/unit/test_plugins.c compare with. */
-static inline __attribute__((always_inline)) void child_move_w(rstate *st, const dp_state_view *v,
-                                                               const dp_move *mv, uint32_t i,
-                                                               dp_delta *out, const uint32_t rw,
-                                                               const uint32_t ww)
+static inline __attribute__((always_inline)) void
+children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta *out,
+                const uint32_t rw, const uint32_t ww)
 {
-    const dp_child_change *cc = &mv->children[i];
-    const dp_id c = cc->child;
-    const uint32_t aw = st->aw;
-    uint64_t *restrict rel = &st->rel[(size_t) i * rw];
-    const uint8_t fl = st->cflag[c];
-    const bool own = fl & C_OWN, agg = fl & C_AGG;
+    const uint32_t aw = st->aw, nch = mv->n_children;
+    const uint8_t *const cflag = st->cflag;
     const uint64_t *restrict tmove = st->tmove;
-    uint32_t n_upd = st->n_upd, nl = 0;
-
-    st->upd0[i] = n_upd;
-    if (!own && !agg && !st->has_allc) { /* no rule can change for this child */
-        for (uint32_t w = 0; w < rw; w++)
-            rel[w] = 0;
-        return;
-    }
     const int32_t *const sc = st->sc, *const mcv = st->mc;
     const uint64_t *const swm = st->swm, *const mwm = st->mwm, *const rm_act = st->rm_act;
     const uint64_t *const m_inc = st->m_inc, *const m_held = st->m_heldx;
+    const uint64_t *const m_allc = st->m_allc, *const m_child = st->m_child;
+    const uint64_t *const cvm = st->cvm;
     const uint32_t *const msec_stamp = st->msec_stamp, *const msec_idx = st->msec_idx;
     const uint32_t n_mc = st->n_mc, mstamp = st->mstamp;
     const dp_id *const sec_act = st->sec_act;
+    const aword *const wdv = st->wd;
     const int32_t **restrict cl = st->cl;
     int32_t *restrict cs = st->cs;
     uint64_t *restrict wm = st->wm;
+    uint64_t *restrict any = st->any;
+    uint32_t *restrict upd0 = st->upd0;
     mev *restrict ev = st->mev;
-    uint32_t n_mev = st->n_mev;
-    const bool has_mix = st->has_mix;
+    upd *restrict up = st->upd;
+    uint32_t n_mev = 0, n_upd = 0;
+    const bool has_mix = st->has_mix, has_allc = st->has_allc;
+    int64_t hard = 0, score = 0;
 
-    for (uint32_t w = 0; w < rw; w++)
-        rel[w] = tmove[w];
-    for (uint32_t u = 0; u < ww; u++)
-        wm[u] = 0;
-    for (int side_i = 0; side_i < 2; side_i++) {
-        const dp_grant *g, *og;
-        uint8_t n, on;
-        change_side(cc, side_i, &g, &n, &og, &on);
-        for (uint8_t k = 0; k < n; k++) {
-            const dp_id sec = g[k].section;
-            const bool kept = dp_grant_in(g[k], og, on);
-            const bool moved = n_mc && msec_stamp[sec] == mstamp;
-            if (kept && !moved)
-                continue;
-            if (agg) {
-                const int32_t *cv = &sc[(size_t) sec * aw];
-                const uint64_t *cz = &swm[(size_t) sec * ww];
-                if (side_i && moved) {
-                    cv = &mcv[(size_t) msec_idx[sec] * aw];
-                    cz = &mwm[(size_t) msec_idx[sec] * ww];
+    for (uint32_t i = 0; i < nch; i++) {
+        const dp_child_change *cc = &mv->children[i];
+        const dp_id c = cc->child;
+        uint64_t *restrict rel = &st->rel[(size_t) i * rw];
+        const uint8_t fl = cflag[c];
+        const bool own = fl & C_OWN, agg = fl & C_AGG;
+        uint32_t nl = 0;
+
+        upd0[i] = n_upd;
+        if (!own && !agg && !has_allc) { /* no rule can change for this child */
+            for (uint32_t w = 0; w < rw; w++)
+                rel[w] = 0;
+            continue;
+        }
+        for (uint32_t w = 0; w < rw; w++)
+            rel[w] = tmove[w];
+        for (uint32_t u = 0; u < ww; u++)
+            wm[u] = 0;
+        for (int side_i = 0; side_i < 2; side_i++) {
+            const dp_grant *g, *og;
+            uint8_t n, on;
+            change_side(cc, side_i, &g, &n, &og, &on);
+            for (uint8_t k = 0; k < n; k++) {
+                const dp_id sec = g[k].section;
+                const bool kept = dp_grant_in(g[k], og, on);
+                const bool moved = n_mc && msec_stamp[sec] == mstamp;
+                if (kept && !moved)
+                    continue;
+                if (agg) {
+                    const int32_t *cv = &sc[(size_t) sec * aw];
+                    const uint64_t *cz = &swm[(size_t) sec * ww];
+                    if (side_i && moved) {
+                        cv = &mcv[(size_t) msec_idx[sec] * aw];
+                        cz = &mwm[(size_t) msec_idx[sec] * ww];
+                    }
+                    cl[nl] = cv;
+                    cs[nl++] = side_i ? 1 : -1;
+                    for (uint32_t u = 0; u < ww; u++)
+                        wm[u] |= cz[u];
                 }
-                cl[nl] = cv;
-                cs[nl++] = side_i ? 1 : -1;
-                for (uint32_t u = 0; u < ww; u++)
-                    wm[u] |= cz[u];
+                if (kept)
+                    continue; /* moved sessions only: the timed rules are in tmove */
+                if (has_mix)
+                    ev[n_mev++] = (mev){sec, c, side_i ? 1u : UINT32_MAX};
+                const dp_id a = sec_act[sec];
+                const uint64_t *am = &rm_act[(size_t) a * rw];
+                int comes_or_goes = -1; /* asked only for rules that look at holdings */
+                for (uint32_t w = 0; w < rw; w++) {
+                    uint64_t x = am[w] & ~m_inc[w];
+                    if (comes_or_goes < 0 && (x & m_held[w]))
+                        comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
+                    rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~m_held[w]);
+                }
             }
-            if (kept)
-                continue; /* moved sessions only: the timed rules are in tmove */
-            if (has_mix)
-                ev[n_mev++] = (mev){sec, c, side_i ? 1u : UINT32_MAX};
-            const dp_id a = sec_act[sec];
-            const uint64_t *am = &rm_act[(size_t) a * rw];
-            int comes_or_goes = -1; /* asked only for rules that look at holdings */
-            for (uint32_t w = 0; w < rw; w++) {
-                uint64_t x = am[w] & ~m_inc[w];
-                if (comes_or_goes < 0 && (x & m_held[w]))
-                    comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
-                rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~m_held[w]);
+        }
+        const uint64_t *cm = rm_child(st, c);
+        const int32_t *now = cvals(st, c);
+        const uint64_t *restrict vm = &cvm[(size_t) c * ww];
+        for (uint32_t u = 0; nl && u < ww; u++)
+            for (uint64_t bits = wm[u] & vm[u]; bits; bits &= bits - 1) {
+                uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
+                int32_t x0 = now[q], x = x0;
+                for (uint32_t e = 0; e < nl; e++)
+                    x += cs[e] * cl[e][q];
+                if (x == x0)
+                    continue;
+                up[n_upd++] = (upd){q, x};
+                const aword *wd = &wdv[q];
+                int64_t du = wclamp(wd, x) - wclamp(wd, x0);
+                hard += wd->hard * du;
+                score -= wd->pts * du;
+            }
+        for (uint32_t w = 0; w < rw; w++) {
+            rel[w] &= (own ? cm[w] : 0) | m_allc[w];
+            uint64_t others = rel[w] & m_child[w] & ~m_inc[w];
+            any[w] |= rel[w] & ~m_child[w];
+            for (; others; others &= others - 1) {
+                uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(others), k = st->ckey[ri];
+                const dp_rule *r = &st->rs->rules[ri];
+                int64_t ua = 0;
+                if (st->tbit[ri]) { /* theme_once: the grants whose theme came before */
+                    const uint64_t *tb = st->tbit[ri];
+                    uint64_t seen = 0;
+                    for (uint8_t k2 = 0; k2 < cc->n_after; k2++) {
+                        uint64_t b = tb[sec_act[cc->after[k2].section]];
+                        ua += (seen & b) != 0;
+                        seen |= b;
+                    }
+                } else {
+                    side after = {v, mv, 1};
+                    ua = child_units_g(st, r, &after, c, cc->after, cc->n_after);
+                }
+                if (ua == now[k])
+                    continue;
+                up[n_upd++] = (upd){k, (int32_t) ua};
+                add_units(r, ua - now[k], out);
             }
         }
     }
+    upd0[nch] = n_upd;
+    st->n_upd = n_upd;
     st->n_mev = n_mev;
-    const uint64_t *cm = rm_child(st, c);
-    const int32_t *now = cvals(st, c);
-    upd *restrict up = st->upd;
-    const uint64_t *restrict vm = &st->cvm[(size_t) c * ww];
-    const aword *const wdv = st->wd;
-    int64_t hard = 0, score = 0;
-    for (uint32_t u = 0; nl && u < ww; u++)
-        for (uint64_t bits = wm[u] & vm[u]; bits; bits &= bits - 1) {
-            uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
-            int32_t x0 = now[q], x = x0;
-            for (uint32_t e = 0; e < nl; e++)
-                x += cs[e] * cl[e][q];
-            if (x == x0)
-                continue;
-            up[n_upd++] = (upd){q, x};
-            const aword *wd = &wdv[q];
-            int64_t du = wclamp(wd, x) - wclamp(wd, x0);
-            hard += wd->hard * du;
-            score -= wd->pts * du;
-        }
     out->hard += hard;
     out->score += score;
-    const uint64_t *const m_allc = st->m_allc, *const m_child = st->m_child;
-    uint64_t *restrict any = st->any;
-    for (uint32_t w = 0; w < rw; w++) {
-        rel[w] &= (own ? cm[w] : 0) | m_allc[w];
-        uint64_t others = rel[w] & m_child[w] & ~m_inc[w];
-        any[w] |= rel[w] & ~m_child[w];
-        for (; others; others &= others - 1) {
-            uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(others), k = st->ckey[ri];
-            const dp_rule *r = &st->rs->rules[ri];
-            side after = {v, mv, 1};
-            int64_t ua = 0;
-            if (st->tbit[ri]) { /* theme_once: the grants whose theme came before */
-                const uint64_t *tb = st->tbit[ri];
-                uint64_t seen = 0;
-                for (uint8_t k2 = 0; k2 < cc->n_after; k2++) {
-                    uint64_t b = tb[sec_act[cc->after[k2].section]];
-                    ua += (seen & b) != 0;
-                    seen |= b;
-                }
-            } else {
-                ua = child_units_g(st, r, &after, c, cc->after, cc->n_after);
-            }
-            if (ua == now[k])
-                continue;
-            up[n_upd++] = (upd){k, (int32_t) ua};
-            add_units(r, ua - now[k], out);
-        }
-    }
-    st->n_upd = n_upd;
 }
 
-/* child_move_w for the usual case of at most 64 rules and 64 aggregate
+/* children_move_w for the usual case of at most 64 rules and 64 aggregate
  * values (one word per mask: the compiler drops the loops over words), or
  * any other. */
-static void child_move(rstate *st, const dp_state_view *v, const dp_move *mv, uint32_t i,
-                       dp_delta *out)
+static void children_move(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
     if (st->rw == 1 && st->ww == 1)
-        child_move_w(st, v, mv, i, out, 1, 1);
+        children_move_w(st, v, mv, out, 1, 1);
     else
-        child_move_w(st, v, mv, i, out, st->rw, st->ww);
+        children_move_w(st, v, mv, out, st->rw, st->ww);
 }
 
 /* Makes room in st->upd and st->mev for what child_move may record for
@@ -2038,6 +2117,9 @@ static void state_free(void *state)
     free(st->upd0);
     free(st->mev);
     free(st->mwm);
+    free(st->cc0);
+    free(st->cct);
+    free(st->ccm);
     free(st->ps);
     free(st->ckey);
     free(st->rm_act);
@@ -2481,7 +2563,7 @@ static dp_status index_rules(rstate *st)
             }
         }
     }
-    return DP_OK;
+    return sec_table(st);
 }
 
 static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
@@ -2614,9 +2696,7 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
         st->pend_ok = false;
         return;
     }
-    for (uint32_t i = 0; i < mv->n_children; i++)
-        child_move(st, v, mv, i, out);
-    st->upd0[mv->n_children] = st->n_upd;
+    children_move(st, v, mv, out);
     bool marked = false; /* the stamps that grants_of reads: only when needed */
     for (uint32_t w = 0; w < rw; w++)
         for (uint64_t bits = st->any[w] & ~st->m_child[w]; bits; bits &= bits - 1) {
