@@ -1649,15 +1649,13 @@ static void children_move(rstate *st, const dp_state_view *v, const dp_move *mv,
         children_move_w(st, v, mv, out, st->rw, st->ww);
 }
 
-/* Makes room in st->upd and st->mev for what child_move may record for
+/* Makes room in st->upd and st->mev for what children_move may record for
  * the move: each child's values that change (at most its row) and a mix
- * event per grant that comes or goes. */
-static bool room_for_move(rstate *st, const dp_move *mv)
+ * event per grant that comes or goes (ne: the move's grants before and after). */
+static bool room_for_move(rstate *st, const dp_move *mv, uint32_t ne)
 {
-    uint32_t nu = mv->n_children * st->cwords, ne = 0;
+    uint32_t nu = mv->n_children * st->cwords;
 
-    for (uint32_t i = 0; i < mv->n_children; i++)
-        ne += (uint32_t) mv->children[i].n_before + mv->children[i].n_after;
     if (nu > st->cap_upd) {
         upd *u = realloc(st->upd, ((size_t) nu + 1) * sizeof *u);
         if (!u)
@@ -2677,21 +2675,31 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     out->score = 0;
     if (!st)
         return;
-    follow_seed(st, v);
+    if (v->seed != st->seed)
+        follow_seed(st, v);
     st->n_pend = 0;
     st->pend_serial = mv->serial;
     st->pend_ok = mv->serial != 0; /* serial 0: a move built by hand, nothing to keep */
-    for (uint32_t i = 0; i < mv->n_children; i++) /* the rows child_move reads first */
+    uint32_t ne = 0, rw = st->rw;
+    for (uint32_t i = 0; i < mv->n_children; i++) { /* the rows child_move reads first */
         __builtin_prefetch(rm_child(st, mv->children[i].child));
-    moves_prepare(st, v, mv);
-    /* Child-scope rules child by child (child_move, which also classifies
-     * the move for the others), then the others rule by rule; only the
-     * rules the move can change. A section rule may look at times even in
-     * a section without members: any starts with tmove. */
-    uint32_t rw = st->rw;
-    memcpy(st->any, st->tmove, rw * sizeof *st->any);
-    st->n_upd = st->n_mev = 0;
-    if (!room_for_move(st, mv)) {
+        ne += (uint32_t) mv->children[i].n_before + mv->children[i].n_after;
+    }
+    if (mv->n_sessions) {
+        moves_prepare(st, v, mv);
+    } else {
+        st->n_mc = 0;
+        for (uint32_t w = 0; w < rw; w++)
+            st->tmove[w] = 0;
+    }
+    /* Child-scope rules child by child (children_move, which also
+     * classifies the move for the others), then the others rule by rule;
+     * only the rules the move can change. A section rule may look at times
+     * even in a section without members: any starts with tmove. */
+    for (uint32_t w = 0; w < rw; w++)
+        st->any[w] = st->tmove[w];
+    if ((mv->n_children * st->cwords > st->cap_upd || ne > st->cap_mev) &&
+        !room_for_move(st, mv, ne)) {
         out->hard = FAILED_HARD;
         st->pend_ok = false;
         return;
