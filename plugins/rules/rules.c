@@ -207,8 +207,8 @@ struct rstate {
     uint64_t *rel;   /* [n_children * rw] */
     uint64_t *any;   /* [rw] */
     uint64_t *tmove; /* [rw] */
-    /* mix: per section a row of nc + 2 counters: children, children per
-     * category, and the section's current units */
+    /* mix: per section a row of nc + 2 counters, mix_stride() apart:
+     * children, children per category, and the section's current units */
     uint32_t **mixcnt;  /* [n_rules] */
     uint32_t **mixtop;  /* [n_rules]: the largest category allowed (mix_allowed) */
     uint32_t **mixtop0; /* [n_rules][n_sections + 1]: section sec's sizes start here */
@@ -1748,6 +1748,16 @@ static uint32_t mix_ncat(const dp_model *m, const dp_rule *r)
     return r->mix_by == DP_MIX_PRIORITY ? 4 : m->neighbourhoods.n;
 }
 
+/* Mix: the counter rows' stride: nc + 2 words, at least MIX_ROW, so that
+ * the usual short row (at most six categories) is copied as a constant
+ * number of bytes (mix_delta, mix_commit). */
+#define MIX_ROW 8
+
+static uint32_t mix_stride(uint32_t nc)
+{
+    return nc + 2 > MIX_ROW ? nc + 2 : MIX_ROW;
+}
+
 static dp_id mix_cat(const dp_model *m, const dp_rule *r, dp_id c)
 {
     return r->mix_by == DP_MIX_PRIORITY ? m->children[c].priority : m->children[c].neighbourhood;
@@ -1773,9 +1783,9 @@ static void mix_fill(rstate *st, uint32_t ri, const side *sd)
     const dp_rule *r = &st->rs->rules[ri];
     uint32_t nc = mix_ncat(m, r);
 
-    memset(st->mixcnt[ri], 0, ((size_t) m->n_sections * (nc + 2) + 1) * sizeof **st->mixcnt);
+    memset(st->mixcnt[ri], 0, ((size_t) m->n_sections * mix_stride(nc) + 1) * sizeof **st->mixcnt);
     for (dp_id sec = 0; sec < m->n_sections; sec++) {
-        uint32_t n = members_of(st, sd, sec), *row = &st->mixcnt[ri][(size_t) sec * (nc + 2)];
+        uint32_t n = members_of(st, sd, sec), *row = &st->mixcnt[ri][(size_t) sec * mix_stride(nc)];
         row[0] = n;
         for (uint32_t i = 0; i < n; i++) {
             dp_id cat = mix_cat(m, r, st->members[i]);
@@ -1909,7 +1919,8 @@ static int64_t mix_delta(rstate *st, uint32_t ri)
     const dp_model *m = st->m;
     const dp_rule *r = &st->rs->rules[ri];
     mixrows *mx = &st->mx[ri];
-    const uint32_t nc = mix_ncat(m, r), rl = nc + 2, w = nc + 3, n_mev = st->n_mev;
+    const uint32_t nc = mix_ncat(m, r), rl = nc + 2, rs = mix_stride(nc), w = rs + 1;
+    const uint32_t n_mev = st->n_mev;
     const uint32_t *const cnt = st->mixcnt[ri], *const t0 = st->mixtop0[ri];
     const uint32_t *const tops = st->mixtop[ri];
     const mev *const ev = st->mev;
@@ -1937,7 +1948,10 @@ static int64_t mix_delta(rstate *st, uint32_t ri)
         uint32_t *row = &rows[(size_t) t * w];
         if (t == nt) {
             row[0] = sec;
-            memcpy(row + 1, &cnt[(size_t) sec * rl], rl * sizeof *rows);
+            if (rs == MIX_ROW) /* a constant size: copied without a call */
+                memcpy(row + 1, &cnt[(size_t) sec * rs], MIX_ROW * sizeof *rows);
+            else
+                memcpy(row + 1, &cnt[(size_t) sec * rs], rs * sizeof *rows);
             nt++;
         }
         const dp_id cat = mcat[ev[e].child];
@@ -1968,11 +1982,16 @@ static int64_t mix_delta(rstate *st, uint32_t ri)
 static void mix_commit(rstate *st, uint32_t ri)
 {
     const mixrows *mx = &st->mx[ri];
-    uint32_t nc = mix_ncat(st->m, &st->rs->rules[ri]), w = nc + 3;
+    const uint32_t rs = mix_stride(mix_ncat(st->m, &st->rs->rules[ri])), w = rs + 1;
+    uint32_t *const cnt = st->mixcnt[ri];
 
-    for (uint32_t t = 0; t < mx->n; t++)
-        memcpy(&st->mixcnt[ri][(size_t) mx->rows[(size_t) t * w] * (nc + 2)],
-               &mx->rows[(size_t) t * w + 1], (nc + 2) * sizeof *mx->rows);
+    for (uint32_t t = 0; t < mx->n; t++) {
+        const uint32_t *row = &mx->rows[(size_t) t * w];
+        if (rs == MIX_ROW) /* a constant size: copied without a call */
+            memcpy(&cnt[(size_t) row[0] * rs], row + 1, MIX_ROW * sizeof *row);
+        else
+            memcpy(&cnt[(size_t) row[0] * rs], row + 1, rs * sizeof *row);
+    }
 }
 
 /* Change of rule ri's units by the move. With record, the new values of
@@ -2616,8 +2635,8 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
             if (!st->cache[i])
                 goto nomem;
         } else if (r->kind == DP_RULE_MIX) {
-            st->mixcnt[i] =
-                calloc((size_t) m->n_sections * (mix_ncat(m, r) + 2) + 1, sizeof **st->mixcnt);
+            st->mixcnt[i] = calloc((size_t) m->n_sections * mix_stride(mix_ncat(m, r)) + 1,
+                                   sizeof **st->mixcnt);
             st->mixcat[i] = calloc((size_t) m->n_children + 1, sizeof **st->mixcat);
             if (!st->mixcnt[i] || !st->mixcat[i] || mix_pool(st, i) != DP_OK)
                 goto nomem;
