@@ -1590,7 +1590,19 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
         const uint64_t *cm = rm_child(st, c);
         const int32_t *now = cvals(st, c);
         const uint64_t *restrict vm = &cvm[(size_t) c * ww];
-        for (uint32_t u = 0; nl && u < ww; u++)
+        for (uint32_t u = 0; nl == 1 && u < ww; u++) { /* one grant: each value changes */
+            const int32_t *c0 = cl[0], s0 = cs[0];
+            for (uint64_t bits = wm[u] & vm[u]; bits; bits &= bits - 1) {
+                uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
+                int32_t x0 = now[q], x = x0 + s0 * c0[q];
+                up[n_upd++] = (upd){q, x};
+                const aword *wd = &wdv[q];
+                int64_t du = wclamp(wd, x) - wclamp(wd, x0);
+                hard += wd->hard * du;
+                score -= wd->pts * du;
+            }
+        }
+        for (uint32_t u = 0; nl > 1 && u < ww; u++)
             for (uint64_t bits = wm[u] & vm[u]; bits; bits &= bits - 1) {
                 uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
                 int32_t x0 = now[q], x = x0;
