@@ -4,8 +4,9 @@
  * exchanges at once: five children each trade a seat so that a sixth gets in,
  * and no single move or short chain gains. Take a block of sections: those
  * meeting at the same time as one random session and sharing children with
- * its section (a child can be in at most one of them anyway), or those of every activity one random child chose (so
- * that two children can trade activities that meet at different times). Keep
+ * its section (a child can be in at most one of them anyway), or those of
+ * every activity one random child chose (so that two children can trade
+ * activities that meet at different times). Keep
  * every grant outside the block and let each child hold at most one seat of
  * it: then each seat's value for each child is exact (coverage, breadth and
  * rank depend only on the child's own grants), and who gets which seat is a
