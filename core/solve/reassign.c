@@ -222,11 +222,11 @@ static void add_overlapping(dp_search *s, dp_reassign *ra, dp_id k)
         dp_id sec = ra->block[q];
         uint32_t n = s->sec_opt0[sec + 1] - s->sec_opt0[sec], first = n ? dp__rand(s, n) : 0;
         for (uint32_t i = 0; i < n && ra->n_block < MAX_SECTIONS; i++) {
-            dp_id c = m->choices[s->opts[s->sec_opt[s->sec_opt0[sec] + (first + i) % n]].choice].child;
+            dp_id c =
+                m->choices[s->opts[s->sec_opt[s->sec_opt0[sec] + (first + i) % n]].choice].child;
             for (uint32_t j = s->opt0[c]; j < s->opt0[c + 1] && ra->n_block < MAX_SECTIONS; j++) {
                 dp_id t = s->opts[j].section;
-                if (e->section_count[t] > 0 && !in_block(ra, t) &&
-                    meets_during(s, t, day, t0, t1))
+                if (e->section_count[t] > 0 && !in_block(ra, t) && meets_during(s, t, day, t0, t1))
                     add_to_block(ra, m, t);
             }
         }
