@@ -3,9 +3,10 @@
  * Near the optimum the schedule differs from a better one by many small
  * exchanges at once: five children each trade a seat so that a sixth gets in,
  * and no single move or short chain gains. Take a block of sections: those
- * meeting at the same time as one random session (a child can be in at most
- * one of them anyway), or those of every activity one random child chose (so
- * that two children can trade activities that meet at different times). Keep
+ * meeting at the same time as one random session and sharing children with
+ * its section (a child can be in at most one of them anyway), or those of
+ * every activity one random child chose (so that two children can trade
+ * activities that meet at different times). Keep
  * every grant outside the block and let each child hold at most one seat of
  * it: then each seat's value for each child is exact (coverage, breadth and
  * rank depend only on the child's own grants), and who gets which seat is a
@@ -188,32 +189,56 @@ static bool pick_choice_block(dp_search *s, dp_reassign *ra)
     return ra->n_block > 1;
 }
 
-/* Adds the running sections with a session that overlaps session k. */
+/* Does a session of section t meet on day, overlapping [t0, t1)? */
+static bool meets_during(const dp_search *s, dp_id t, int day, int t0, int t1)
+{
+    const dp_section *st = &s->m->sections[t];
+
+    for (uint32_t j = st->session0; j < st->session0 + st->n_sessions; j++) {
+        int d, a0, a1;
+        dp_session_span(s->m, j, s->e.session_slot[j], &d, &a0, &a1);
+        if (d == day && a0 < t1 && t0 < a1)
+            return true;
+    }
+    return false;
+}
+
+/* Adds the running sections meeting during session k that a child of the
+ * block could trade seats with, breadth first from the block's sections:
+ * every child with an option in a block section brings the sections of its
+ * other options that meet then. On a large centre hundreds of sections meet
+ * at one time, most of them in other neighbourhoods with no child in common:
+ * a block of those, picked at random, moves nobody (5,000 children at 1.5M
+ * moves: 99.38% of CBC's bound with random blocks, 99.45% with these). Lists
+ * are entered at a random place so that blocks vary. */
 static void add_overlapping(dp_search *s, dp_reassign *ra, dp_id k)
 {
     const dp_model *m = s->m;
-    dp_engine *e = &s->e;
+    const dp_engine *e = &s->e;
     int day, t0, t1;
 
     dp_session_span(m, k, e->session_slot[k], &day, &t0, &t1);
-    /* Start at a random session so that a large centre's blocks vary. */
-    uint32_t n = m->n_sessions, first = dp__rand(s, n);
-    for (uint32_t i = 0; i < n && ra->n_block < MAX_SECTIONS; i++) {
-        dp_id j = (first + i) % n, t = m->sessions[j].section;
-        if (e->section_count[t] == 0 || in_block(ra, t))
-            continue;
-        int d, a0, a1;
-        dp_session_span(m, j, e->session_slot[j], &d, &a0, &a1);
-        if (d != day || a0 >= t1 || t0 >= a1)
-            continue;
-        add_to_block(ra, m, t);
+    for (uint32_t q = 0; q < ra->n_block && ra->n_block < MAX_SECTIONS; q++) {
+        dp_id sec = ra->block[q];
+        uint32_t n = s->sec_opt0[sec + 1] - s->sec_opt0[sec], first = n ? dp__rand(s, n) : 0;
+        for (uint32_t i = 0; i < n && ra->n_block < MAX_SECTIONS; i++) {
+            dp_id c =
+                m->choices[s->opts[s->sec_opt[s->sec_opt0[sec] + (first + i) % n]].choice].child;
+            for (uint32_t j = s->opt0[c]; j < s->opt0[c + 1] && ra->n_block < MAX_SECTIONS; j++) {
+                dp_id t = s->opts[j].section;
+                if (e->section_count[t] > 0 && !in_block(ra, t) && meets_during(s, t, day, t0, t1))
+                    add_to_block(ra, m, t);
+            }
+        }
     }
 }
 
-/* The block: the running sections with a session that overlaps session k. */
+/* The block: the running sections with a session that overlaps session k,
+ * reached from k's own section through the children they share. */
 static bool pick_block(dp_search *s, dp_reassign *ra, dp_id k)
 {
     start_block(ra);
+    add_to_block(ra, s->m, s->m->sessions[k].section);
     add_overlapping(s, ra, k);
     return ra->n_block > 1;
 }
