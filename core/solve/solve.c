@@ -285,17 +285,16 @@ static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o
  * started from the best schedule, within what is left of the time limit. The
  * copy shares every array but the sessions; slot indices stay those of m.
  * Returns DP_OK with *used false when there is nothing to do. */
-static dp_status frozen_run(dp_search *s1, dp_search *s2, dp_model *frozen,
-                            dp_solve_options *o2, bool *used, dp_error *err)
+static dp_status frozen_run(dp_search *s1, dp_search *s2, dp_model *frozen, dp_solve_options *o2,
+                            bool *used, dp_error *err)
 {
     const dp_model *m = s1->m;
     double left = s1->o->time_limit_s - dp__search_seconds(s1);
 
     *used = false;
     if (s1->n_cand_sessions == 0 || s1->o->time_limit_s <= 0 || left <= 0 ||
-        s1->stop == DP_STOP_INTERRUPTED || s1->stop == DP_STOP_TIME ||
-        s1->stop == DP_STOP_BOUND || s1->best == INT64_MIN ||
-        (s1->o->interrupt && *s1->o->interrupt))
+        s1->stop == DP_STOP_INTERRUPTED || s1->stop == DP_STOP_TIME || s1->stop == DP_STOP_BOUND ||
+        s1->best == INT64_MIN || (s1->o->interrupt && *s1->o->interrupt))
         return DP_OK;
     dp_session *sessions = malloc(((size_t) m->n_sessions + 1) * sizeof *sessions);
     if (!sessions)
