@@ -281,9 +281,10 @@ static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o
  * into it), and slot moves take their share (cand300-s2 of gen-instance:
  * 48,196 where a fixed-time solve of the very timetable it found reaches
  * 48,239). So the best timetable is frozen into a copy of the model (every
- * session at its chosen time) and solved again as a fixed-time centre, warm-
- * started from the best schedule, within what is left of the time limit. The
- * copy shares every array but the sessions; slot indices stay those of m.
+ * session at its chosen time) and solved again as a fixed-time centre from
+ * scratch (warm-started from the first phase's schedule, it stayed in that
+ * schedule's local optimum), within what is left of the time limit. The copy
+ * shares every array but the sessions; slot indices stay those of m.
  * Returns DP_OK with *used false when there is nothing to do. */
 static dp_status frozen_run(dp_search *s1, dp_search *s2, dp_model *frozen, dp_solve_options *o2,
                             bool *used, dp_error *err)
