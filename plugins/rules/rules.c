@@ -77,16 +77,19 @@ typedef struct mev {
 /* One aggregate value of a child's row: every rule with an aggregate has
  * units that are a sum over its values of a function of the value alone
  * (agg_units), so a move's change of a child's units is found value by
- * value, only for the values the move changes. */
-enum { W_EXCESS, W_COUNT, W_NONE, W_SOME };
-
+ * value, only for the values the move changes. For a value x (never
+ * negative: a count or minutes), the units are
+ *     max_activities, max_minutes: x - max when over max (lo = max, cap none)
+ *     not_before, not_after, only_for: x (lo 0, cap none)
+ *     forbid: 1 when x > 0 (lo 0, cap 1)
+ *     at_least_one, pin: 1 when x == 0, that is 1 - min(x, 1) (lo 0, cap 1,
+ *                   sign -1: the 1 drops out of a difference)
+ * so a change from x0 to x is sign x (clamp(x) - clamp(x0)) units, with
+ * clamp(x) = min(max(x - lo, 0), cap): no branch on the kind. */
 typedef struct aword {
-    uint32_t rule; /* the rule */
-    uint8_t f;     /* W_EXCESS: value - max when over max; W_COUNT: the value;
-                      W_NONE: 1 when 0; W_SOME: 1 when over 0 */
-    uint8_t hard;  /* 1: a hard rule (a unit is a violation and HARD_STEER points) */
-    int32_t max;   /* W_EXCESS */
-    int64_t pts;   /* points per unit: the weight, or HARD_STEER */
+    int32_t lo, cap;
+    int64_t hard; /* hard violations per clamped unit: sign for a hard rule, else 0 */
+    int64_t pts;  /* points per clamped unit: sign x (the weight, or HARD_STEER) */
 } aword;
 
 /* Mix: the counter rows of the sections a move touches, as they are after
@@ -140,8 +143,11 @@ struct rstate {
      * aggregates by adding and subtracting the contributions of the grants
      * it changes, value by value where they are not 0 (child_move). The
      * values after aw are the units of the other child rules (theme_once,
-     * custom). A child's values of rules outside its index are kept up to
-     * date when it holds a rule with an aggregate (C_AGG), and never read. */
+     * custom). A child's values of rules outside its index (cvm: the
+     * aggregate values of those inside) are filled once and never read
+     * again: no move can change those rules' units for the child, and
+     * explain() asks only about rules of the child's index (or of every
+     * child's, which every index holds). */
     uint32_t cwords;    /* 32-bit values of a row */
     uint32_t aw;        /* aggregate values of a row */
     uint32_t *ckey;     /* [n_rules]: offset of the rule's values, UINT32_MAX for others */
@@ -173,6 +179,9 @@ struct rstate {
     dp_id *msec;   /* [cap_mc]: the moved sections */
     int32_t *mc;   /* [cap_mc * aw] */
     uint64_t *mwm; /* [cap_mc * ww] */
+    uint32_t *cc0; /* [n_sections]: the section's first row in cct/ccm, or UINT32_MAX */
+    int32_t *cct;  /* contributions of every section at each combination of its times */
+    uint64_t *ccm; /* and the masks of those not 0 */
     uint32_t n_mc, cap_mc;
     /* The index of the rules (see classify()): masks over rule indices, rw
      * 64-bit words each, made once per solve. */
@@ -181,6 +190,9 @@ struct rstate {
     uint64_t *rm_act;  /* [n_activities * rw]: rules a grant of the activity can affect */
     uint64_t *m_child; /* [rw]: child-scope rules */
     uint64_t *m_held;  /* [rw]: rules that depend only on which activities are held */
+    uint64_t *m_heldx; /* [rw]: m_held without the child-scope rules (see child_move) */
+    uint64_t *cvm;     /* [n_children * ww]: the aggregate values of the child's rules */
+    uint64_t **tbit;   /* [n_rules]: theme_once, per activity: 1 << theme, 0 if not looked at */
     uint64_t *m_start; /* [rw]: rules that depend on session start times */
     uint64_t *m_day;   /* [rw]: rules that depend on session days (not start times) */
     uint64_t *m_allc;  /* [rw]: rules every child's grants can affect (mix: no row to read) */
@@ -195,12 +207,13 @@ struct rstate {
     uint64_t *rel;   /* [n_children * rw] */
     uint64_t *any;   /* [rw] */
     uint64_t *tmove; /* [rw] */
-    /* mix: per section a row of nc + 2 counters: children, children per
-     * category, and the section's current units */
+    /* mix: per section a row of nc + 2 counters, mix_stride() apart:
+     * children, children per category, and the section's current units */
     uint32_t **mixcnt;  /* [n_rules] */
     uint32_t **mixtop;  /* [n_rules]: the largest category allowed (mix_allowed) */
     uint32_t **mixtop0; /* [n_rules][n_sections + 1]: section sec's sizes start here */
     struct mixrows *mx; /* [n_rules]: mix_delta's rows after the move, for apply() */
+    dp_id **mixcat;     /* [n_rules][n_children]: each child's category (DP_NONE: none) */
     int ctx_ref;        /* registry ref of the ctx userdata */
     bool cached;        /* the caches were filled (by the first full()) */
     lua_view view;      /* what ctx shows during a custom call */
@@ -1304,12 +1317,14 @@ static void vadd(int32_t *d, const int32_t *s, uint32_t n)
 /* Section sec's contributions to the aggregates of every rule of m_inc,
  * with its sessions as in side sd, into out[0..aw). They do not depend on
  * the child (a rule that does not select the child is not in its index). */
-static void sec_contrib(rstate *st, const side *sd, dp_id sec, int32_t *out, uint64_t *wmask)
+static void sec_contrib_ps(rstate *st, const side *sd, dp_id sec, int32_t *out, uint64_t *wmask)
 {
     uint32_t rw = st->rw, ns = 0;
     dp_id act = st->sec_act[sec];
-    bool read = false;
+    bool read = sd == NULL; /* NULL: st->ps holds the sessions already */
 
+    if (read)
+        ns = st->m->sections[sec].n_sessions;
     memset(out, 0, st->aw * sizeof *out);
     for (uint32_t w = 0; w < rw; w++) {
         for (uint64_t bits = st->m_inc[w]; bits; bits &= bits - 1) {
@@ -1325,6 +1340,74 @@ static void sec_contrib(rstate *st, const side *sd, dp_id sec, int32_t *out, uin
     for (uint32_t q = 0; q < st->aw; q++)
         if (out[q])
             set_bit(wmask, q);
+}
+
+/* Section sec's contributions in side sd: from the table of its times
+ * (cc0, made once: sections whose sessions have at most SEC_TIMES
+ * combinations of times), else computed. */
+#define SEC_TIMES 64
+
+static void sec_contrib(rstate *st, const side *sd, dp_id sec, int32_t *out, uint64_t *wmask)
+{
+    const dp_model *m = st->m;
+    const dp_section *s = &m->sections[sec];
+    uint32_t idx = 0;
+
+    if (st->cc0[sec] == UINT32_MAX) {
+        sec_contrib_ps(st, sd, sec, out, wmask);
+        return;
+    }
+    for (uint32_t j = s->n_sessions; j-- > 0;) { /* session 0 is the lowest digit */
+        const dp_session *k = &m->sessions[s->session0 + j];
+        idx = idx * k->n_slots + (slot_of(sd, s->session0 + j) - k->slot0);
+    }
+    memcpy(out, &st->cct[(size_t) (st->cc0[sec] + idx) * st->aw], st->aw * sizeof *out);
+    memcpy(wmask, &st->ccm[(size_t) (st->cc0[sec] + idx) * st->ww], st->ww * sizeof *wmask);
+}
+
+/* The table of sec_contrib: for every section with at most SEC_TIMES
+ * combinations of its sessions' times, its contributions at each. */
+static dp_status sec_table(rstate *st)
+{
+    const dp_model *m = st->m;
+    uint32_t total = 0;
+
+    st->cc0 = calloc((size_t) m->n_sections + 1, sizeof *st->cc0);
+    if (!st->cc0)
+        return DP_ENOMEM;
+    for (dp_id sec = 0; sec < m->n_sections; sec++) {
+        const dp_section *s = &m->sections[sec];
+        uint32_t combos = 1;
+        for (uint32_t j = 0; j < s->n_sessions && combos <= SEC_TIMES; j++)
+            combos *= m->sessions[s->session0 + j].n_slots;
+        st->cc0[sec] = combos <= SEC_TIMES ? total : UINT32_MAX;
+        total += combos <= SEC_TIMES ? combos : 0;
+    }
+    st->cct = calloc((size_t) total * st->aw + 1, sizeof *st->cct);
+    st->ccm = calloc((size_t) total * st->ww + 1, sizeof *st->ccm);
+    if (!st->cct || !st->ccm)
+        return DP_ENOMEM;
+    for (dp_id sec = 0; sec < m->n_sections; sec++) {
+        const dp_section *s = &m->sections[sec];
+        uint32_t combos = 1;
+        if (st->cc0[sec] == UINT32_MAX)
+            continue;
+        for (uint32_t j = 0; j < s->n_sessions; j++)
+            combos *= m->sessions[s->session0 + j].n_slots;
+        for (uint32_t idx = 0; idx < combos; idx++) {
+            for (uint32_t j = 0, r = idx; j < s->n_sessions; j++) {
+                uint32_t k = s->session0 + j, n = m->sessions[k].n_slots;
+                const dp_slot *sl = &m->slots[m->sessions[k].slot0 + r % n];
+                uint16_t min = (uint16_t) m->sessions[k].minutes;
+                st->ps[j] = (sess_t){(uint16_t) sl->start_min, (uint16_t) (sl->start_min + min),
+                                     min, (uint8_t) sl->day};
+                r /= n;
+            }
+            sec_contrib_ps(st, NULL, sec, &st->cct[(size_t) (st->cc0[sec] + idx) * st->aw],
+                           &st->ccm[(size_t) (st->cc0[sec] + idx) * st->ww]);
+        }
+    }
+    return DP_OK;
 }
 
 /* The contributions of every section at the view's times, and every
@@ -1394,176 +1477,197 @@ static void moves_prepare(rstate *st, const dp_state_view *v, const dp_move *mv)
     }
 }
 
-/* The units of one aggregate value (see aword). */
-static inline int64_t word_units(const aword *w, int32_t x)
+/* The clamped units of one aggregate value (see aword). */
+static inline int64_t wclamp(const aword *w, int32_t x)
 {
-    switch (w->f) {
-    case W_EXCESS:
-        return x > w->max ? x - w->max : 0;
-    case W_COUNT:
-        return x;
-    case W_NONE:
-        return x == 0;
-    default:
-        return x > 0;
-    }
+    int64_t u = (int64_t) x - w->lo;
+
+    u = u > 0 ? u : 0;
+    return u < w->cap ? u : w->cap;
 }
 
-/* Child i of the move, in one pass over the grants it changes: the change
- * of its child-scope rules goes to out, the values of its row that change
- * to st->upd[st->upd0[i] ..] (apply() stores them), st->rel[i] gets the
- * rules of other scopes it can change (rule_delta reads them; st->any
- * their union), and each grant that comes or goes becomes a mix event.
+/* The move's children, each in one pass over the grants it changes: the
+ * change of their child-scope rules goes to out, the values of child i's
+ * row that change to st->upd[st->upd0[i] ..] (apply() stores them),
+ * st->rel[i] gets the rules of other scopes it can change (rule_delta reads
+ * them; st->any their union), and each grant that comes or goes becomes a
+ * mix event.
  *   - Aggregates: a grant that goes, or whose section's sessions move,
  *     takes out its section's contributions as they were; one that comes,
  *     or moves, adds them as they are after the move. Only the values
- *     those contributions touch are computed (swm), and the units of those
- *     that change, of the rules the child's index holds.
+ *     those contributions touch are computed (swm), of the rules the
+ *     child's index holds (cvm), and the units of those that change.
  *   - theme_once and custom child rules, and the rules of other scopes:
  *     as classify() decides (a grant kept as it was changes nothing; rules
- *     that look only at the activities held change only when an activity
- *     comes or goes; moved sessions: tmove), evaluated over the child's
- *     grants after the move.
+ *     of other scopes that look only at the activities held change only
+ *     when an activity comes or goes; moved sessions: tmove), evaluated
+ *     over the child's grants after the move. theme_once is evaluated
+ *     whenever a grant of its activities changes (cheap, by theme bits).
  * full() evaluates every rule from scratch with child_units_g, which is
  * what --verify-every and tests/unit/test_plugins.c compare with. */
-static inline __attribute__((always_inline)) void child_move_w(rstate *st, const dp_state_view *v,
-                                                               const dp_move *mv, uint32_t i,
-                                                               dp_delta *out, const uint32_t rw,
-                                                               const uint32_t ww)
+static inline __attribute__((always_inline)) void
+children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta *out,
+                const uint32_t rw, const uint32_t ww)
 {
-    const dp_child_change *cc = &mv->children[i];
-    const dp_id c = cc->child;
-    const uint32_t aw = st->aw;
-    uint64_t *restrict rel = &st->rel[(size_t) i * rw];
-    const uint8_t fl = st->cflag[c];
-    const bool own = fl & C_OWN, agg = fl & C_AGG;
+    const uint32_t aw = st->aw, nch = mv->n_children;
+    const uint8_t *const cflag = st->cflag;
     const uint64_t *restrict tmove = st->tmove;
-    uint32_t n_upd = st->n_upd, nl = 0;
-
-    st->upd0[i] = n_upd;
-    if (!own && !agg && !st->has_allc) { /* no rule can change for this child */
-        for (uint32_t w = 0; w < rw; w++)
-            rel[w] = 0;
-        return;
-    }
     const int32_t *const sc = st->sc, *const mcv = st->mc;
     const uint64_t *const swm = st->swm, *const mwm = st->mwm, *const rm_act = st->rm_act;
-    const uint64_t *const m_inc = st->m_inc, *const m_held = st->m_held;
+    const uint64_t *const m_inc = st->m_inc, *const m_held = st->m_heldx;
+    const uint64_t *const m_allc = st->m_allc, *const m_child = st->m_child;
+    const uint64_t *const cvm = st->cvm;
     const uint32_t *const msec_stamp = st->msec_stamp, *const msec_idx = st->msec_idx;
     const uint32_t n_mc = st->n_mc, mstamp = st->mstamp;
     const dp_id *const sec_act = st->sec_act;
+    const aword *const wdv = st->wd;
     const int32_t **restrict cl = st->cl;
     int32_t *restrict cs = st->cs;
     uint64_t *restrict wm = st->wm;
+    uint64_t *restrict any = st->any;
+    uint32_t *restrict upd0 = st->upd0;
     mev *restrict ev = st->mev;
-    uint32_t n_mev = st->n_mev;
-    const bool has_mix = st->has_mix;
+    upd *restrict up = st->upd;
+    uint32_t n_mev = 0, n_upd = 0;
+    const bool has_mix = st->has_mix, has_allc = st->has_allc;
+    int64_t hard = 0, score = 0;
 
-    for (uint32_t w = 0; w < rw; w++)
-        rel[w] = tmove[w];
-    for (uint32_t u = 0; u < ww; u++)
-        wm[u] = 0;
-    for (int side_i = 0; side_i < 2; side_i++) {
-        const dp_grant *g, *og;
-        uint8_t n, on;
-        change_side(cc, side_i, &g, &n, &og, &on);
-        for (uint8_t k = 0; k < n; k++) {
-            const dp_id sec = g[k].section;
-            const bool kept = dp_grant_in(g[k], og, on);
-            const bool moved = n_mc && msec_stamp[sec] == mstamp;
-            if (kept && !moved)
-                continue;
-            if (agg) {
-                const int32_t *cv = &sc[(size_t) sec * aw];
-                const uint64_t *cz = &swm[(size_t) sec * ww];
-                if (side_i && moved) {
-                    cv = &mcv[(size_t) msec_idx[sec] * aw];
-                    cz = &mwm[(size_t) msec_idx[sec] * ww];
+    for (uint32_t i = 0; i < nch; i++) {
+        const dp_child_change *cc = &mv->children[i];
+        const dp_id c = cc->child;
+        uint64_t *restrict rel = &st->rel[(size_t) i * rw];
+        const uint8_t fl = cflag[c];
+        const bool own = fl & C_OWN, agg = fl & C_AGG;
+        uint32_t nl = 0;
+
+        upd0[i] = n_upd;
+        if (!own && !agg && !has_allc) { /* no rule can change for this child */
+            for (uint32_t w = 0; w < rw; w++)
+                rel[w] = 0;
+            continue;
+        }
+        for (uint32_t w = 0; w < rw; w++)
+            rel[w] = tmove[w];
+        for (uint32_t u = 0; u < ww; u++)
+            wm[u] = 0;
+        for (int side_i = 0; side_i < 2; side_i++) {
+            const dp_grant *g, *og;
+            uint8_t n, on;
+            change_side(cc, side_i, &g, &n, &og, &on);
+            for (uint8_t k = 0; k < n; k++) {
+                const dp_id sec = g[k].section;
+                const bool kept = dp_grant_in(g[k], og, on);
+                const bool moved = n_mc && msec_stamp[sec] == mstamp;
+                if (kept && !moved)
+                    continue;
+                if (agg) {
+                    const int32_t *cv = &sc[(size_t) sec * aw];
+                    const uint64_t *cz = &swm[(size_t) sec * ww];
+                    if (side_i && moved) {
+                        cv = &mcv[(size_t) msec_idx[sec] * aw];
+                        cz = &mwm[(size_t) msec_idx[sec] * ww];
+                    }
+                    cl[nl] = cv;
+                    cs[nl++] = side_i ? 1 : -1;
+                    for (uint32_t u = 0; u < ww; u++)
+                        wm[u] |= cz[u];
                 }
-                cl[nl] = cv;
-                cs[nl++] = side_i ? 1 : -1;
-                for (uint32_t u = 0; u < ww; u++)
-                    wm[u] |= cz[u];
+                if (kept)
+                    continue; /* moved sessions only: the timed rules are in tmove */
+                if (has_mix)
+                    ev[n_mev++] = (mev){sec, c, side_i ? 1u : UINT32_MAX};
+                const dp_id a = sec_act[sec];
+                const uint64_t *am = &rm_act[(size_t) a * rw];
+                int comes_or_goes = -1; /* asked only for rules that look at holdings */
+                for (uint32_t w = 0; w < rw; w++) {
+                    uint64_t x = am[w] & ~m_inc[w];
+                    if (comes_or_goes < 0 && (x & m_held[w]))
+                        comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
+                    rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~m_held[w]);
+                }
             }
-            if (kept)
-                continue; /* moved sessions only: the timed rules are in tmove */
-            if (has_mix)
-                ev[n_mev++] = (mev){sec, c, side_i ? 1u : UINT32_MAX};
-            const dp_id a = sec_act[sec];
-            const uint64_t *am = &rm_act[(size_t) a * rw];
-            int comes_or_goes = -1; /* asked only for rules that look at holdings */
-            for (uint32_t w = 0; w < rw; w++) {
-                uint64_t x = am[w] & ~m_inc[w];
-                if (comes_or_goes < 0 && (x & m_held[w]))
-                    comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
-                rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~m_held[w]);
+        }
+        const uint64_t *cm = rm_child(st, c);
+        const int32_t *now = cvals(st, c);
+        const uint64_t *restrict vm = &cvm[(size_t) c * ww];
+        for (uint32_t u = 0; nl == 1 && u < ww; u++) { /* one grant: each value changes */
+            const int32_t *c0 = cl[0], s0 = cs[0];
+            for (uint64_t bits = wm[u] & vm[u]; bits; bits &= bits - 1) {
+                uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
+                int32_t x0 = now[q], x = x0 + s0 * c0[q];
+                up[n_upd++] = (upd){q, x};
+                const aword *wd = &wdv[q];
+                int64_t du = wclamp(wd, x) - wclamp(wd, x0);
+                hard += wd->hard * du;
+                score -= wd->pts * du;
+            }
+        }
+        for (uint32_t u = 0; nl > 1 && u < ww; u++)
+            for (uint64_t bits = wm[u] & vm[u]; bits; bits &= bits - 1) {
+                uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
+                int32_t x0 = now[q], x = x0;
+                for (uint32_t e = 0; e < nl; e++)
+                    x += cs[e] * cl[e][q];
+                if (x == x0)
+                    continue;
+                up[n_upd++] = (upd){q, x};
+                const aword *wd = &wdv[q];
+                int64_t du = wclamp(wd, x) - wclamp(wd, x0);
+                hard += wd->hard * du;
+                score -= wd->pts * du;
+            }
+        for (uint32_t w = 0; w < rw; w++) {
+            rel[w] &= (own ? cm[w] : 0) | m_allc[w];
+            uint64_t others = rel[w] & m_child[w] & ~m_inc[w];
+            any[w] |= rel[w] & ~m_child[w];
+            for (; others; others &= others - 1) {
+                uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(others), k = st->ckey[ri];
+                const dp_rule *r = &st->rs->rules[ri];
+                int64_t ua = 0;
+                if (st->tbit[ri]) { /* theme_once: the grants whose theme came before */
+                    const uint64_t *tb = st->tbit[ri];
+                    uint64_t seen = 0;
+                    for (uint8_t k2 = 0; k2 < cc->n_after; k2++) {
+                        uint64_t b = tb[sec_act[cc->after[k2].section]];
+                        ua += (seen & b) != 0;
+                        seen |= b;
+                    }
+                } else {
+                    side after = {v, mv, 1};
+                    ua = child_units_g(st, r, &after, c, cc->after, cc->n_after);
+                }
+                if (ua == now[k])
+                    continue;
+                up[n_upd++] = (upd){k, (int32_t) ua};
+                add_units(r, ua - now[k], out);
             }
         }
     }
+    upd0[nch] = n_upd;
+    st->n_upd = n_upd;
     st->n_mev = n_mev;
-    const uint64_t *cm = rm_child(st, c);
-    const int32_t *now = cvals(st, c);
-    upd *restrict up = st->upd;
-    int64_t hard = 0, score = 0;
-    for (uint32_t u = 0; nl && u < ww; u++)
-        for (uint64_t bits = wm[u]; bits; bits &= bits - 1) {
-            uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
-            int32_t x0 = now[q], x = x0;
-            for (uint32_t e = 0; e < nl; e++)
-                x += cs[e] * cl[e][q];
-            if (x == x0)
-                continue;
-            up[n_upd++] = (upd){q, x};
-            const aword *wd = &st->wd[q];
-            if (!bit(cm, wd->rule))
-                continue; /* not a rule of the child: kept up to date all the same */
-            int64_t du = word_units(wd, x) - word_units(wd, x0);
-            hard += wd->hard * du;
-            score -= wd->pts * du;
-        }
     out->hard += hard;
     out->score += score;
-    const uint64_t *const m_allc = st->m_allc, *const m_child = st->m_child;
-    uint64_t *restrict any = st->any;
-    for (uint32_t w = 0; w < rw; w++) {
-        rel[w] &= (own ? cm[w] : 0) | m_allc[w];
-        uint64_t others = rel[w] & m_child[w] & ~m_inc[w];
-        any[w] |= rel[w] & ~m_child[w];
-        for (; others; others &= others - 1) {
-            uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(others), k = st->ckey[ri];
-            const dp_rule *r = &st->rs->rules[ri];
-            side after = {v, mv, 1};
-            int64_t ua = child_units_g(st, r, &after, c, cc->after, cc->n_after);
-            if (ua == now[k])
-                continue;
-            up[n_upd++] = (upd){k, (int32_t) ua};
-            add_units(r, ua - now[k], out);
-        }
-    }
-    st->n_upd = n_upd;
 }
 
-/* child_move_w for the usual case of at most 64 rules and 64 aggregate
+/* children_move_w for the usual case of at most 64 rules and 64 aggregate
  * values (one word per mask: the compiler drops the loops over words), or
  * any other. */
-static void child_move(rstate *st, const dp_state_view *v, const dp_move *mv, uint32_t i,
-                       dp_delta *out)
+static void children_move(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
     if (st->rw == 1 && st->ww == 1)
-        child_move_w(st, v, mv, i, out, 1, 1);
+        children_move_w(st, v, mv, out, 1, 1);
     else
-        child_move_w(st, v, mv, i, out, st->rw, st->ww);
+        children_move_w(st, v, mv, out, st->rw, st->ww);
 }
 
-/* Makes room in st->upd and st->mev for what child_move may record for
+/* Makes room in st->upd and st->mev for what children_move may record for
  * the move: each child's values that change (at most its row) and a mix
- * event per grant that comes or goes. */
-static bool room_for_move(rstate *st, const dp_move *mv)
+ * event per grant that comes or goes (ne: the move's grants before and after). */
+static bool room_for_move(rstate *st, const dp_move *mv, uint32_t ne)
 {
-    uint32_t nu = mv->n_children * st->cwords, ne = 0;
+    uint32_t nu = mv->n_children * st->cwords;
 
-    for (uint32_t i = 0; i < mv->n_children; i++)
-        ne += (uint32_t) mv->children[i].n_before + mv->children[i].n_after;
     if (nu > st->cap_upd) {
         upd *u = realloc(st->upd, ((size_t) nu + 1) * sizeof *u);
         if (!u)
@@ -1656,6 +1760,16 @@ static uint32_t mix_ncat(const dp_model *m, const dp_rule *r)
     return r->mix_by == DP_MIX_PRIORITY ? 4 : m->neighbourhoods.n;
 }
 
+/* Mix: the counter rows' stride: nc + 2 words, at least MIX_ROW, so that
+ * the usual short row (at most six categories) is copied as a constant
+ * number of bytes (mix_delta, mix_commit). */
+#define MIX_ROW 8
+
+static uint32_t mix_stride(uint32_t nc)
+{
+    return nc + 2 > MIX_ROW ? nc + 2 : MIX_ROW;
+}
+
 static dp_id mix_cat(const dp_model *m, const dp_rule *r, dp_id c)
 {
     return r->mix_by == DP_MIX_PRIORITY ? m->children[c].priority : m->children[c].neighbourhood;
@@ -1681,9 +1795,9 @@ static void mix_fill(rstate *st, uint32_t ri, const side *sd)
     const dp_rule *r = &st->rs->rules[ri];
     uint32_t nc = mix_ncat(m, r);
 
-    memset(st->mixcnt[ri], 0, ((size_t) m->n_sections * (nc + 2) + 1) * sizeof **st->mixcnt);
+    memset(st->mixcnt[ri], 0, ((size_t) m->n_sections * mix_stride(nc) + 1) * sizeof **st->mixcnt);
     for (dp_id sec = 0; sec < m->n_sections; sec++) {
-        uint32_t n = members_of(st, sd, sec), *row = &st->mixcnt[ri][(size_t) sec * (nc + 2)];
+        uint32_t n = members_of(st, sd, sec), *row = &st->mixcnt[ri][(size_t) sec * mix_stride(nc)];
         row[0] = n;
         for (uint32_t i = 0; i < n; i++) {
             dp_id cat = mix_cat(m, r, st->members[i]);
@@ -1817,13 +1931,12 @@ static int64_t mix_delta(rstate *st, uint32_t ri)
     const dp_model *m = st->m;
     const dp_rule *r = &st->rs->rules[ri];
     mixrows *mx = &st->mx[ri];
-    const uint32_t nc = mix_ncat(m, r), rl = nc + 2, w = nc + 3, n_mev = st->n_mev;
+    const uint32_t nc = mix_ncat(m, r), rl = nc + 2, rs = mix_stride(nc), w = rs + 1;
+    const uint32_t n_mev = st->n_mev;
     const uint32_t *const cnt = st->mixcnt[ri], *const t0 = st->mixtop0[ri];
     const uint32_t *const tops = st->mixtop[ri];
-    const bool prio = r->mix_by == DP_MIX_PRIORITY;
     const mev *const ev = st->mev;
-    const dp_id *const sec_act = st->sec_act;
-    const dp_child *const children = m->children;
+    const dp_id *const sec_act = st->sec_act, *const mcat = st->mixcat[ri];
     uint32_t nt = 0, *rows = mx->rows;
     int64_t du = 0;
 
@@ -1847,11 +1960,13 @@ static int64_t mix_delta(rstate *st, uint32_t ri)
         uint32_t *row = &rows[(size_t) t * w];
         if (t == nt) {
             row[0] = sec;
-            memcpy(row + 1, &cnt[(size_t) sec * rl], rl * sizeof *rows);
+            if (rs == MIX_ROW) /* a constant size: copied without a call */
+                memcpy(row + 1, &cnt[(size_t) sec * rs], MIX_ROW * sizeof *rows);
+            else
+                memcpy(row + 1, &cnt[(size_t) sec * rs], rs * sizeof *rows);
             nt++;
         }
-        const dp_child *ch = &children[ev[e].child];
-        const dp_id cat = prio ? ch->priority : ch->neighbourhood;
+        const dp_id cat = mcat[ev[e].child];
         row[1] += ev[e].step;
         if (cat != DP_NONE)
             row[2 + cat] += ev[e].step;
@@ -1879,11 +1994,16 @@ static int64_t mix_delta(rstate *st, uint32_t ri)
 static void mix_commit(rstate *st, uint32_t ri)
 {
     const mixrows *mx = &st->mx[ri];
-    uint32_t nc = mix_ncat(st->m, &st->rs->rules[ri]), w = nc + 3;
+    const uint32_t rs = mix_stride(mix_ncat(st->m, &st->rs->rules[ri])), w = rs + 1;
+    uint32_t *const cnt = st->mixcnt[ri];
 
-    for (uint32_t t = 0; t < mx->n; t++)
-        memcpy(&st->mixcnt[ri][(size_t) mx->rows[(size_t) t * w] * (nc + 2)],
-               &mx->rows[(size_t) t * w + 1], (nc + 2) * sizeof *mx->rows);
+    for (uint32_t t = 0; t < mx->n; t++) {
+        const uint32_t *row = &mx->rows[(size_t) t * w];
+        if (rs == MIX_ROW) /* a constant size: copied without a call */
+            memcpy(&cnt[(size_t) row[0] * rs], row + 1, MIX_ROW * sizeof *row);
+        else
+            memcpy(&cnt[(size_t) row[0] * rs], row + 1, rs * sizeof *row);
+    }
 }
 
 /* Change of rule ri's units by the move. With record, the new values of
@@ -2003,6 +2123,9 @@ static void state_free(void *state)
     for (uint32_t i = 0; st->mx && i < st->rs->n; i++)
         free(st->mx[i].rows);
     free(st->mx);
+    for (uint32_t i = 0; st->mixcat && i < st->rs->n; i++)
+        free(st->mixcat[i]);
+    free(st->mixcat);
     free(st->cache);
     free(st->cflag);
     free(st->sc);
@@ -2023,11 +2146,19 @@ static void state_free(void *state)
     free(st->upd0);
     free(st->mev);
     free(st->mwm);
+    free(st->cc0);
+    free(st->cct);
+    free(st->ccm);
     free(st->ps);
     free(st->ckey);
     free(st->rm_act);
     free(st->m_child);
     free(st->m_held);
+    free(st->m_heldx);
+    free(st->cvm);
+    for (uint32_t i = 0; st->tbit && i < st->rs->n; i++)
+        free(st->tbit[i]);
+    free(st->tbit);
     free(st->m_start);
     free(st->m_day);
     free(st->m_allc);
@@ -2333,19 +2464,22 @@ static dp_status index_rules(rstate *st)
         const dp_rule *r = &rs->rules[ri];
         if (r->scope != DP_SCOPE_CHILD || !agg_width(r))
             continue;
+        bool excess = r->kind == DP_RULE_MAX_ACTIVITIES || r->kind == DP_RULE_MAX_MINUTES;
+        bool none = r->kind == DP_RULE_AT_LEAST_ONE || r->kind == DP_RULE_PIN;
+        bool one = none || r->kind == DP_RULE_FORBID;
+        int64_t sign = none ? -1 : 1;
         for (uint32_t j = 0; j < agg_width(r); j++)
-            st->wd[st->ckey[ri] + j] = (aword){
-                ri,
-                r->kind == DP_RULE_MAX_ACTIVITIES || r->kind == DP_RULE_MAX_MINUTES ? W_EXCESS
-                : r->kind == DP_RULE_AT_LEAST_ONE || r->kind == DP_RULE_PIN         ? W_NONE
-                : r->kind == DP_RULE_FORBID                                         ? W_SOME
-                                                                                    : W_COUNT,
-                r->hard, r->max, r->hard ? HARD_STEER : r->weight};
+            st->wd[st->ckey[ri] + j] =
+                (aword){excess ? r->max : 0, one ? 1 : INT32_MAX, r->hard ? sign : 0,
+                        sign * (r->hard ? HARD_STEER : r->weight)};
     }
     st->rm_act = calloc((size_t) m->n_activities * rw + 1, sizeof *st->rm_act);
     st->rel = calloc((size_t) m->n_children * rw + 1, sizeof *st->rel);
     st->m_child = calloc(rw, sizeof *st->m_child);
     st->m_held = calloc(rw, sizeof *st->m_held);
+    st->m_heldx = calloc(rw, sizeof *st->m_heldx);
+    st->cvm = calloc((size_t) m->n_children * st->ww + 1, sizeof *st->cvm);
+    st->tbit = calloc((size_t) rs->n + 1, sizeof *st->tbit);
     st->m_start = calloc(rw, sizeof *st->m_start);
     st->m_day = calloc(rw, sizeof *st->m_day);
     st->m_allc = calloc(rw, sizeof *st->m_allc);
@@ -2353,8 +2487,9 @@ static dp_status index_rules(rstate *st)
     st->any = calloc(rw, sizeof *st->any);
     st->tmove = calloc(rw, sizeof *st->tmove);
     st->tdays = calloc(rs->n, 1);
-    if (!st->crow || !st->rm_act || !st->rel || !st->m_child || !st->m_held || !st->m_start ||
-        !st->m_day || !st->m_allc || !st->c_rules || !st->any || !st->tmove || !st->tdays)
+    if (!st->crow || !st->rm_act || !st->rel || !st->m_child || !st->m_held || !st->m_heldx ||
+        !st->cvm || !st->tbit || !st->m_start || !st->m_day || !st->m_allc || !st->c_rules ||
+        !st->any || !st->tmove || !st->tdays)
         return DP_ENOMEM;
     for (uint32_t ri = 0; ri < rs->n; ri++) {
         const dp_rule *r = &rs->rules[ri];
@@ -2373,6 +2508,16 @@ static dp_status index_rules(rstate *st)
         if (r->kind == DP_RULE_THEME_ONCE || r->kind == DP_RULE_AT_LEAST_ONE ||
             r->kind == DP_RULE_ONLY_FOR || r->kind == DP_RULE_RESERVE)
             set_bit(st->m_held, ri);
+        if (r->kind == DP_RULE_RESERVE)
+            set_bit(st->m_heldx, ri);
+        if (r->kind == DP_RULE_THEME_ONCE && r->scope == DP_SCOPE_CHILD && m->themes.n <= 64) {
+            st->tbit[ri] = calloc((size_t) m->n_activities + 1, sizeof **st->tbit);
+            if (!st->tbit[ri])
+                return DP_ENOMEM;
+            for (dp_id a = 0; a < m->n_activities; a++)
+                if (dp__rule_act(r, a))
+                    st->tbit[ri][a] = (uint64_t) 1 << m->activities[a].theme;
+        }
         if (timed)
             set_bit(timed == 2 ? st->m_start : st->m_day, ri);
         st->tdays[ri] =
@@ -2440,9 +2585,14 @@ static dp_status index_rules(rstate *st)
             }
             if (cm[w] & st->m_inc[w])
                 st->cflag[c] |= C_AGG;
+            for (uint64_t bits = cm[w] & st->m_inc[w]; bits; bits &= bits - 1) {
+                uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
+                for (uint32_t j = 0; j < agg_width(&rs->rules[ri]); j++)
+                    set_bit(&st->cvm[(size_t) c * st->ww], st->ckey[ri] + j);
+            }
         }
     }
-    return DP_OK;
+    return sec_table(st);
 }
 
 static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
@@ -2472,11 +2622,12 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->mixtop = calloc((size_t) rs->n + 1, sizeof *st->mixtop);
     st->mixtop0 = calloc((size_t) rs->n + 1, sizeof *st->mixtop0);
     st->mx = calloc((size_t) rs->n + 1, sizeof *st->mx);
+    st->mixcat = calloc((size_t) rs->n + 1, sizeof *st->mixcat);
     st->members = calloc((size_t) m->n_choices + 1, sizeof *st->members);
     st->hist = calloc(nh, sizeof *st->hist);
     if (!st->sec_act || !st->child_stamp || !st->child_idx || !st->fam_stamp || !st->sec_stamp ||
         !st->set_stamp || !st->outside || !st->cache || !st->members || !st->hist || !st->mixcnt ||
-        !st->ckey || !st->mixtop || !st->mixtop0 || !st->mx)
+        !st->ckey || !st->mixtop || !st->mixtop0 || !st->mx || !st->mixcat)
         goto nomem;
     for (uint32_t i = 0; i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
@@ -2496,10 +2647,13 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
             if (!st->cache[i])
                 goto nomem;
         } else if (r->kind == DP_RULE_MIX) {
-            st->mixcnt[i] =
-                calloc((size_t) m->n_sections * (mix_ncat(m, r) + 2) + 1, sizeof **st->mixcnt);
-            if (!st->mixcnt[i] || mix_pool(st, i) != DP_OK)
+            st->mixcnt[i] = calloc((size_t) m->n_sections * mix_stride(mix_ncat(m, r)) + 1,
+                                   sizeof **st->mixcnt);
+            st->mixcat[i] = calloc((size_t) m->n_children + 1, sizeof **st->mixcat);
+            if (!st->mixcnt[i] || !st->mixcat[i] || mix_pool(st, i) != DP_OK)
                 goto nomem;
+            for (dp_id c = 0; c < m->n_children; c++)
+                st->mixcat[i][c] = mix_cat(m, r, c);
         }
     }
     st->aw = st->cwords;
@@ -2552,28 +2706,36 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
     out->score = 0;
     if (!st)
         return;
-    follow_seed(st, v);
+    if (v->seed != st->seed)
+        follow_seed(st, v);
     st->n_pend = 0;
     st->pend_serial = mv->serial;
     st->pend_ok = mv->serial != 0; /* serial 0: a move built by hand, nothing to keep */
-    for (uint32_t i = 0; i < mv->n_children; i++) /* the rows child_move reads first */
+    uint32_t ne = 0, rw = st->rw;
+    for (uint32_t i = 0; i < mv->n_children; i++) { /* the rows child_move reads first */
         __builtin_prefetch(rm_child(st, mv->children[i].child));
-    moves_prepare(st, v, mv);
-    /* Child-scope rules child by child (child_move, which also classifies
-     * the move for the others), then the others rule by rule; only the
-     * rules the move can change. A section rule may look at times even in
-     * a section without members: any starts with tmove. */
-    uint32_t rw = st->rw;
-    memcpy(st->any, st->tmove, rw * sizeof *st->any);
-    st->n_upd = st->n_mev = 0;
-    if (!room_for_move(st, mv)) {
+        ne += (uint32_t) mv->children[i].n_before + mv->children[i].n_after;
+    }
+    if (mv->n_sessions) {
+        moves_prepare(st, v, mv);
+    } else {
+        st->n_mc = 0;
+        for (uint32_t w = 0; w < rw; w++)
+            st->tmove[w] = 0;
+    }
+    /* Child-scope rules child by child (children_move, which also
+     * classifies the move for the others), then the others rule by rule;
+     * only the rules the move can change. A section rule may look at times
+     * even in a section without members: any starts with tmove. */
+    for (uint32_t w = 0; w < rw; w++)
+        st->any[w] = st->tmove[w];
+    if ((mv->n_children * st->cwords > st->cap_upd || ne > st->cap_mev) &&
+        !room_for_move(st, mv, ne)) {
         out->hard = FAILED_HARD;
         st->pend_ok = false;
         return;
     }
-    for (uint32_t i = 0; i < mv->n_children; i++)
-        child_move(st, v, mv, i, out);
-    st->upd0[mv->n_children] = st->n_upd;
+    children_move(st, v, mv, out);
     bool marked = false; /* the stamps that grants_of reads: only when needed */
     for (uint32_t w = 0; w < rw; w++)
         for (uint64_t bits = st->any[w] & ~st->m_child[w]; bits; bits &= bits - 1) {
