@@ -295,6 +295,7 @@ static dp_status frozen_run(dp_search *s1, dp_search *s2, dp_model *frozen, dp_s
     *used = false;
     if (s1->n_cand_sessions == 0 || s1->o->time_limit_s <= 0 || left <= 0 ||
         s1->stop == DP_STOP_INTERRUPTED || s1->stop == DP_STOP_TIME || s1->stop == DP_STOP_BOUND ||
+        s1->stop == DP_STOP_MOVES || (s1->o->max_moves && s1->moves >= s1->o->max_moves) ||
         s1->best == INT64_MIN || (s1->o->interrupt && *s1->o->interrupt))
         return DP_OK;
     dp_session *sessions = malloc(((size_t) m->n_sessions + 1) * sizeof *sessions);
@@ -310,8 +311,8 @@ static dp_status frozen_run(dp_search *s1, dp_search *s2, dp_model *frozen, dp_s
     *o2 = *s1->o;
     o2->time_limit_s = left;
     o2->idle_moves = 40 * (uint64_t) s1->opt0[m->n_children] + 50000; /* a cold budget */
-    if (o2->max_moves)
-        o2->max_moves = o2->max_moves > s1->moves ? o2->max_moves - s1->moves : 1;
+    if (o2->max_moves) /* what the first phase left of the budget */
+        o2->max_moves -= s1->moves;
     *used = true;
     return search_run(s2, frozen, o2, false, err);
 }
