@@ -50,7 +50,6 @@ void dp__search_note_best(dp_search *s)
     memcpy(s->best_slot, s->e.session_slot, s->m->n_sessions * sizeof *s->best_slot);
 }
 
-/* Grants a child's options in rank order while each one raises the value. */
 /* Grants child c's options in rank order, while each raises the value, until
  * it holds `limit` activities. */
 static void greedy_child_upto(dp_search *s, dp_id c, uint32_t limit)

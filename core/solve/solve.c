@@ -226,59 +226,143 @@ static uint64_t warm_idle_budget(const dp_search *s)
     return budget < cold ? budget : cold;
 }
 
-dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err)
+/* Sets up search s on m and runs it to its best schedule (left in the
+ * engine); s is released by the caller. o is the caller's own copy: a warm
+ * start without an idle budget gets one here. Without priced, only the cheap
+ * bound is computed. */
+static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o, bool priced,
+                            dp_error *err)
 {
-    dp_search s;
+    bool warm_budget = o->warm_start && !o->idle_moves;
     dp_status rc;
 
-    memset(&s, 0, sizeof s);
-    s.m = m;
-    /* A warm start is already a local optimum of nearly the same centre: the
-     * search only repairs around the edit, with an idle budget that grows
-     * with the edit (set after the warm start below; issue 7). */
-    dp_solve_options warm_o;
-    if (o->warm_start && !o->idle_moves) {
-        warm_o = *o;
-        o = &warm_o;
-    }
-    s.o = o;
-    s.protect = DP_NONE;
-    s.rng = o->seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
-    if (!s.rng)
-        s.rng = 1;
-    clock_gettime(CLOCK_MONOTONIC, &s.t0);
-    rc = dp__engine_init(&s.e, m, o->plugins ? o->plugins : dp_builtin_plugins, err);
+    memset(s, 0, sizeof *s);
+    s->m = m;
+    s->o = o;
+    s->protect = DP_NONE;
+    s->rng = o->seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
+    if (!s->rng)
+        s->rng = 1;
+    clock_gettime(CLOCK_MONOTONIC, &s->t0);
+    rc = dp__engine_init(&s->e, m, o->plugins ? o->plugins : dp_builtin_plugins, err);
     if (rc != DP_OK)
-        goto done;
-    s.e.view.seed = o->seed; /* plugins that draw random numbers (dagplan/plugin.h) */
+        return rc;
+    s->e.view.seed = o->seed; /* plugins that draw random numbers (dagplan/plugin.h) */
     /* Plugins that may start broken (the childcare ratio) are relaxed. */
-    for (uint32_t i = 0; i < s.e.n_plugins; i++)
-        s.e.relax[i] = s.e.plugins[i]->relax;
+    for (uint32_t i = 0; i < s->e.n_plugins; i++)
+        s->e.relax[i] = s->e.plugins[i]->relax;
     /* Options are judged one child at a time: a section's minimum cannot
      * hold then, so min_size is relaxed while they are built. */
-    if (build_lists(&s) != DP_OK) {
-        rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory setting up the search");
-        goto done;
-    }
-    if (s.min_size_plugin != UINT32_MAX)
-        s.e.relax[s.min_size_plugin] = 1;
-    if (build_options(&s) != DP_OK) {
-        rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory setting up the search");
-        goto done;
-    }
-    s.bound = dp__objective_bound(m, &s);
-    s.lg = dp__lagrange_prepare(&s);
-    if (s.min_size_plugin != UINT32_MAX)
-        s.e.relax[s.min_size_plugin] = 0;
-    dp__initial_timetable(&s);
-    rc = dp__warm_start(&s, err); /* warm.c: pins, series, warm start (issue 7) */
-    if (rc == DP_OK && o == &warm_o)
-        warm_o.idle_moves = warm_idle_budget(&s);
+    if (build_lists(s) != DP_OK)
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory setting up the search");
+    if (s->min_size_plugin != UINT32_MAX)
+        s->e.relax[s->min_size_plugin] = 1;
+    if (build_options(s) != DP_OK)
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory setting up the search");
+    s->bound = dp__objective_bound(m, s);
+    s->lg = priced ? dp__lagrange_prepare(s) : NULL;
+    if (s->min_size_plugin != UINT32_MAX)
+        s->e.relax[s->min_size_plugin] = 0;
+    dp__initial_timetable(s);
+    rc = dp__warm_start(s, err); /* warm.c: pins, series, warm start (issue 7) */
+    /* A warm start is already a local optimum of nearly the same centre: the
+     * search only repairs around the edit, with an idle budget that grows
+     * with the edit (issue 7). */
+    if (rc == DP_OK && warm_budget)
+        o->idle_moves = warm_idle_budget(s);
     if (rc == DP_OK)
-        rc = run_phases(&s, err);
+        rc = run_phases(s, err);
+    return rc;
+}
+
+/* Candidate times, second phase. The search timetables and assigns at once,
+ * and while sessions may move it assigns less precisely than on a fixed
+ * timetable: options are not filtered by the week (a session may still move
+ * into it), and slot moves take their share (cand300-s2 of gen-instance:
+ * 48,196 where a fixed-time solve of the very timetable it found reaches
+ * 48,239). So the best timetable is frozen into a copy of the model (every
+ * session at its chosen time) and solved again as a fixed-time centre from
+ * scratch (warm-started from the first phase's schedule, it stayed in that
+ * schedule's local optimum), within what is left of the time limit. The copy
+ * shares every array but the sessions; slot indices stay those of m.
+ * Returns DP_OK with *used false when there is nothing to do. */
+static dp_status frozen_run(dp_search *s1, dp_search *s2, dp_model *frozen, dp_solve_options *o2,
+                            bool *used, dp_error *err)
+{
+    const dp_model *m = s1->m;
+    double left = s1->o->time_limit_s - dp__search_seconds(s1);
+
+    *used = false;
+    if (s1->n_cand_sessions == 0 || s1->o->time_limit_s <= 0 || left <= 0 ||
+        s1->stop == DP_STOP_INTERRUPTED || s1->stop == DP_STOP_TIME || s1->stop == DP_STOP_BOUND ||
+        s1->stop == DP_STOP_MOVES || (s1->o->max_moves && s1->moves >= s1->o->max_moves) ||
+        s1->best == INT64_MIN || (s1->o->interrupt && *s1->o->interrupt))
+        return DP_OK;
+    dp_session *sessions = malloc(((size_t) m->n_sessions + 1) * sizeof *sessions);
+    if (!sessions)
+        return DP_OK; /* the first phase's schedule stands */
+    memcpy(sessions, m->sessions, m->n_sessions * sizeof *sessions);
+    for (dp_id k = 0; k < m->n_sessions; k++) {
+        sessions[k].slot0 = s1->e.session_slot[k];
+        sessions[k].n_slots = 1;
+    }
+    *frozen = *m;
+    frozen->sessions = sessions;
+    *o2 = *s1->o;
+    o2->time_limit_s = left;
+    o2->idle_moves = 40 * (uint64_t) s1->opt0[m->n_children] + 50000; /* a cold budget */
+    if (o2->max_moves) /* what the first phase left of the budget */
+        o2->max_moves -= s1->moves;
+    *used = true;
+    return search_run(s2, frozen, o2, false, err);
+}
+
+/* Takes the second phase's schedule into the first search when it is better,
+ * judged by the first search's plugins: they see the centre as it is (a rule
+ * like mix weighs a section against the children who could have come at any
+ * of its times, and the frozen copy knows only one). The timetable is the
+ * same, so only grants change. */
+static dp_status adopt_frozen(dp_search *s, const dp_search *s2, dp_error *err)
+{
+    dp_engine *e = &s->e;
+    int64_t dv;
+
+    s->moves += s2->moves;
+    s->accepted += s2->accepted;
+    if (s2->stop == DP_STOP_INTERRUPTED || s2->stop == DP_STOP_TIME)
+        s->stop = s2->stop; /* Ctrl-C or the time limit speak for the whole */
+    dp__mv_begin(e);
+    for (dp_id ch = 0; ch < s->m->n_choices; ch++)
+        if (e->choice_section[ch] != s2->best_choice[ch] &&
+            dp__mv_assign(e, ch, s2->best_choice[ch]) != 0)
+            return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
+    if (dp__mv_eval(e, &dv) && dv > 0) {
+        dp__mv_commit(e);
+        dp__search_note_best(s);
+    }
+    return DP_OK;
+}
+
+dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err)
+{
+    dp_search s, s2;
+    dp_model frozen;
+    dp_solve_options o1 = *o, o2;
+    bool second = false;
+    dp_status rc;
+
+    memset(&s2, 0, sizeof s2);
+    rc = search_run(&s, m, &o1, true, err);
+    if (rc == DP_OK)
+        rc = frozen_run(&s, &s2, &frozen, &o2, &second, err);
+    if (rc == DP_OK && second)
+        rc = adopt_frozen(&s, &s2, err);
     if (rc == DP_OK)
         rc = dp__solution_build(&s, out, err);
-done:
     search_release(&s);
+    if (second) {
+        search_release(&s2);
+        free(frozen.sessions);
+    }
     return rc;
 }

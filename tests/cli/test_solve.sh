@@ -74,6 +74,10 @@ solve_and_check wide
 fixed=$(json_score "$DP_WORK/ikc1.json" total)
 cand=$(json_score "$DP_WORK/cand1.json" total)
 echo "info: seed 1 fixed times $fixed, candidate times $cand"
+# Issue 3: a candidate-time centre is never worse than the fixed-time centre
+# of the same seed (whose times are among its candidates); with the second,
+# fixed-time phase (docs/solver.md, step 7) seed 1 is 0.7% better.
+((cand >= fixed)) && pass || fail "candidate times $cand below fixed times $fixed"
 
 # --- determinism: same seed, byte-identical JSON ----------------------------
 # A move budget (work) rather than the clock ends these solves, so a slow or

@@ -2,6 +2,7 @@
  * schedules against a model (core/timetable.c). */
 #include <string.h>
 
+#include "dagplan/buf.h"
 #include "dagplan/load.h"
 #include "dagplan/timetable.h"
 #include "harness.h"
@@ -28,6 +29,35 @@ static void test_json_values_and_escapes(void)
     CHECK_STR(dp__json_get_str(r, "b"), "x\xc3\xaby\xf0\x9f\x98\x80\n");
     CHECK(dp__json_get(r, "c") == NULL);
     dp__json_free(doc);
+}
+
+/* The writer (core/buf.c) escapes what JSON requires, in runs of plain text
+ * and alone, at the start, the middle and the end; the reader gets the text
+ * back. */
+static void test_json_writer_escapes_round_trip(void)
+{
+    static const char *const texts[] = {
+        "",        "plain text", "\"quoted\"", "end\\",
+        "a\nb\nc", "x\x01y\x1f", "\"",         "caf\xc3\xa9 \\ \"x\""};
+    dp_buf b;
+
+    dp_buf_init(&b);
+    dp_buf_json_string(&b, "a\"b\\c\nd\x01");
+    CHECK_STR(b.data, "\"a\\\"b\\\\c\\nd\\u0001\"");
+    dp_buf_release(&b);
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        dp_json_doc *doc = NULL;
+        dp_error err = {0};
+        dp_buf_init(&b);
+        dp_buf_puts(&b, "{\"s\": ");
+        dp_buf_json_string(&b, texts[i]);
+        dp_buf_puts(&b, "}");
+        CHECK(parse(b.data, &doc, &err) == DP_OK);
+        if (doc)
+            CHECK_STR(dp__json_get_str(dp__json_root(doc), "s"), texts[i]);
+        dp__json_free(doc);
+        dp_buf_release(&b);
+    }
 }
 
 static void test_json_rejects_with_location(void)
@@ -84,6 +114,7 @@ static void test_timetable_reads_and_skips_unknown_ids(void)
 int main(void)
 {
     RUN(test_json_values_and_escapes);
+    RUN(test_json_writer_escapes_round_trip);
     RUN(test_json_rejects_with_location);
     RUN(test_timetable_reads_and_skips_unknown_ids);
     return harness_report();
