@@ -310,7 +310,8 @@ static dp_status frozen_run(dp_search *s1, dp_search *s2, dp_model *frozen, dp_s
     frozen->sessions = sessions;
     *o2 = *s1->o;
     o2->time_limit_s = left;
-    o2->idle_moves = 40 * (uint64_t) s1->opt0[m->n_children] + 50000; /* a cold budget */
+    /* o2 keeps the idle budget: automatic, the planner's, or that of a warm
+     * start (a re-solve after an edit stays a local repair in both phases). */
     if (o2->max_moves) /* what the first phase left of the budget */
         o2->max_moves -= s1->moves;
     *used = true;
