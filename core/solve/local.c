@@ -317,7 +317,8 @@ static bool window_stalled(progress_window *w, dp_search *s)
 
     if (!old)
         return false;
-    if (step > w->n_ring)
+    /* INT64_MIN: no schedule keeping every constraint yet (a thin rota). */
+    if (step > w->n_ring && *old != INT64_MIN)
         stalled = s->best > 0 && (s->best - *old) * WINDOW_GAIN < s->best;
     *old = s->best;
     return stalled;

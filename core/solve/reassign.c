@@ -6,10 +6,10 @@
  * meeting at the same time as one random session and sharing children with
  * its section (a child can be in at most one of them anyway), or those of
  * every activity one random child chose (so that two children can trade
- * activities that meet at different times). Keep
- * every grant outside the block and let each child hold at most one seat of
- * it: then each seat's value for each child is exact (coverage, breadth and
- * rank depend only on the child's own grants), and who gets which seat is a
+ * activities that meet at different times). Keep every grant outside the
+ * block and let each child hold at most one seat of it: then each seat's
+ * value for each child is exact (coverage, breadth and rank depend only on
+ * the child's own grants), and who gets which seat is a
  * transportation problem, solved exactly by a min-cost flow: source -> child
  * (one seat) -> section (the child's value) -> sink (the section's places; the
  * places up to its minimum size carry a large bonus, so that open sections

@@ -280,7 +280,7 @@ static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o
  * timetable: options are not filtered by the week (a session may still move
  * into it), and slot moves take their share (cand300-s2 of gen-instance:
  * 48,196 where a fixed-time solve of the very timetable it found reaches
- * 48,239). So the best timetable is frozen into a copy of the model (every
+ * 48,229-48,239). So the best timetable is frozen into a copy of the model (every
  * session at its chosen time) and solved again as a fixed-time centre from
  * scratch (warm-started from the first phase's schedule, it stayed in that
  * schedule's local optimum), within what is left of the time limit. The copy
@@ -310,7 +310,8 @@ static dp_status frozen_run(dp_search *s1, dp_search *s2, dp_model *frozen, dp_s
     frozen->sessions = sessions;
     *o2 = *s1->o;
     o2->time_limit_s = left;
-    o2->idle_moves = 40 * (uint64_t) s1->opt0[m->n_children] + 50000; /* a cold budget */
+    /* o2 keeps the idle budget: automatic, the planner's, or that of a warm
+     * start (a re-solve after an edit stays a local repair in both phases). */
     if (o2->max_moves) /* what the first phase left of the budget */
         o2->max_moves -= s1->moves;
     *used = true;
