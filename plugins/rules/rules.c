@@ -123,8 +123,12 @@ struct rstate {
     uint32_t *set_stamp;                      /* [n_rules] */
     uint32_t scope_stamp;                     /* for fam/sec/set dedupe */
     int64_t *outside; /* [n_rules]: reserve, children outside holding places */
-    int64_t **cache;  /* [n_rules]: custom, value per child or section */
-    pend *pend;       /* values computed by the last delta */
+    /* siblings: per rule, family f's pairs of children that can count
+     * (fpair[ri][2 * k], k from fpair0[ri][f] to fpair0[ri][f + 1]) */
+    uint32_t **fpair0;
+    dp_id **fpair;
+    int64_t **cache; /* [n_rules]: custom, value per child or section */
+    pend *pend;      /* values computed by the last delta */
     uint32_t n_pend, cap_pend;
     uint64_t pend_serial; /* the move they belong to (dp_move.serial, never 0) */
     bool pend_ok;         /* pend, upd and mc hold a complete set for pend_serial */
@@ -1134,6 +1138,39 @@ static int64_t family_units(rstate *st, const dp_rule *r, const side *sd, dp_id 
     return units;
 }
 
+/* Siblings as family_units, over the family's pairs that can count
+ * (sibling_pairs): both selected and sharing a chosen activity of the rule,
+ * the only pairs whose grants can meet (a child holds only activities it
+ * chose). delta() uses it; full() counts every pair (family_units). */
+static int64_t family_pairs_units(rstate *st, uint32_t ri, const side *sd, dp_id f)
+{
+    const dp_model *m = st->m;
+    const dp_rule *r = &st->rs->rules[ri];
+    const dp_id *pr = st->fpair[ri];
+    int64_t units = 0;
+
+    for (uint32_t k = st->fpair0[ri][f]; k < st->fpair0[ri][f + 1]; k++) {
+        const dp_grant *ga, *gb;
+        uint8_t na, nb;
+        grants_of(st, sd, pr[2 * k], &ga, &na);
+        grants_of(st, sd, pr[2 * k + 1], &gb, &nb);
+        for (uint8_t x = 0; x < na; x++) {
+            dp_id act = act_of(st, &ga[x]);
+            if (!dp__rule_act(r, act))
+                continue;
+            for (uint8_t y = 0; y < nb; y++) {
+                if (act_of(st, &gb[y]) != act)
+                    continue;
+                if (r->same_day
+                        ? section_days(m, sd, ga[x].section) != section_days(m, sd, gb[y].section)
+                        : ga[x].section != gb[y].section)
+                    units++;
+            }
+        }
+    }
+    return units;
+}
+
 /* Apart: pairs of the listed children that share a section. */
 static int64_t set_units(rstate *st, const dp_rule *r, const side *sd)
 {
@@ -2034,13 +2071,15 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
             if (!rel_has(st, i, ri) || f == DP_NONE || st->fam_stamp[f] == stamp)
                 continue;
             st->fam_stamp[f] = stamp;
-            int64_t ua = family_units(st, r, &after, f);
+            int64_t ua = st->fpair[ri] ? family_pairs_units(st, ri, &after, f)
+                                       : family_units(st, r, &after, f);
             if (st->cache[ri]) {
                 du += ua - st->cache[ri][f];
                 if (record && ua != st->cache[ri][f])
                     remember(st, ri, f, ua);
             } else {
-                du += ua - family_units(st, r, &before, f);
+                du += ua - (st->fpair[ri] ? family_pairs_units(st, ri, &before, f)
+                                          : family_units(st, r, &before, f));
             }
         }
         return du;
@@ -2174,6 +2213,12 @@ static void state_free(void *state)
     free(st->sec_stamp);
     free(st->set_stamp);
     free(st->outside);
+    for (uint32_t i = 0; st->fpair && i < st->rs->n; i++) {
+        free(st->fpair[i]);
+        free(st->fpair0[i]);
+    }
+    free(st->fpair);
+    free(st->fpair0);
     free(st->pend);
     free(st->members);
     free(st->hist);
@@ -2313,6 +2358,61 @@ static bool sibling_shares(const dp_model *m, const dp_rules *rs, const dp_rule 
         }
     }
     return false;
+}
+
+/* Siblings: whether children a and b both chose one of rule r's
+ * activities. */
+static bool pair_shares(const dp_model *m, const dp_rule *r, dp_id a, dp_id b)
+{
+    const dp_child *ca = &m->children[a], *cb = &m->children[b];
+
+    for (uint32_t q = ca->choice0; q < ca->choice0 + ca->n_choices; q++) {
+        dp_id act = m->choices[q].activity;
+        if (!dp__rule_act(r, act))
+            continue;
+        for (uint32_t p = cb->choice0; p < cb->choice0 + cb->n_choices; p++)
+            if (m->choices[p].activity == act)
+                return true;
+    }
+    return false;
+}
+
+/* Siblings rule ri: per family the pairs family_pairs_units counts. */
+static dp_status sibling_pairs(rstate *st, uint32_t ri)
+{
+    const dp_model *m = st->m;
+    const dp_rules *rs = st->rs;
+    const dp_rule *r = &rs->rules[ri];
+    uint32_t n = 0;
+
+    st->fpair0[ri] = calloc((size_t) m->families.n + 2, sizeof **st->fpair0);
+    if (!st->fpair0[ri])
+        return DP_ENOMEM;
+    for (int fill = 0; fill < 2; fill++) { /* count, then fill */
+        n = 0;
+        for (dp_id f = 0; f < m->families.n; f++) {
+            st->fpair0[ri][f] = n;
+            for (uint32_t i = rs->fam0[f]; i < rs->fam0[f + 1]; i++)
+                for (uint32_t j = i + 1; j < rs->fam0[f + 1]; j++) {
+                    dp_id a = rs->fam_child[i], b = rs->fam_child[j];
+                    if (!dp__rule_selects(r, a) || !dp__rule_selects(r, b) ||
+                        !pair_shares(m, r, a, b))
+                        continue;
+                    if (fill) {
+                        st->fpair[ri][2 * n] = a;
+                        st->fpair[ri][2 * n + 1] = b;
+                    }
+                    n++;
+                }
+        }
+        st->fpair0[ri][m->families.n] = n;
+        if (!fill) {
+            st->fpair[ri] = calloc(2 * (size_t) n + 1, sizeof **st->fpair);
+            if (!st->fpair[ri])
+                return DP_ENOMEM;
+        }
+    }
+    return DP_OK;
 }
 
 /* max_activities, max_minutes: the most section sec can add to a child's
@@ -2616,6 +2716,8 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->sec_stamp = calloc((size_t) m->n_sections + 1, sizeof *st->sec_stamp);
     st->set_stamp = calloc((size_t) rs->n + 1, sizeof *st->set_stamp);
     st->outside = calloc((size_t) rs->n + 1, sizeof *st->outside);
+    st->fpair = calloc((size_t) rs->n + 1, sizeof *st->fpair);
+    st->fpair0 = calloc((size_t) rs->n + 1, sizeof *st->fpair0);
     st->cache = calloc((size_t) rs->n + 1, sizeof *st->cache);
     st->ckey = calloc((size_t) rs->n + 1, sizeof *st->ckey);
     st->mixcnt = calloc((size_t) rs->n + 1, sizeof *st->mixcnt);
@@ -2627,7 +2729,8 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->hist = calloc(nh, sizeof *st->hist);
     if (!st->sec_act || !st->child_stamp || !st->child_idx || !st->fam_stamp || !st->sec_stamp ||
         !st->set_stamp || !st->outside || !st->cache || !st->members || !st->hist || !st->mixcnt ||
-        !st->ckey || !st->mixtop || !st->mixtop0 || !st->mx || !st->mixcat)
+        !st->ckey || !st->mixtop || !st->mixtop0 || !st->mx || !st->mixcat || !st->fpair ||
+        !st->fpair0)
         goto nomem;
     for (uint32_t i = 0; i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
@@ -2645,6 +2748,8 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
         } else if (r->scope == DP_SCOPE_FAMILY || r->kind == DP_RULE_CUSTOM) {
             st->cache[i] = calloc(n + 1, sizeof **st->cache);
             if (!st->cache[i])
+                goto nomem;
+            if (r->kind == DP_RULE_SIBLINGS && sibling_pairs(st, i) != DP_OK)
                 goto nomem;
         } else if (r->kind == DP_RULE_MIX) {
             st->mixcnt[i] = calloc((size_t) m->n_sections * mix_stride(mix_ncat(m, r)) + 1,
