@@ -1098,11 +1098,34 @@ static int64_t child_units(rstate *st, const dp_rule *r, const side *sd, dp_id c
     return child_units_g(st, r, sd, c, g, n);
 }
 
+/* Siblings, one pair: the activities of the rule both children hold in
+ * different sections (or on different days). */
+static int64_t pair_units(rstate *st, const dp_rule *r, const side *sd, const dp_grant *ga,
+                          uint8_t na, const dp_grant *gb, uint8_t nb)
+{
+    const dp_model *m = st->m;
+    int64_t units = 0;
+
+    for (uint8_t x = 0; x < na; x++) {
+        dp_id act = act_of(st, &ga[x]);
+        if (!dp__rule_act(r, act))
+            continue;
+        for (uint8_t y = 0; y < nb; y++) {
+            if (act_of(st, &gb[y]) != act)
+                continue;
+            if (r->same_day
+                    ? section_days(m, sd, ga[x].section) != section_days(m, sd, gb[y].section)
+                    : ga[x].section != gb[y].section)
+                units++;
+        }
+    }
+    return units;
+}
+
 /* Siblings: pairs of selected children of family f sharing an activity in
  * different sections (or on different days). */
 static int64_t family_units(rstate *st, const dp_rule *r, const side *sd, dp_id f)
 {
-    const dp_model *m = st->m;
     const dp_rules *rs = st->rs;
     int64_t units = 0;
 
@@ -1120,19 +1143,7 @@ static int64_t family_units(rstate *st, const dp_rule *r, const side *sd, dp_id 
             if (!dp__rule_selects(r, b))
                 continue;
             grants_of(st, sd, b, &gb, &nb);
-            for (uint8_t x = 0; x < na; x++) {
-                dp_id act = act_of(st, &ga[x]);
-                if (!dp__rule_act(r, act))
-                    continue;
-                for (uint8_t y = 0; y < nb; y++) {
-                    if (act_of(st, &gb[y]) != act)
-                        continue;
-                    if (r->same_day ? section_days(m, sd, ga[x].section) !=
-                                          section_days(m, sd, gb[y].section)
-                                    : ga[x].section != gb[y].section)
-                        units++;
-                }
-            }
+            units += pair_units(st, r, sd, ga, na, gb, nb);
         }
     }
     return units;
@@ -1141,10 +1152,9 @@ static int64_t family_units(rstate *st, const dp_rule *r, const side *sd, dp_id 
 /* Siblings as family_units, over the family's pairs that can count
  * (sibling_pairs): both selected and sharing a chosen activity of the rule,
  * the only pairs whose grants can meet (a child holds only activities it
- * chose). delta() uses it; full() counts every pair (family_units). */
+ * chose). delta() uses it; full() enumerates every pair (family_units). */
 static int64_t family_pairs_units(rstate *st, uint32_t ri, const side *sd, dp_id f)
 {
-    const dp_model *m = st->m;
     const dp_rule *r = &st->rs->rules[ri];
     const dp_id *pr = st->fpair[ri];
     int64_t units = 0;
@@ -1154,19 +1164,7 @@ static int64_t family_pairs_units(rstate *st, uint32_t ri, const side *sd, dp_id
         uint8_t na, nb;
         grants_of(st, sd, pr[2 * k], &ga, &na);
         grants_of(st, sd, pr[2 * k + 1], &gb, &nb);
-        for (uint8_t x = 0; x < na; x++) {
-            dp_id act = act_of(st, &ga[x]);
-            if (!dp__rule_act(r, act))
-                continue;
-            for (uint8_t y = 0; y < nb; y++) {
-                if (act_of(st, &gb[y]) != act)
-                    continue;
-                if (r->same_day
-                        ? section_days(m, sd, ga[x].section) != section_days(m, sd, gb[y].section)
-                        : ga[x].section != gb[y].section)
-                    units++;
-            }
-        }
+        units += pair_units(st, r, sd, ga, na, gb, nb);
     }
     return units;
 }
