@@ -86,26 +86,26 @@ void dp_buf_json_string(dp_buf *b, const char *s)
         return;
     }
     dp_buf_append(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+    const unsigned char *p = (const unsigned char *) s;
+    for (;;) {
         /* Plain characters in one run: a 20,000-child schedule writes 20 MB
          * of JSON, and a call per byte doubled the cost of writing it. */
         const unsigned char *q = p;
         while (*q && *q != '"' && *q != '\\' && *q >= 0x20)
             q++;
-        if (q > p) {
+        if (q > p)
             dp_buf_append(b, (const char *) p, (size_t) (q - p));
-            p = q;
-            if (!*p)
-                break;
-        }
-        if (*p == '"' || *p == '\\') {
-            char esc[2] = {'\\', (char) *p};
+        if (!*q)
+            break;
+        if (*q == '"' || *q == '\\') {
+            char esc[2] = {'\\', (char) *q};
             dp_buf_append(b, esc, 2);
-        } else if (*p == '\n') {
+        } else if (*q == '\n') {
             dp_buf_append(b, "\\n", 2);
         } else {
-            dp_buf_printf(b, "\\u%04x", *p);
+            dp_buf_printf(b, "\\u%04x", *q);
         }
+        p = q + 1;
     }
     dp_buf_append(b, "\"", 1);
 }
