@@ -79,7 +79,7 @@ static int sections_clash(overlap_state *st, const dp_state_view *v, const dp_mo
         return sessions_of_clash(v, mv, after, x, y);
     uint64_t pair = x < y ? (uint64_t) x * st->n_sections + y : (uint64_t) y * st->n_sections + x;
     uint8_t *cell = &st->memo[pair / 4];
-    unsigned shift = (unsigned) (pair % 4) * 2, known = *cell >> shift & 3u;
+    unsigned shift = (unsigned) (pair % 4) * 2, known = (unsigned) *cell >> shift & 3u;
     if (known == 0) {
         known = sessions_of_clash(v, mv, after, x, y) ? MEMO_CLASH : MEMO_APART;
         *cell = (uint8_t) (*cell | known << shift);
