@@ -441,6 +441,26 @@ static bool value_child(dp_search *s, dp_id c, int64_t **values, uint32_t *cap_v
     return true;
 }
 
+/* Whether sec's location has room for its minimum beside the children there
+ * now while it meets: then the location node, which counts conservatively,
+ * would only get in the way of the opening (the final evaluation is exact). */
+static bool room_for_opening(const dp_search *s, dp_id sec)
+{
+    const dp_model *m = s->m;
+    const dp_engine *e = &s->e;
+    dp_id loc = m->sections[sec].location;
+    int32_t cap = m->locations[loc].capacity, used = 0;
+
+    if (cap == DP_UNLIMITED)
+        return true;
+    for (uint32_t i = s->rr_loc_sec0[loc]; i < s->rr_loc_sec0[loc + 1]; i++) {
+        dp_id t = s->rr_loc_sec[i];
+        if (t != sec && e->section_count[t] > 0 && dp__meet_together(s, t, sec))
+            used += (int32_t) e->section_count[t];
+    }
+    return cap - used >= (int32_t) m->sections[sec].min_size;
+}
+
 /* A location with a capacity (children at once) that several block sections
  * share: when every block section meets at one time (or, in a block around a
  * section forced open, for that section's location and the block sections
@@ -460,7 +480,8 @@ static uint32_t location_nodes(dp_search *s, uint32_t first)
 
     for (uint32_t b = 0; b < ra->n_block; b++)
         ra->loc_node[b] = UINT32_MAX;
-    if ((!ra->by_time && !ra->opening) || !s->rr_loc_sec0)
+    if ((!ra->by_time && !ra->opening) || !s->rr_loc_sec0 ||
+        (ra->opening && room_for_opening(s, ra->block[0])))
         return 0;
     /* A block around a section forced open meets at many times: only the
      * opened section's location counts, with the block sections there that
