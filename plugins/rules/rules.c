@@ -230,9 +230,10 @@ struct rstate {
  * reseeded whenever the view shows a seed it was not seeded with. */
 static void follow_seed(rstate *st, const dp_state_view *v)
 {
-    if (v->seed != st->seed && st->rs->sb) {
+    if (v->seed != st->seed) { /* noted without a sandbox too: delta() asks once */
         st->seed = v->seed;
-        dp__sandbox_reseed(st->rs->sb, v->seed);
+        if (st->rs->sb)
+            dp__sandbox_reseed(st->rs->sb, v->seed);
     }
 }
 
@@ -1685,17 +1686,6 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
     out->score += score;
 }
 
-/* children_move_w for the usual case of at most 64 rules and 64 aggregate
- * values (one word per mask: the compiler drops the loops over words), or
- * any other. */
-static void children_move(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta *out)
-{
-    if (st->rw == 1 && st->ww == 1)
-        children_move_w(st, v, mv, out, 1, 1);
-    else
-        children_move_w(st, v, mv, out, st->rw, st->ww);
-}
-
 /* Makes room in st->upd and st->mev for what children_move may record for
  * the move: each child's values that change (at most its row) and a mix
  * event per grant that comes or goes (ne: the move's grants before and after). */
@@ -2801,20 +2791,18 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
     return rc;
 }
 
-static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
+/* delta() for rule masks of rw words and aggregate masks of ww (see
+ * children_move). */
+static inline __attribute__((always_inline)) void delta_w(rstate *st, const dp_state_view *v,
+                                                          const dp_move *mv, dp_delta *out,
+                                                          const uint32_t rw, const uint32_t ww)
 {
-    rstate *st = state;
-
-    out->hard = 0;
-    out->score = 0;
-    if (!st)
-        return;
     if (v->seed != st->seed)
         follow_seed(st, v);
     st->n_pend = 0;
     st->pend_serial = mv->serial;
     st->pend_ok = mv->serial != 0; /* serial 0: a move built by hand, nothing to keep */
-    uint32_t ne = 0, rw = st->rw;
+    uint32_t ne = 0;
     for (uint32_t i = 0; i < mv->n_children; i++) { /* the rows child_move reads first */
         __builtin_prefetch(rm_child(st, mv->children[i].child));
         ne += (uint32_t) mv->children[i].n_before + mv->children[i].n_after;
@@ -2838,7 +2826,7 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
         st->pend_ok = false;
         return;
     }
-    children_move(st, v, mv, out);
+    children_move_w(st, v, mv, out, rw, ww);
     bool marked = false; /* the stamps that grants_of reads: only when needed */
     for (uint32_t w = 0; w < rw; w++)
         for (uint64_t bits = st->any[w] & ~st->m_child[w]; bits; bits &= bits - 1) {
@@ -2855,6 +2843,22 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
         out->hard = FAILED_HARD;
         st->pend_ok = false;
     }
+}
+
+/* The usual case of at most 64 rules and 64 aggregate values (one word per
+ * mask: the compiler drops the loops over words), or any other. */
+static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
+{
+    rstate *st = state;
+
+    out->hard = 0;
+    out->score = 0;
+    if (!st)
+        return;
+    if (st->rw == 1 && st->ww == 1)
+        delta_w(st, v, mv, out, 1, 1);
+    else
+        delta_w(st, v, mv, out, st->rw, st->ww);
 }
 
 /* Stores what delta() computed for the move: the children's rows, the
