@@ -1545,18 +1545,7 @@ static inline __attribute__((always_inline)) void
 children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta *out,
                 const uint32_t rw, const uint32_t ww)
 {
-    const uint32_t aw = st->aw, nch = mv->n_children;
-    const uint8_t *const cflag = st->cflag;
-    const uint64_t *restrict tmove = st->tmove;
-    const int32_t *const sc = st->sc, *const mcv = st->mc;
-    const uint64_t *const swm = st->swm, *const mwm = st->mwm, *const rm_act = st->rm_act;
-    const uint64_t *const m_inc = st->m_inc, *const m_held = st->m_heldx;
-    const uint64_t *const m_allc = st->m_allc, *const m_child = st->m_child;
-    const uint64_t *const cvm = st->cvm;
-    const uint32_t *const msec_stamp = st->msec_stamp, *const msec_idx = st->msec_idx;
-    const uint32_t n_mc = st->n_mc, mstamp = st->mstamp;
-    const dp_id *const sec_act = st->sec_act;
-    const aword *const wdv = st->wd;
+    const uint32_t nch = mv->n_children;
     const int32_t **restrict cl = st->cl;
     int32_t *restrict cs = st->cs;
     uint64_t *restrict wm = st->wm;
@@ -1565,25 +1554,24 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
     mev *restrict ev = st->mev;
     upd *restrict up = st->upd;
     uint32_t n_mev = 0, n_upd = 0;
-    const bool has_mix = st->has_mix, has_allc = st->has_allc;
     int64_t hard = 0, score = 0;
 
     for (uint32_t i = 0; i < nch; i++) {
         const dp_child_change *cc = &mv->children[i];
         const dp_id c = cc->child;
         uint64_t *restrict rel = &st->rel[(size_t) i * rw];
-        const uint8_t fl = cflag[c];
+        const uint8_t fl = st->cflag[c];
         const bool own = fl & C_OWN, agg = fl & C_AGG;
         uint32_t nl = 0;
 
         upd0[i] = n_upd;
-        if (!own && !agg && !has_allc) { /* no rule can change for this child */
+        if (!own && !agg && !st->has_allc) { /* no rule can change for this child */
             for (uint32_t w = 0; w < rw; w++)
                 rel[w] = 0;
             continue;
         }
         for (uint32_t w = 0; w < rw; w++)
-            rel[w] = tmove[w];
+            rel[w] = st->tmove[w];
         for (uint32_t u = 0; u < ww; u++)
             wm[u] = 0;
         for (int side_i = 0; side_i < 2; side_i++) {
@@ -1593,15 +1581,15 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
             for (uint8_t k = 0; k < n; k++) {
                 const dp_id sec = g[k].section;
                 const bool kept = dp_grant_in(g[k], og, on);
-                const bool moved = n_mc && msec_stamp[sec] == mstamp;
+                const bool moved = st->n_mc && st->msec_stamp[sec] == st->mstamp;
                 if (kept && !moved)
                     continue;
                 if (agg) {
-                    const int32_t *cv = &sc[(size_t) sec * aw];
-                    const uint64_t *cz = &swm[(size_t) sec * ww];
+                    const int32_t *cv = &st->sc[(size_t) sec * st->aw];
+                    const uint64_t *cz = &st->swm[(size_t) sec * ww];
                     if (side_i && moved) {
-                        cv = &mcv[(size_t) msec_idx[sec] * aw];
-                        cz = &mwm[(size_t) msec_idx[sec] * ww];
+                        cv = &st->mc[(size_t) st->msec_idx[sec] * st->aw];
+                        cz = &st->mwm[(size_t) st->msec_idx[sec] * ww];
                     }
                     cl[nl] = cv;
                     cs[nl++] = side_i ? 1 : -1;
@@ -1610,29 +1598,29 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                 }
                 if (kept)
                     continue; /* moved sessions only: the timed rules are in tmove */
-                if (has_mix)
+                if (st->has_mix)
                     ev[n_mev++] = (mev){sec, c, side_i ? 1u : UINT32_MAX};
-                const dp_id a = sec_act[sec];
-                const uint64_t *am = &rm_act[(size_t) a * rw];
+                const dp_id a = st->sec_act[sec];
+                const uint64_t *am = &st->rm_act[(size_t) a * rw];
                 int comes_or_goes = -1; /* asked only for rules that look at holdings */
                 for (uint32_t w = 0; w < rw; w++) {
-                    uint64_t x = am[w] & ~m_inc[w];
-                    if (comes_or_goes < 0 && (x & m_held[w]))
+                    uint64_t x = am[w] & ~st->m_inc[w];
+                    if (comes_or_goes < 0 && (x & st->m_heldx[w]))
                         comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
-                    rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~m_held[w]);
+                    rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_heldx[w]);
                 }
             }
         }
         const uint64_t *cm = rm_child(st, c);
         const int32_t *now = cvals(st, c);
-        const uint64_t *restrict vm = &cvm[(size_t) c * ww];
+        const uint64_t *restrict vm = &st->cvm[(size_t) c * ww];
         for (uint32_t u = 0; nl == 1 && u < ww; u++) { /* one grant: each value changes */
             const int32_t *c0 = cl[0], s0 = cs[0];
             for (uint64_t bits = wm[u] & vm[u]; bits; bits &= bits - 1) {
                 uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
                 int32_t x0 = now[q], x = x0 + s0 * c0[q];
                 up[n_upd++] = (upd){q, x};
-                const aword *wd = &wdv[q];
+                const aword *wd = &st->wd[q];
                 int64_t du = wclamp(wd, x) - wclamp(wd, x0);
                 hard += wd->hard * du;
                 score -= wd->pts * du;
@@ -1647,15 +1635,15 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                 if (x == x0)
                     continue;
                 up[n_upd++] = (upd){q, x};
-                const aword *wd = &wdv[q];
+                const aword *wd = &st->wd[q];
                 int64_t du = wclamp(wd, x) - wclamp(wd, x0);
                 hard += wd->hard * du;
                 score -= wd->pts * du;
             }
         for (uint32_t w = 0; w < rw; w++) {
-            rel[w] &= (own ? cm[w] : 0) | m_allc[w];
-            uint64_t others = rel[w] & m_child[w] & ~m_inc[w];
-            any[w] |= rel[w] & ~m_child[w];
+            rel[w] &= (own ? cm[w] : 0) | st->m_allc[w];
+            uint64_t others = rel[w] & st->m_child[w] & ~st->m_inc[w];
+            any[w] |= rel[w] & ~st->m_child[w];
             for (; others; others &= others - 1) {
                 uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(others), k = st->ckey[ri];
                 const dp_rule *r = &st->rs->rules[ri];
@@ -1664,7 +1652,7 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                     const uint64_t *tb = st->tbit[ri];
                     uint64_t seen = 0;
                     for (uint8_t k2 = 0; k2 < cc->n_after; k2++) {
-                        uint64_t b = tb[sec_act[cc->after[k2].section]];
+                        uint64_t b = tb[st->sec_act[cc->after[k2].section]];
                         ua += (seen & b) != 0;
                         seen |= b;
                     }
