@@ -1522,6 +1522,55 @@ static inline int64_t wclamp(const aword *w, int32_t x)
     return u < w->cap ? u : w->cap;
 }
 
+/* One side of child change cc in children_move_w: its grants before the
+ * move (after 0: they go) or after it (they come), those kept as they were
+ * skipped unless their section's sessions move. A grant that comes or goes
+ * adds its section's contributions (sign -1 before, 1 after) to st->cl/cs
+ * (*nl of them) and the values they touch to st->wm, becomes a mix event
+ * (*n_mev), and adds to rel the rules of other kinds its activity can
+ * change. A separate pass per side, so that the side is a constant. */
+static inline __attribute__((always_inline)) void
+grant_pass(rstate *st, const dp_child_change *cc, const int after, const bool agg,
+           const uint32_t rw, const uint32_t ww, uint64_t *restrict rel, uint32_t *nl,
+           uint32_t *n_mev)
+{
+    const dp_grant *g = after ? cc->after : cc->before, *og = after ? cc->before : cc->after;
+    const uint8_t n = after ? cc->n_after : cc->n_before, on = after ? cc->n_before : cc->n_after;
+
+    for (uint8_t k = 0; k < n; k++) {
+        const dp_id sec = g[k].section;
+        const bool kept = dp_grant_in(g[k], og, on);
+        const bool moved = st->n_mc && st->msec_stamp[sec] == st->mstamp;
+        if (kept && !moved)
+            continue;
+        if (agg) {
+            const int32_t *cv = &st->sc[(size_t) sec * st->aw];
+            const uint64_t *cz = &st->swm[(size_t) sec * ww];
+            if (after && moved) {
+                cv = &st->mc[(size_t) st->msec_idx[sec] * st->aw];
+                cz = &st->mwm[(size_t) st->msec_idx[sec] * ww];
+            }
+            st->cl[*nl] = cv;
+            st->cs[(*nl)++] = after ? 1 : -1;
+            for (uint32_t u = 0; u < ww; u++)
+                st->wm[u] |= cz[u];
+        }
+        if (kept)
+            continue; /* moved sessions only: the timed rules are in tmove */
+        if (st->has_mix)
+            st->mev[(*n_mev)++] = (mev){sec, cc->child, after ? 1u : UINT32_MAX};
+        const dp_id a = st->sec_act[sec];
+        const uint64_t *am = &st->rm_act[(size_t) a * rw];
+        int comes_or_goes = -1; /* asked only for rules that look at holdings */
+        for (uint32_t w = 0; w < rw; w++) {
+            uint64_t x = am[w] & ~st->m_inc[w];
+            if (comes_or_goes < 0 && (x & st->m_heldx[w]))
+                comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
+            rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_heldx[w]);
+        }
+    }
+}
+
 /* The move's children, each in one pass over the grants it changes: the
  * change of their child-scope rules goes to out, the values of child i's
  * row that change to st->upd[st->upd0[i] ..] (apply() stores them),
@@ -1551,7 +1600,6 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
     uint64_t *restrict wm = st->wm;
     uint64_t *restrict any = st->any;
     uint32_t *restrict upd0 = st->upd0;
-    mev *restrict ev = st->mev;
     upd *restrict up = st->upd;
     uint32_t n_mev = 0, n_upd = 0;
     int64_t hard = 0, score = 0;
@@ -1574,43 +1622,8 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
             rel[w] = st->tmove[w];
         for (uint32_t u = 0; u < ww; u++)
             wm[u] = 0;
-        for (int side_i = 0; side_i < 2; side_i++) {
-            const dp_grant *g, *og;
-            uint8_t n, on;
-            change_side(cc, side_i, &g, &n, &og, &on);
-            for (uint8_t k = 0; k < n; k++) {
-                const dp_id sec = g[k].section;
-                const bool kept = dp_grant_in(g[k], og, on);
-                const bool moved = st->n_mc && st->msec_stamp[sec] == st->mstamp;
-                if (kept && !moved)
-                    continue;
-                if (agg) {
-                    const int32_t *cv = &st->sc[(size_t) sec * st->aw];
-                    const uint64_t *cz = &st->swm[(size_t) sec * ww];
-                    if (side_i && moved) {
-                        cv = &st->mc[(size_t) st->msec_idx[sec] * st->aw];
-                        cz = &st->mwm[(size_t) st->msec_idx[sec] * ww];
-                    }
-                    cl[nl] = cv;
-                    cs[nl++] = side_i ? 1 : -1;
-                    for (uint32_t u = 0; u < ww; u++)
-                        wm[u] |= cz[u];
-                }
-                if (kept)
-                    continue; /* moved sessions only: the timed rules are in tmove */
-                if (st->has_mix)
-                    ev[n_mev++] = (mev){sec, c, side_i ? 1u : UINT32_MAX};
-                const dp_id a = st->sec_act[sec];
-                const uint64_t *am = &st->rm_act[(size_t) a * rw];
-                int comes_or_goes = -1; /* asked only for rules that look at holdings */
-                for (uint32_t w = 0; w < rw; w++) {
-                    uint64_t x = am[w] & ~st->m_inc[w];
-                    if (comes_or_goes < 0 && (x & st->m_heldx[w]))
-                        comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
-                    rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_heldx[w]);
-                }
-            }
-        }
+        grant_pass(st, cc, 0, agg, rw, ww, rel, &nl, &n_mev);
+        grant_pass(st, cc, 1, agg, rw, ww, rel, &nl, &n_mev);
         const uint64_t *cm = rm_child(st, c);
         const int32_t *now = cvals(st, c);
         const uint64_t *restrict vm = &st->cvm[(size_t) c * ww];
