@@ -1529,10 +1529,11 @@ static inline int64_t wclamp(const aword *w, int32_t x)
  * (*nl of them) and the values they touch to st->wm, becomes a mix event
  * (*n_mev), and adds to rel the rules of other kinds its activity can
  * change. A separate pass per side, so that the side is a constant. */
-static inline __attribute__((always_inline)) void
-grant_pass(rstate *st, const dp_child_change *cc, const int after, const bool agg,
-           const uint32_t rw, const uint32_t ww, uint64_t *restrict rel, uint32_t *nl,
-           uint32_t *n_mev)
+static inline __attribute__((always_inline)) void grant_pass(rstate *st, const dp_child_change *cc,
+                                                             const int after, const bool agg,
+                                                             const uint32_t rw, const uint32_t ww,
+                                                             uint64_t *restrict rel, uint32_t *nl,
+                                                             uint32_t *n_mev)
 {
     const dp_grant *g = after ? cc->after : cc->before, *og = after ? cc->before : cc->after;
     const uint8_t n = after ? cc->n_after : cc->n_before, on = after ? cc->n_before : cc->n_after;
