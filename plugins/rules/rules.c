@@ -152,21 +152,23 @@ struct rstate {
      * again: no move can change those rules' units for the child, and
      * explain() asks only about rules of the child's index (or of every
      * child's, which every index holds). */
-    uint32_t cwords;    /* 32-bit values of a row */
-    uint32_t aw;        /* aggregate values of a row */
-    uint32_t *ckey;     /* [n_rules]: offset of the rule's values, UINT32_MAX for others */
-    uint32_t cstride;   /* 64-bit words of a row */
-    uint64_t *crow;     /* [n_children * cstride] */
-    uint64_t *m_inc;    /* [rw]: child-scope rules with an aggregate */
-    uint64_t *m_sess;   /* [rw]: those whose contributions read session times */
-    uint8_t *cflag;     /* [n_children]: C_OWN | C_AGG */
-    int32_t *sc;        /* [n_sections * aw]: each section's contributions at its times now */
-    struct aword *wd;   /* [aw]: what each aggregate value is (agg_units, word by word) */
-    uint32_t ww;        /* 64-bit words of a mask over the aggregate values */
-    uint64_t *swm;      /* [n_sections * ww]: the values each section contributes to (not 0) */
-    uint64_t *wm;       /* [ww]: scratch of child_move */
-    const int32_t **cl; /* [512]: scratch of child_move: the contributions a child changes */
-    int32_t *cs;        /* [512]: and their signs */
+    uint32_t cwords;     /* 32-bit values of a row */
+    uint32_t max_grants; /* the most grants a child can hold: its choices, at most 255 */
+    uint32_t cap_move;   /* upd and mev have room for a move of so many children */
+    uint32_t aw;         /* aggregate values of a row */
+    uint32_t *ckey;      /* [n_rules]: offset of the rule's values, UINT32_MAX for others */
+    uint32_t cstride;    /* 64-bit words of a row */
+    uint64_t *crow;      /* [n_children * cstride] */
+    uint64_t *m_inc;     /* [rw]: child-scope rules with an aggregate */
+    uint64_t *m_sess;    /* [rw]: those whose contributions read session times */
+    uint8_t *cflag;      /* [n_children]: C_OWN | C_AGG */
+    int32_t *sc;         /* [n_sections * aw]: each section's contributions at its times now */
+    struct aword *wd;    /* [aw]: what each aggregate value is (agg_units, word by word) */
+    uint32_t ww;         /* 64-bit words of a mask over the aggregate values */
+    uint64_t *swm;       /* [n_sections * ww]: the values each section contributes to (not 0) */
+    uint64_t *wm;        /* [ww]: scratch of child_move */
+    const int32_t **cl;  /* [512]: scratch of child_move: the contributions a child changes */
+    int32_t *cs;         /* [512]: and their signs */
     /* The row values the move being judged changes: child i's are
      * upd[upd0[i] .. upd0[i + 1]). */
     struct upd *upd;
@@ -1689,11 +1691,14 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
 }
 
 /* Makes room in st->upd and st->mev for what children_move may record for
- * the move: each child's values that change (at most its row) and a mix
- * event per grant that comes or goes (ne: the move's grants before and after). */
-static bool room_for_move(rstate *st, const dp_move *mv, uint32_t ne)
+ * a move of nch children: each child's values that change (at most its
+ * row) and a mix event per grant that comes or goes (at most its grants
+ * before and after, each at most one per choice of the child: max_grants).
+ * Bounded by the number of children, so that delta() need not count the
+ * move's grants. */
+static bool room_for_move(rstate *st, uint32_t nch)
 {
-    uint32_t nu = mv->n_children * st->cwords;
+    uint32_t nu = nch * st->cwords, ne = nch * 2 * st->max_grants;
 
     if (nu > st->cap_upd) {
         upd *u = realloc(st->upd, ((size_t) nu + 1) * sizeof *u);
@@ -1709,6 +1714,7 @@ static bool room_for_move(rstate *st, const dp_move *mv, uint32_t ne)
         st->mev = e;
         st->cap_mev = ne;
     }
+    st->cap_move = nch;
     return true;
 nomem:
     st->oom = true;
@@ -2698,6 +2704,9 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->m = m;
     st->ctx_ref = LUA_NOREF;
     st->sec_act = calloc((size_t) m->n_sections + 1, sizeof *st->sec_act);
+    for (dp_id c = 0; c < m->n_children; c++)
+        if (m->children[c].n_choices > st->max_grants)
+            st->max_grants = m->children[c].n_choices < 255 ? m->children[c].n_choices : 255;
     for (dp_id sec = 0; st->sec_act && sec < m->n_sections; sec++)
         st->sec_act[sec] = m->sections[sec].activity;
     st->child_stamp = calloc((size_t) m->n_children + 1, sizeof *st->child_stamp);
@@ -2804,11 +2813,6 @@ static inline __attribute__((always_inline)) void delta_w(rstate *st, const dp_s
     st->n_pend = 0;
     st->pend_serial = mv->serial;
     st->pend_ok = mv->serial != 0; /* serial 0: a move built by hand, nothing to keep */
-    uint32_t ne = 0;
-    for (uint32_t i = 0; i < mv->n_children; i++) { /* the rows child_move reads first */
-        __builtin_prefetch(rm_child(st, mv->children[i].child));
-        ne += (uint32_t) mv->children[i].n_before + mv->children[i].n_after;
-    }
     if (mv->n_sessions) {
         moves_prepare(st, v, mv);
     } else {
@@ -2822,8 +2826,7 @@ static inline __attribute__((always_inline)) void delta_w(rstate *st, const dp_s
      * even in a section without members: any starts with tmove. */
     for (uint32_t w = 0; w < rw; w++)
         st->any[w] = st->tmove[w];
-    if ((mv->n_children * st->cwords > st->cap_upd || ne > st->cap_mev) &&
-        !room_for_move(st, mv, ne)) {
+    if (mv->n_children > st->cap_move && !room_for_move(st, mv->n_children)) {
         out->hard = FAILED_HARD;
         st->pend_ok = false;
         return;
