@@ -152,21 +152,23 @@ struct rstate {
      * again: no move can change those rules' units for the child, and
      * explain() asks only about rules of the child's index (or of every
      * child's, which every index holds). */
-    uint32_t cwords;    /* 32-bit values of a row */
-    uint32_t aw;        /* aggregate values of a row */
-    uint32_t *ckey;     /* [n_rules]: offset of the rule's values, UINT32_MAX for others */
-    uint32_t cstride;   /* 64-bit words of a row */
-    uint64_t *crow;     /* [n_children * cstride] */
-    uint64_t *m_inc;    /* [rw]: child-scope rules with an aggregate */
-    uint64_t *m_sess;   /* [rw]: those whose contributions read session times */
-    uint8_t *cflag;     /* [n_children]: C_OWN | C_AGG */
-    int32_t *sc;        /* [n_sections * aw]: each section's contributions at its times now */
-    struct aword *wd;   /* [aw]: what each aggregate value is (agg_units, word by word) */
-    uint32_t ww;        /* 64-bit words of a mask over the aggregate values */
-    uint64_t *swm;      /* [n_sections * ww]: the values each section contributes to (not 0) */
-    uint64_t *wm;       /* [ww]: scratch of child_move */
-    const int32_t **cl; /* [512]: scratch of child_move: the contributions a child changes */
-    int32_t *cs;        /* [512]: and their signs */
+    uint32_t cwords;     /* 32-bit values of a row */
+    uint32_t max_grants; /* the most grants a child can hold: its choices, at most 255 */
+    uint32_t cap_move;   /* upd and mev have room for a move of so many children */
+    uint32_t aw;         /* aggregate values of a row */
+    uint32_t *ckey;      /* [n_rules]: offset of the rule's values, UINT32_MAX for others */
+    uint32_t cstride;    /* 64-bit words of a row */
+    uint64_t *crow;      /* [n_children * cstride] */
+    uint64_t *m_inc;     /* [rw]: child-scope rules with an aggregate */
+    uint64_t *m_sess;    /* [rw]: those whose contributions read session times */
+    uint8_t *cflag;      /* [n_children]: C_OWN | C_AGG */
+    int32_t *sc;         /* [n_sections * aw]: each section's contributions at its times now */
+    struct aword *wd;    /* [aw]: what each aggregate value is (agg_units, word by word) */
+    uint32_t ww;         /* 64-bit words of a mask over the aggregate values */
+    uint64_t *swm;       /* [n_sections * ww]: the values each section contributes to (not 0) */
+    uint64_t *wm;        /* [ww]: scratch of child_move */
+    const int32_t **cl;  /* [512]: scratch of child_move: the contributions a child changes */
+    int32_t *cs;         /* [512]: and their signs */
     /* The row values the move being judged changes: child i's are
      * upd[upd0[i] .. upd0[i + 1]). */
     struct upd *upd;
@@ -230,9 +232,10 @@ struct rstate {
  * reseeded whenever the view shows a seed it was not seeded with. */
 static void follow_seed(rstate *st, const dp_state_view *v)
 {
-    if (v->seed != st->seed && st->rs->sb) {
+    if (v->seed != st->seed) { /* noted without a sandbox too: delta() asks once */
         st->seed = v->seed;
-        dp__sandbox_reseed(st->rs->sb, v->seed);
+        if (st->rs->sb)
+            dp__sandbox_reseed(st->rs->sb, v->seed);
     }
 }
 
@@ -1521,6 +1524,56 @@ static inline int64_t wclamp(const aword *w, int32_t x)
     return u < w->cap ? u : w->cap;
 }
 
+/* One side of child change cc in children_move_w: its grants before the
+ * move (after 0: they go) or after it (they come), those kept as they were
+ * skipped unless their section's sessions move. A grant that comes or goes
+ * adds its section's contributions (sign -1 before, 1 after) to st->cl/cs
+ * (*nl of them) and the values they touch to st->wm, becomes a mix event
+ * (*n_mev), and adds to rel the rules of other kinds its activity can
+ * change. A separate pass per side, so that the side is a constant. */
+static inline __attribute__((always_inline)) void grant_pass(rstate *st, const dp_child_change *cc,
+                                                             const int after, const bool agg,
+                                                             const uint32_t rw, const uint32_t ww,
+                                                             uint64_t *restrict rel, uint32_t *nl,
+                                                             uint32_t *n_mev)
+{
+    const dp_grant *g = after ? cc->after : cc->before, *og = after ? cc->before : cc->after;
+    const uint8_t n = after ? cc->n_after : cc->n_before, on = after ? cc->n_before : cc->n_after;
+
+    for (uint8_t k = 0; k < n; k++) {
+        const dp_id sec = g[k].section;
+        const bool kept = dp_grant_in(g[k], og, on);
+        const bool moved = st->n_mc && st->msec_stamp[sec] == st->mstamp;
+        if (kept && !moved)
+            continue;
+        if (agg) {
+            const int32_t *cv = &st->sc[(size_t) sec * st->aw];
+            const uint64_t *cz = &st->swm[(size_t) sec * ww];
+            if (after && moved) {
+                cv = &st->mc[(size_t) st->msec_idx[sec] * st->aw];
+                cz = &st->mwm[(size_t) st->msec_idx[sec] * ww];
+            }
+            st->cl[*nl] = cv;
+            st->cs[(*nl)++] = after ? 1 : -1;
+            for (uint32_t u = 0; u < ww; u++)
+                st->wm[u] |= cz[u];
+        }
+        if (kept)
+            continue; /* moved sessions only: the timed rules are in tmove */
+        if (st->has_mix)
+            st->mev[(*n_mev)++] = (mev){sec, cc->child, after ? 1u : UINT32_MAX};
+        const dp_id a = st->sec_act[sec];
+        const uint64_t *am = &st->rm_act[(size_t) a * rw];
+        int comes_or_goes = -1; /* asked only for rules that look at holdings */
+        for (uint32_t w = 0; w < rw; w++) {
+            uint64_t x = am[w] & ~st->m_inc[w];
+            if (comes_or_goes < 0 && (x & st->m_heldx[w]))
+                comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
+            rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_heldx[w]);
+        }
+    }
+}
+
 /* The move's children, each in one pass over the grants it changes: the
  * change of their child-scope rules goes to out, the values of child i's
  * row that change to st->upd[st->upd0[i] ..] (apply() stores them),
@@ -1544,94 +1597,46 @@ static inline __attribute__((always_inline)) void
 children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta *out,
                 const uint32_t rw, const uint32_t ww)
 {
-    const uint32_t aw = st->aw, nch = mv->n_children;
-    const uint8_t *const cflag = st->cflag;
-    const uint64_t *restrict tmove = st->tmove;
-    const int32_t *const sc = st->sc, *const mcv = st->mc;
-    const uint64_t *const swm = st->swm, *const mwm = st->mwm, *const rm_act = st->rm_act;
-    const uint64_t *const m_inc = st->m_inc, *const m_held = st->m_heldx;
-    const uint64_t *const m_allc = st->m_allc, *const m_child = st->m_child;
-    const uint64_t *const cvm = st->cvm;
-    const uint32_t *const msec_stamp = st->msec_stamp, *const msec_idx = st->msec_idx;
-    const uint32_t n_mc = st->n_mc, mstamp = st->mstamp;
-    const dp_id *const sec_act = st->sec_act;
-    const aword *const wdv = st->wd;
+    const uint32_t nch = mv->n_children;
     const int32_t **restrict cl = st->cl;
     int32_t *restrict cs = st->cs;
     uint64_t *restrict wm = st->wm;
     uint64_t *restrict any = st->any;
     uint32_t *restrict upd0 = st->upd0;
-    mev *restrict ev = st->mev;
     upd *restrict up = st->upd;
     uint32_t n_mev = 0, n_upd = 0;
-    const bool has_mix = st->has_mix, has_allc = st->has_allc;
     int64_t hard = 0, score = 0;
 
     for (uint32_t i = 0; i < nch; i++) {
         const dp_child_change *cc = &mv->children[i];
         const dp_id c = cc->child;
         uint64_t *restrict rel = &st->rel[(size_t) i * rw];
-        const uint8_t fl = cflag[c];
+        const uint8_t fl = st->cflag[c];
         const bool own = fl & C_OWN, agg = fl & C_AGG;
         uint32_t nl = 0;
 
         upd0[i] = n_upd;
-        if (!own && !agg && !has_allc) { /* no rule can change for this child */
+        if (!own && !agg && !st->has_allc) { /* no rule can change for this child */
             for (uint32_t w = 0; w < rw; w++)
                 rel[w] = 0;
             continue;
         }
         for (uint32_t w = 0; w < rw; w++)
-            rel[w] = tmove[w];
+            rel[w] = st->tmove[w];
         for (uint32_t u = 0; u < ww; u++)
             wm[u] = 0;
-        for (int side_i = 0; side_i < 2; side_i++) {
-            const dp_grant *g, *og;
-            uint8_t n, on;
-            change_side(cc, side_i, &g, &n, &og, &on);
-            for (uint8_t k = 0; k < n; k++) {
-                const dp_id sec = g[k].section;
-                const bool kept = dp_grant_in(g[k], og, on);
-                const bool moved = n_mc && msec_stamp[sec] == mstamp;
-                if (kept && !moved)
-                    continue;
-                if (agg) {
-                    const int32_t *cv = &sc[(size_t) sec * aw];
-                    const uint64_t *cz = &swm[(size_t) sec * ww];
-                    if (side_i && moved) {
-                        cv = &mcv[(size_t) msec_idx[sec] * aw];
-                        cz = &mwm[(size_t) msec_idx[sec] * ww];
-                    }
-                    cl[nl] = cv;
-                    cs[nl++] = side_i ? 1 : -1;
-                    for (uint32_t u = 0; u < ww; u++)
-                        wm[u] |= cz[u];
-                }
-                if (kept)
-                    continue; /* moved sessions only: the timed rules are in tmove */
-                if (has_mix)
-                    ev[n_mev++] = (mev){sec, c, side_i ? 1u : UINT32_MAX};
-                const dp_id a = sec_act[sec];
-                const uint64_t *am = &rm_act[(size_t) a * rw];
-                int comes_or_goes = -1; /* asked only for rules that look at holdings */
-                for (uint32_t w = 0; w < rw; w++) {
-                    uint64_t x = am[w] & ~m_inc[w];
-                    if (comes_or_goes < 0 && (x & m_held[w]))
-                        comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
-                    rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~m_held[w]);
-                }
-            }
-        }
+        grant_pass(st, cc, 0, agg, rw, ww, rel, &nl, &n_mev);
+        grant_pass(st, cc, 1, agg, rw, ww, rel, &nl, &n_mev);
         const uint64_t *cm = rm_child(st, c);
         const int32_t *now = cvals(st, c);
-        const uint64_t *restrict vm = &cvm[(size_t) c * ww];
+        const uint64_t *restrict vm = &st->cvm[(size_t) c * ww];
         for (uint32_t u = 0; nl == 1 && u < ww; u++) { /* one grant: each value changes */
             const int32_t *c0 = cl[0], s0 = cs[0];
             for (uint64_t bits = wm[u] & vm[u]; bits; bits &= bits - 1) {
                 uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
                 int32_t x0 = now[q], x = x0 + s0 * c0[q];
                 up[n_upd++] = (upd){q, x};
-                const aword *wd = &wdv[q];
+                const aword *wd = &st->wd[q];
                 int64_t du = wclamp(wd, x) - wclamp(wd, x0);
                 hard += wd->hard * du;
                 score -= wd->pts * du;
@@ -1646,15 +1651,15 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                 if (x == x0)
                     continue;
                 up[n_upd++] = (upd){q, x};
-                const aword *wd = &wdv[q];
+                const aword *wd = &st->wd[q];
                 int64_t du = wclamp(wd, x) - wclamp(wd, x0);
                 hard += wd->hard * du;
                 score -= wd->pts * du;
             }
         for (uint32_t w = 0; w < rw; w++) {
-            rel[w] &= (own ? cm[w] : 0) | m_allc[w];
-            uint64_t others = rel[w] & m_child[w] & ~m_inc[w];
-            any[w] |= rel[w] & ~m_child[w];
+            rel[w] &= (own ? cm[w] : 0) | st->m_allc[w];
+            uint64_t others = rel[w] & st->m_child[w] & ~st->m_inc[w];
+            any[w] |= rel[w] & ~st->m_child[w];
             for (; others; others &= others - 1) {
                 uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(others), k = st->ckey[ri];
                 const dp_rule *r = &st->rs->rules[ri];
@@ -1663,7 +1668,7 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                     const uint64_t *tb = st->tbit[ri];
                     uint64_t seen = 0;
                     for (uint8_t k2 = 0; k2 < cc->n_after; k2++) {
-                        uint64_t b = tb[sec_act[cc->after[k2].section]];
+                        uint64_t b = tb[st->sec_act[cc->after[k2].section]];
                         ua += (seen & b) != 0;
                         seen |= b;
                     }
@@ -1685,23 +1690,15 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
     out->score += score;
 }
 
-/* children_move_w for the usual case of at most 64 rules and 64 aggregate
- * values (one word per mask: the compiler drops the loops over words), or
- * any other. */
-static void children_move(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta *out)
-{
-    if (st->rw == 1 && st->ww == 1)
-        children_move_w(st, v, mv, out, 1, 1);
-    else
-        children_move_w(st, v, mv, out, st->rw, st->ww);
-}
-
 /* Makes room in st->upd and st->mev for what children_move may record for
- * the move: each child's values that change (at most its row) and a mix
- * event per grant that comes or goes (ne: the move's grants before and after). */
-static bool room_for_move(rstate *st, const dp_move *mv, uint32_t ne)
+ * a move of nch children: each child's values that change (at most its
+ * row) and a mix event per grant that comes or goes (at most its grants
+ * before and after, each at most one per choice of the child: max_grants).
+ * Bounded by the number of children, so that delta() need not count the
+ * move's grants. */
+static bool room_for_move(rstate *st, uint32_t nch)
 {
-    uint32_t nu = mv->n_children * st->cwords;
+    uint32_t nu = nch * st->cwords, ne = nch * 2 * st->max_grants;
 
     if (nu > st->cap_upd) {
         upd *u = realloc(st->upd, ((size_t) nu + 1) * sizeof *u);
@@ -1717,6 +1714,7 @@ static bool room_for_move(rstate *st, const dp_move *mv, uint32_t ne)
         st->mev = e;
         st->cap_mev = ne;
     }
+    st->cap_move = nch;
     return true;
 nomem:
     st->oom = true;
@@ -2706,6 +2704,9 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->m = m;
     st->ctx_ref = LUA_NOREF;
     st->sec_act = calloc((size_t) m->n_sections + 1, sizeof *st->sec_act);
+    for (dp_id c = 0; c < m->n_children; c++)
+        if (m->children[c].n_choices > st->max_grants)
+            st->max_grants = m->children[c].n_choices < 255 ? m->children[c].n_choices : 255;
     for (dp_id sec = 0; st->sec_act && sec < m->n_sections; sec++)
         st->sec_act[sec] = m->sections[sec].activity;
     st->child_stamp = calloc((size_t) m->n_children + 1, sizeof *st->child_stamp);
@@ -2801,24 +2802,17 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
     return rc;
 }
 
-static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
+/* delta() for rule masks of rw words and aggregate masks of ww (see
+ * children_move). */
+static inline __attribute__((always_inline)) void delta_w(rstate *st, const dp_state_view *v,
+                                                          const dp_move *mv, dp_delta *out,
+                                                          const uint32_t rw, const uint32_t ww)
 {
-    rstate *st = state;
-
-    out->hard = 0;
-    out->score = 0;
-    if (!st)
-        return;
     if (v->seed != st->seed)
         follow_seed(st, v);
     st->n_pend = 0;
     st->pend_serial = mv->serial;
     st->pend_ok = mv->serial != 0; /* serial 0: a move built by hand, nothing to keep */
-    uint32_t ne = 0, rw = st->rw;
-    for (uint32_t i = 0; i < mv->n_children; i++) { /* the rows child_move reads first */
-        __builtin_prefetch(rm_child(st, mv->children[i].child));
-        ne += (uint32_t) mv->children[i].n_before + mv->children[i].n_after;
-    }
     if (mv->n_sessions) {
         moves_prepare(st, v, mv);
     } else {
@@ -2832,13 +2826,12 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
      * even in a section without members: any starts with tmove. */
     for (uint32_t w = 0; w < rw; w++)
         st->any[w] = st->tmove[w];
-    if ((mv->n_children * st->cwords > st->cap_upd || ne > st->cap_mev) &&
-        !room_for_move(st, mv, ne)) {
+    if (mv->n_children > st->cap_move && !room_for_move(st, mv->n_children)) {
         out->hard = FAILED_HARD;
         st->pend_ok = false;
         return;
     }
-    children_move(st, v, mv, out);
+    children_move_w(st, v, mv, out, rw, ww);
     bool marked = false; /* the stamps that grants_of reads: only when needed */
     for (uint32_t w = 0; w < rw; w++)
         for (uint64_t bits = st->any[w] & ~st->m_child[w]; bits; bits &= bits - 1) {
@@ -2855,6 +2848,22 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
         out->hard = FAILED_HARD;
         st->pend_ok = false;
     }
+}
+
+/* The usual case of at most 64 rules and 64 aggregate values (one word per
+ * mask: the compiler drops the loops over words), or any other. */
+static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
+{
+    rstate *st = state;
+
+    out->hard = 0;
+    out->score = 0;
+    if (!st)
+        return;
+    if (st->rw == 1 && st->ww == 1)
+        delta_w(st, v, mv, out, 1, 1);
+    else
+        delta_w(st, v, mv, out, st->rw, st->ww);
 }
 
 /* Stores what delta() computed for the move: the children's rows, the
