@@ -298,7 +298,7 @@ static void print_summary(const dp_model *m, const dp_solution *sol, const solve
            dp_stop_describe(st.stop), (unsigned long long) st.moves, st.seconds,
            (long long) st.bound, st.bound ? 100.0 * (double) sc.total / (double) st.bound : 100.0);
     if (st.threads > 1)
-        printf("  best of %u searches run at once: search %u (seed %llu)\n", st.threads, st.thread,
+        printf("  best of %u searches: search %u (seed %llu)\n", st.threads, st.thread,
                (unsigned long long) (a->o.seed + st.thread));
 }
 

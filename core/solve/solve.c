@@ -433,21 +433,35 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
      * plugin reseeds when a search starts and custom rules call into, so with
      * rules the searches take turns on this thread (same schedules, no
      * speed-up). A thread that cannot start also runs its search here
-     * afterwards: the result stays the same, only later. */
-    bool alone = dp_rules_count(m) > 0;
+     * afterwards: the result stays the same, only later. Searches that take
+     * turns share the time limit: each gets what the others left, and one
+     * that would get nothing does not run (the solve then says it was cut
+     * short). */
+    struct timespec t0, t1;
+    bool alone = dp_rules_count(m) > 0, cut = false;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (uint32_t i = 1; i < n && !alone; i++)
         started[i] = pthread_create(&tid[i], NULL, run_job, &jobs[i]) == 0;
     run_job(&jobs[0]);
     for (uint32_t i = 1; i < n; i++) {
-        if (started[i])
+        if (started[i]) {
             pthread_join(tid[i], NULL);
-        else
-            run_job(&jobs[i]);
+            continue;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double left = o->time_limit_s - (double) (t1.tv_sec - t0.tv_sec) -
+                      (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
+        if (o->time_limit_s > 0 && left <= 0) {
+            cut = true;
+            continue;
+        }
+        if (o->time_limit_s > 0)
+            jobs[i].o.time_limit_s = left;
+        run_job(&jobs[i]);
     }
     dp_status rc = DP_OK;
     uint32_t best = 0;
-    dp_stop stop = DP_STOP_CONVERGED;
-    bool cut = false;
+    dp_stop stop = DP_STOP_TIME;
     for (uint32_t i = 0; i < n; i++) {
         if (jobs[i].rc != DP_OK) {
             if (rc == DP_OK) {
@@ -456,13 +470,15 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
             }
             continue;
         }
+        if (!jobs[i].sol)
+            continue; /* not run: no time was left */
         dp_solve_stats st;
         dp_solution_stats(jobs[i].sol, &st);
         if (i > 0 && better(jobs[i].sol, jobs[best].sol))
             best = i;
         /* Ctrl-C or the time limit in any search speaks for the whole. */
-        if (st.stop == DP_STOP_INTERRUPTED || (st.stop == DP_STOP_TIME && !cut)) {
-            stop = st.stop;
+        if (st.stop == DP_STOP_INTERRUPTED || st.stop == DP_STOP_TIME) {
+            stop = st.stop == DP_STOP_INTERRUPTED ? st.stop : stop;
             cut = true;
         }
     }

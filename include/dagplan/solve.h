@@ -66,13 +66,13 @@ typedef struct dp_solve_options {
      * the idle budget then follows the size of the edit (DP_WARM_IDLE_MOVES). */
     const dp_id *warm_start;
     /* Searches run at once, each on its own thread with its own engine and
-     * plugin states (one Lua state each): search i uses seed + i, and the
-     * best schedule wins (fewest hard violations, then the highest total,
-     * then the lowest i). 0 or 1: one search on the calling thread. The
-     * result is the same for the same seed and thread count, and never worse
-     * than with fewer threads. Only search 0 reports progress. A centre with
-     * local rules (one Lua state per centre) runs its searches one after
-     * another. */
+     * plugin states: search i uses seed + i, and the best schedule wins
+     * (fewest hard violations, then the highest total, then the lowest i).
+     * 0 or 1: one search on the calling thread. Unless the time limit cuts a
+     * search, the result is the same for the same seed and thread count, and
+     * never worse than with fewer threads. Only search 0 reports progress.
+     * A centre with local rules (one Lua state per centre) runs its searches
+     * one after another, sharing the time limit. */
     uint32_t threads;
 } dp_solve_options;
 

@@ -73,7 +73,7 @@ same_as_best_alone cand 2
 # The summary names the search that won.
 out=$("$DAGPLAN" solve "$DP_WORK/ikc" --db "$DP_WORK/summary.db" --max-moves 20000 --seed 7 \
     --threads 2 2>&1)
-contains "summary with --threads 2" "$out" "best of 2 searches run at once: search"
+contains "summary with --threads 2" "$out" "best of 2 searches: search"
 
 # --- usage errors: exit 2, nothing stored -----------------------------------
 for bad in 0 65 abc -1 ""; do
