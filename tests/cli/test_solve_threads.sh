@@ -12,7 +12,7 @@ CHECK="$DP_SOURCE_DIR/tests/tools/check_schedule.py"
 
 # Work budgets and a generous time cap: a search cut by the clock (ASan on a
 # busy machine) would not be reproducible.
-budget=(--max-moves 60000 --time-limit 600 --quiet)
+budget=(--max-moves 25000 --time-limit 600 --quiet)
 
 # solve NAME JSON [options...]: solve DP_WORK/NAME into JSON, fresh store
 solve() {
@@ -54,24 +54,24 @@ PY
     fi
 }
 
-gen ikc --children 200 --seed 4
-same_as_best_alone ikc 7
+gen ikc --children 150 --seed 4
+same_as_best_alone ikc 8 # seed 9 wins (18,437 / 18,438 / 18,414)
 
 # A custom rule runs in Lua: each search has its own Lua state (math.random
 # follows each search's seed).
-gen rules --children 150 --seed 2
+gen rules --children 120 --seed 2
 cat >>"$DP_WORK/rules/centre.lua" <<'LUA'
 rule.custom{name = "niet twee op dinsdag", scope = "child", weight = 7,
   check = function(ctx) return ctx:sessions_on("tue") > 1 and math.random(1, 3) or 0 end}
 LUA
-same_as_best_alone rules 1
+same_as_best_alone rules 3 # seed 4 wins (16,403 / 16,405 / 16,405: a tie, the lower seed)
 
 # Candidate times (two phases per search).
-gen cand --children 120 --seed 3 --candidates
-same_as_best_alone cand 2
+gen cand --children 100 --seed 3 --candidates
+same_as_best_alone cand 2 # all equal: the lowest seed
 
 # The summary names the search that won.
-out=$("$DAGPLAN" solve "$DP_WORK/ikc" --db "$DP_WORK/summary.db" --max-moves 20000 --seed 7 \
+out=$("$DAGPLAN" solve "$DP_WORK/ikc" --db "$DP_WORK/summary.db" --max-moves 20000 --seed 8 \
     --threads 2 2>&1)
 contains "summary with --threads 2" "$out" "best of 2 searches: search"
 
