@@ -1524,6 +1524,16 @@ static inline int64_t wclamp(const aword *w, int32_t x)
     return u < w->cap ? u : w->cap;
 }
 
+/* The change of clamped units from x0 to x: none while both stay at or
+ * below lo, the usual case (a maximum not reached), found without the
+ * clamps. */
+static inline int64_t wdelta(const aword *w, int32_t x0, int32_t x)
+{
+    if (x <= w->lo && x0 <= w->lo)
+        return 0;
+    return wclamp(w, x) - wclamp(w, x0);
+}
+
 /* One side of child change cc in children_move_w: its grants before the
  * move (after 0: they go) or after it (they come), those kept as they were
  * skipped unless their section's sessions move. A grant that comes or goes
@@ -1637,7 +1647,7 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                 int32_t x0 = now[q], x = x0 + s0 * c0[q];
                 up[n_upd++] = (upd){q, x};
                 const aword *wd = &st->wd[q];
-                int64_t du = wclamp(wd, x) - wclamp(wd, x0);
+                int64_t du = wdelta(wd, x0, x);
                 hard += wd->hard * du;
                 score -= wd->pts * du;
             }
@@ -1652,7 +1662,7 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                     continue;
                 up[n_upd++] = (upd){q, x};
                 const aword *wd = &st->wd[q];
-                int64_t du = wclamp(wd, x) - wclamp(wd, x0);
+                int64_t du = wdelta(wd, x0, x);
                 hard += wd->hard * du;
                 score -= wd->pts * du;
             }
