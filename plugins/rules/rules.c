@@ -1648,8 +1648,10 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                 up[n_upd++] = (upd){q, x};
                 const aword *wd = &st->wd[q];
                 int64_t du = wdelta(wd, x0, x);
-                hard += wd->hard * du;
-                score -= wd->pts * du;
+                if (du) {
+                    hard += wd->hard * du;
+                    score -= wd->pts * du;
+                }
             }
         }
         for (uint32_t u = 0; nl > 1 && u < ww; u++)
@@ -1663,8 +1665,10 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                 up[n_upd++] = (upd){q, x};
                 const aword *wd = &st->wd[q];
                 int64_t du = wdelta(wd, x0, x);
-                hard += wd->hard * du;
-                score -= wd->pts * du;
+                if (du) {
+                    hard += wd->hard * du;
+                    score -= wd->pts * du;
+                }
             }
         for (uint32_t w = 0; w < rw; w++) {
             rel[w] &= (own ? cm[w] : 0) | st->m_allc[w];
