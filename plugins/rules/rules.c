@@ -2873,18 +2873,25 @@ static inline __attribute__((always_inline)) void delta_w(rstate *st, const dp_s
         return;
     }
     children_move_w(st, v, mv, out, rw, ww);
-    bool marked = false; /* the stamps that grants_of reads: only when needed */
-    for (uint32_t w = 0; w < rw; w++)
-        for (uint64_t bits = st->any[w] & ~st->m_child[w]; bits; bits &= bits - 1) {
+    bool marked = false; /* the stamps that grants_of reads: not for mix */
+    for (uint32_t w = 0; w < rw; w++) {
+        for (uint64_t bits = st->any[w] & st->m_mix[w]; bits; bits &= bits - 1) {
             uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
-            if (!marked && !bit(st->m_mix, ri)) { /* mix reads the move only */
-                mark_move(st, mv);
-                marked = true;
-            }
-            int64_t du = bit(st->m_mix, ri) ? mix_delta(st, ri) : rule_delta(st, ri, v, mv, true);
+            int64_t du = mix_delta(st, ri);
             if (du)
                 add_units(&st->rs->rules[ri], du, out);
         }
+        for (uint64_t bits = st->any[w] & ~st->m_child[w] & ~st->m_mix[w]; bits; bits &= bits - 1) {
+            uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
+            if (!marked) {
+                mark_move(st, mv);
+                marked = true;
+            }
+            int64_t du = rule_delta(st, ri, v, mv, true);
+            if (du)
+                add_units(&st->rs->rules[ri], du, out);
+        }
+    }
     if (st->rs->failed || st->oom) {
         out->hard = FAILED_HARD;
         st->pend_ok = false;
