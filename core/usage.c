@@ -69,6 +69,11 @@ uint32_t dp_usage_collect(dp_usage *u, const dp_state_view *v, const dp_move *mv
         }
         for (uint32_t k = s->session0; k < s->session0 + s->n_sessions; k++) {
             uint32_t before = dp_move_slot(v, mv, k, 0), after = dp_move_slot(v, mv, k, 1);
+            if (before == after) { /* one pass for the difference, the usual case */
+                if (kb != ka)
+                    add_range(u, after, (ka > 0) - (kb > 0), ka - kb);
+                continue;
+            }
             if (kb > 0)
                 add_range(u, before, -1, -kb);
             if (ka > 0)

@@ -24,7 +24,7 @@
 static const char help[] =
     "Usage: dagplan solve DIR [--week YYYY-Www] [--seed N] [--time-limit SEC]\n"
     "                         [--json FILE] [--db FILE] [--max-moves N] [--quiet]\n"
-    "                         [--from-scratch] [--verify-every N]\n\n"
+    "                         [--from-scratch] [--verify-every N] [--threads N]\n\n"
     "Plans the week of the centre in DIR: assigns children to sections of the\n"
     "activities they chose and picks times for sessions with candidate times, so\n"
     "that every hard rule holds and the objective is as high as possible. The\n"
@@ -42,7 +42,10 @@ static const char help[] =
     "                    no warm start, series not held (see docs/weeks.md)\n"
     "  --verify-every N  debugging: every N moves compare every plugin's\n"
     "                    incremental score with a full evaluation; a difference\n"
-    "                    fails the solve\n\n"
+    "                    fails the solve\n"
+    "  --threads N       run N searches at once (seeds S, S+1, ...) and keep the\n"
+    "                    best schedule; the same seed and N give the same schedule,\n"
+    "                    never worse than with fewer threads (default 1, at most 64)\n\n"
     "The solve starts from the current version of the week (or of the latest\n"
     "week before it) and repairs it locally; every assignment of it that changes\n"
     "costs the stability penalty of centre.lua. pins.csv pins and forbids hold.\n\n"
@@ -78,11 +81,11 @@ typedef struct solve_args {
 
 static int parse(int argc, char **argv, solve_args *a)
 {
-    dp_opt opts[] = {DP_OPT("week", true),        DP_OPT("seed", true),
-                     DP_OPT("time-limit", true),  DP_OPT("json", true),
-                     DP_OPT("db", true),          DP_OPT("max-moves", true),
-                     DP_OPT("quiet", false),      DP_OPT("from-scratch", false),
-                     DP_OPT("verify-every", true)};
+    dp_opt opts[] = {DP_OPT("week", true),         DP_OPT("seed", true),
+                     DP_OPT("time-limit", true),   DP_OPT("json", true),
+                     DP_OPT("db", true),           DP_OPT("max-moves", true),
+                     DP_OPT("quiet", false),       DP_OPT("from-scratch", false),
+                     DP_OPT("verify-every", true), DP_OPT("threads", true)};
     size_t n = sizeof opts / sizeof *opts;
     dp_args args;
 
@@ -103,6 +106,15 @@ static int parse(int argc, char **argv, solve_args *a)
     a->db = dp__args_get(opts, n, "db")->value;
     a->quiet = dp__args_get(opts, n, "quiet")->given;
     a->from_scratch = dp__args_get(opts, n, "from-scratch")->given;
+    const char *th = dp__args_get(opts, n, "threads")->value;
+    if (th) {
+        unsigned long long v;
+        if (dp__args_uint(th, &v) != 0 || v == 0 || v > 64) {
+            fprintf(stderr, "dagplan solve: --threads expects 1 to 64, got '%s'\n", th);
+            return 2;
+        }
+        a->o.threads = (uint32_t) v;
+    }
     return dp__solve_opts_read(opts, n, &a->week, a->week_text, &a->o);
 }
 
@@ -285,6 +297,9 @@ static void print_summary(const dp_model *m, const dp_solution *sol, const solve
            "this one has %.2f%% of it)\n",
            dp_stop_describe(st.stop), (unsigned long long) st.moves, st.seconds,
            (long long) st.bound, st.bound ? 100.0 * (double) sc.total / (double) st.bound : 100.0);
+    if (st.threads > 1)
+        printf("  best of %u searches run at once: search %u (seed %llu)\n", st.threads, st.thread,
+               (unsigned long long) (a->o.seed + st.thread));
 }
 
 static int store_and_write(const solve_args *a, const dp_solution *sol, unsigned *version)

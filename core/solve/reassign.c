@@ -73,6 +73,7 @@ struct dp_reassign {
     uint32_t n_arcs, cap_arcs;
     uint32_t capacity_plugin;
     bool by_time;                    /* every block section meets at one time: locations count */
+    bool opening;                    /* block[0] is a cancelled section forced open */
     uint32_t loc_node[MAX_SECTIONS]; /* the section's location node, or UINT32_MAX */
     ra_memo *option_memo;            /* [n_options]: the option's value for the child */
     ra_memo *leave_memo;             /* [n_children]: the value of leaving its block seat */
@@ -440,14 +441,36 @@ static bool value_child(dp_search *s, dp_id c, int64_t **values, uint32_t *cap_v
     return true;
 }
 
+/* Whether sec's location has room for its minimum beside the children there
+ * now while it meets: then the location node, which counts conservatively,
+ * would only get in the way of the opening (the final evaluation is exact). */
+static bool room_for_opening(const dp_search *s, dp_id sec)
+{
+    const dp_model *m = s->m;
+    const dp_engine *e = &s->e;
+    dp_id loc = m->sections[sec].location;
+    int32_t cap = m->locations[loc].capacity, used = 0;
+
+    if (cap == DP_UNLIMITED)
+        return true;
+    for (uint32_t i = s->rr_loc_sec0[loc]; i < s->rr_loc_sec0[loc + 1]; i++) {
+        dp_id t = s->rr_loc_sec[i];
+        if (t != sec && e->section_count[t] > 0 && dp__meet_together(s, t, sec))
+            used += (int32_t) e->section_count[t];
+    }
+    return cap - used >= (int32_t) m->sections[sec].min_size;
+}
+
 /* A location with a capacity (children at once) that several block sections
- * share: when every block section meets at one time, the flow takes it into
- * account through a node between those sections and the sink, whose capacity
- * is what the others there leave (conservatively: every running section
- * outside the block that meets with one of them counts in full, and so do the
- * children held in place). Never less than the free children there now, so
- * the schedule as it is stays a feasible flow. Returns the number of nodes,
- * numbered from `first`. */
+ * share: when every block section meets at one time (or, in a block around a
+ * section forced open, for that section's location and the block sections
+ * there meeting with it), the flow takes it into account through a node
+ * between those sections and the sink, whose capacity is what the others
+ * there leave (conservatively: every running section outside the block that
+ * meets with one of them counts in full, and so do the children held in
+ * place). Never less than the free children there now, so the schedule as it
+ * is stays a feasible flow. Returns the number of nodes, numbered from
+ * `first`. */
 static uint32_t location_nodes(dp_search *s, uint32_t first)
 {
     dp_reassign *ra = s->ra;
@@ -457,16 +480,22 @@ static uint32_t location_nodes(dp_search *s, uint32_t first)
 
     for (uint32_t b = 0; b < ra->n_block; b++)
         ra->loc_node[b] = UINT32_MAX;
-    if (!ra->by_time || !s->rr_loc_sec0)
+    if ((!ra->by_time && !ra->opening) || !s->rr_loc_sec0 ||
+        (ra->opening && room_for_opening(s, ra->block[0])))
         return 0;
-    for (uint32_t b = 0; b < ra->n_block; b++) {
+    /* A block around a section forced open meets at many times: only the
+     * opened section's location counts, with the block sections there that
+     * meet with it (in a full room, seats for the newcomers come from them). */
+    uint32_t n_anchors = ra->by_time ? ra->n_block : 1;
+    for (uint32_t b = 0; b < n_anchors; b++) {
         dp_id loc = m->sections[ra->block[b]].location;
         int32_t cap = m->locations[loc].capacity, used = 0, now = 0;
         if (cap == DP_UNLIMITED || ra->loc_node[b] != UINT32_MAX)
             continue;
         for (uint32_t c = b; c < ra->n_block; c++) {
             dp_id t = ra->block[c];
-            if (m->sections[t].location != loc)
+            if (m->sections[t].location != loc ||
+                (!ra->by_time && c != b && !dp__meet_together(s, t, ra->block[b])))
                 continue;
             ra->loc_node[c] = first + n;
             int32_t held = (int32_t) m->sections[t].max_size - ra->room[c];
@@ -590,6 +619,7 @@ bool dp__reassign_move(dp_search *s, int64_t *dv)
     s->ra_work += 2;
     uint32_t kind = dp__rand(s, 100);
     ra->by_time = false;
+    ra->opening = kind < OPEN_BLOCKS;
     if (kind < OPEN_BLOCKS) {
         if (!pick_open_block(s, ra))
             return false;

@@ -65,7 +65,8 @@ static void greedy_child_upto(dp_search *s, dp_id c, uint32_t limit)
     }
 }
 
-static const dp_search *sort_ctx; /* qsort has no context argument */
+/* qsort has no context argument; one per thread (parallel searches). */
+static _Thread_local const dp_search *sort_ctx;
 
 static int compare_construction_order(const void *pa, const void *pb)
 {

@@ -147,4 +147,10 @@ bool dp__reassign_move(dp_search *s, int64_t *dv);
 bool dp__reassign_init(dp_search *s); /* false: not available (out of memory) */
 void dp__reassign_release(dp_search *s);
 
+/* Records that sol is the best of `threads` parallel searches, found by
+ * search `thread`; stop, when not NULL, replaces its stop reason (another
+ * search was cut short). solution.c. */
+void dp__solution_set_threads(dp_solution *sol, uint32_t threads, uint32_t thread,
+                              const dp_stop *stop);
+
 #endif

@@ -123,8 +123,13 @@ dp_status dp__solution_build(dp_search *s, dp_solution **out, dp_error *err)
     sol->score.total = dp__engine_objective(&s->e);
     for (uint32_t i = 0; i < s->e.n_plugins; i++)
         sol->score.hard_violations += s->e.p_hard[i];
-    sol->stats = (dp_solve_stats){s->stop,         s->moves, s->accepted,
-                                  s->construction, s->bound, dp__search_seconds(s)};
+    sol->stats = (dp_solve_stats){.stop = s->stop,
+                                  .moves = s->moves,
+                                  .accepted = s->accepted,
+                                  .construction = s->construction,
+                                  .bound = s->bound,
+                                  .seconds = dp__search_seconds(s),
+                                  .threads = 1};
     if (build_reasons(s, sol) != DP_OK)
         goto oom;
     *out = sol;
@@ -172,6 +177,15 @@ const char *const *dp_solution_reasons(const dp_solution *sol, dp_id choice, uin
 {
     *n_out = sol->reason0[choice + 1] - sol->reason0[choice];
     return *n_out ? &sol->reasons[sol->reason0[choice]] : NULL;
+}
+
+void dp__solution_set_threads(dp_solution *sol, uint32_t threads, uint32_t thread,
+                              const dp_stop *stop)
+{
+    sol->stats.threads = threads;
+    sol->stats.thread = thread;
+    if (stop)
+        sol->stats.stop = *stop;
 }
 
 void dp_solution_stats(const dp_solution *sol, dp_solve_stats *out)

@@ -5,10 +5,12 @@
  * chose the activity, its group is eligible, and, for sections whose sessions
  * have fixed times, the section fits the child's week on its own. Filtering
  * them once keeps the search from proposing moves that can never work. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dagplan/rules.h"
 #include "search.h"
 
 #define LAGRANGE_STEPS 300 /* subgradient steps of the Lagrangian bound */
@@ -344,7 +346,9 @@ static dp_status adopt_frozen(dp_search *s, const dp_search *s2, dp_error *err)
     return DP_OK;
 }
 
-dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err)
+/* One search, both phases, on the calling thread. */
+static dp_status solve_one(const dp_model *m, const dp_solve_options *o, dp_solution **out,
+                           dp_error *err)
 {
     dp_search s, s2;
     dp_model frozen;
@@ -365,5 +369,112 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
         search_release(&s2);
         free(frozen.sessions);
     }
+    return rc;
+}
+
+/* Parallel searches. Nothing is shared but the model, the options' arrays
+ * and the interrupt flag, all read-only: each search has its own engine,
+ * plugin states and random numbers, so its schedule is the one a solve with
+ * its seed alone would find (unless a time limit cuts it), and picking the
+ * best in a fixed order keeps the result deterministic. */
+typedef struct solve_job {
+    const dp_model *m;
+    dp_solve_options o;
+    dp_solution *sol;
+    dp_error err;
+    dp_status rc;
+} solve_job;
+
+static void *run_job(void *arg)
+{
+    solve_job *j = arg;
+
+    j->rc = solve_one(j->m, &j->o, &j->sol, &j->err);
+    return NULL;
+}
+
+/* Whether solution a is better than b: fewer hard violations (a thin rota
+ * can leave some), then a higher total. */
+static bool better(const dp_solution *a, const dp_solution *b)
+{
+    dp_score sa, sb;
+
+    dp_solution_score(a, &sa);
+    dp_solution_score(b, &sb);
+    if (sa.hard_violations != sb.hard_violations)
+        return sa.hard_violations < sb.hard_violations;
+    return sa.total > sb.total;
+}
+
+dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err)
+{
+    uint32_t n = o->threads > 1 ? o->threads : 1;
+
+    if (n == 1)
+        return solve_one(m, o, out, err);
+    solve_job *jobs = calloc(n, sizeof *jobs);
+    pthread_t *tid = calloc(n, sizeof *tid);
+    bool *started = calloc(n, sizeof *started);
+    if (!jobs || !tid || !started) {
+        free(jobs);
+        free(tid);
+        free(started);
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory starting %u searches", n);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        jobs[i].m = m;
+        jobs[i].o = *o;
+        jobs[i].o.threads = 1;
+        jobs[i].o.seed = o->seed + i;
+        if (i > 0)
+            jobs[i].o.progress = NULL;
+    }
+    /* Local rules live in the model: one Lua state per centre, which the
+     * plugin reseeds when a search starts and custom rules call into, so with
+     * rules the searches take turns on this thread (same schedules, no
+     * speed-up). A thread that cannot start also runs its search here
+     * afterwards: the result stays the same, only later. */
+    bool alone = dp_rules_count(m) > 0;
+    for (uint32_t i = 1; i < n && !alone; i++)
+        started[i] = pthread_create(&tid[i], NULL, run_job, &jobs[i]) == 0;
+    run_job(&jobs[0]);
+    for (uint32_t i = 1; i < n; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else
+            run_job(&jobs[i]);
+    }
+    dp_status rc = DP_OK;
+    uint32_t best = 0;
+    dp_stop stop = DP_STOP_CONVERGED;
+    bool cut = false;
+    for (uint32_t i = 0; i < n; i++) {
+        if (jobs[i].rc != DP_OK) {
+            if (rc == DP_OK) {
+                rc = jobs[i].rc;
+                *err = jobs[i].err;
+            }
+            continue;
+        }
+        dp_solve_stats st;
+        dp_solution_stats(jobs[i].sol, &st);
+        if (i > 0 && better(jobs[i].sol, jobs[best].sol))
+            best = i;
+        /* Ctrl-C or the time limit in any search speaks for the whole. */
+        if (st.stop == DP_STOP_INTERRUPTED || (st.stop == DP_STOP_TIME && !cut)) {
+            stop = st.stop;
+            cut = true;
+        }
+    }
+    if (rc == DP_OK) {
+        *out = jobs[best].sol;
+        jobs[best].sol = NULL;
+        dp__solution_set_threads(*out, n, best, cut ? &stop : NULL);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        dp_solution_free(jobs[i].sol);
+    free(jobs);
+    free(tid);
+    free(started);
     return rc;
 }

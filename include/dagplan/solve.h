@@ -65,6 +65,15 @@ typedef struct dp_solve_options {
      * on from there, so a small edit is repaired locally. With idle_moves 0
      * the idle budget then follows the size of the edit (DP_WARM_IDLE_MOVES). */
     const dp_id *warm_start;
+    /* Searches run at once, each on its own thread with its own engine and
+     * plugin states (one Lua state each): search i uses seed + i, and the
+     * best schedule wins (fewest hard violations, then the highest total,
+     * then the lowest i). 0 or 1: one search on the calling thread. The
+     * result is the same for the same seed and thread count, and never worse
+     * than with fewer threads. Only search 0 reports progress. A centre with
+     * local rules (one Lua state per centre) runs its searches one after
+     * another. */
+    uint32_t threads;
 } dp_solve_options;
 
 /* Fills o with the defaults: seed 1, time limit 10 s, automatic budgets. */
@@ -118,6 +127,8 @@ typedef struct dp_solve_stats {
     int64_t construction; /* objective after construction */
     int64_t bound;        /* upper bound of the objective (each child's best) */
     double seconds;       /* wall time */
+    uint32_t threads;     /* searches run (dp_solve_options.threads, at least 1) */
+    uint32_t thread;      /* the search whose schedule this is (its seed: seed + thread) */
 } dp_solve_stats;
 
 void dp_solution_stats(const dp_solution *sol, dp_solve_stats *out);

@@ -193,7 +193,7 @@ void dp_export_json(const dp_solution *sol, const dp_week *week, dp_buf *b)
     write_rules(b, sol);
     dp_buf_printf(b,
                   "  \"search\": {\"stopped\": \"%s\", \"cut_short\": %s, \"moves\": %llu, "
-                  "\"upper_bound\": %lld}\n}\n",
+                  "\"upper_bound\": %lld",
                   st.stop == DP_STOP_BOUND          ? "optimal"
                   : st.stop == DP_STOP_TIME         ? "time_limit"
                   : st.stop == DP_STOP_INTERRUPTED  ? "interrupted"
@@ -202,4 +202,9 @@ void dp_export_json(const dp_solution *sol, const dp_week *week, dp_buf *b)
                                                     : "converged",
                   st.stop == DP_STOP_TIME || st.stop == DP_STOP_INTERRUPTED ? "true" : "false",
                   (unsigned long long) st.moves, (long long) st.bound);
+    /* Parallel searches (dagplan solve --threads): how many, and whose
+     * schedule this is; absent for one search, as before. */
+    if (st.threads > 1)
+        dp_buf_printf(b, ", \"threads\": %u, \"thread\": %u", st.threads, st.thread);
+    dp_buf_puts(b, "}\n}\n");
 }

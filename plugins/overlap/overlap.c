@@ -3,8 +3,8 @@
  * between their locations (a pair of locations with no travel row cannot both
  * be visited on one day).
  *
- * One violation per pair of granted sections that clash. The only state is
- * which days each section can meet on (made at init). */
+ * One violation per pair of granted sections that clash. The state is which
+ * days each section can meet on, and a memo of fixed-time pairs (init). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -29,18 +29,30 @@ static int sessions_clash(const dp_model *m, dp_id a, uint32_t sa, dp_id b, uint
     return 1;
 }
 
-/* days[s]: bit d is set when a session of section s can meet on day d (any
- * of its times). Two sections on no common day never clash: most pairs a
- * move looks at, and one byte each instead of their sessions, times and
- * walks. NULL outside a solve (plugins/lp asks without state). */
-static int sections_clash(const uint8_t *days, const dp_state_view *v, const dp_move *mv, int after,
-                          dp_id x, dp_id y)
+/* The state made at init. days[s]: bit d is set when a session of section s
+ * can meet on day d (any of its times); two sections on no common day never
+ * clash: most pairs a move looks at, and one byte each instead of their
+ * sessions, times and walks. FIXED_TIME in days[s]: every session of s has
+ * one time, so whether two such sections clash is the same for the whole
+ * solve; memo keeps that answer, two bits per pair (unknown, apart, clash),
+ * filled when a move first asks (a move asks about few of the pairs). memo
+ * is NULL above MEMO_MAX_SECTIONS sections (MEMO_MAX_SECTIONS^2 / 4 bytes). */
+typedef struct overlap_state {
+    uint8_t *days;
+    uint8_t *memo;
+    uint32_t n_sections;
+} overlap_state;
+
+#define FIXED_TIME        0x80u
+#define MEMO_MAX_SECTIONS 8192u
+#define MEMO_APART        1u
+#define MEMO_CLASH        2u
+
+static int sessions_of_clash(const dp_state_view *v, const dp_move *mv, int after, dp_id x, dp_id y)
 {
     const dp_model *m = v->m;
     const dp_section *sx = &m->sections[x], *sy = &m->sections[y];
 
-    if (days && !(days[x] & days[y]))
-        return 0;
     for (uint32_t i = sx->session0; i < sx->session0 + sx->n_sessions; i++) {
         uint32_t si = mv ? dp_move_slot(v, mv, i, after) : v->session_slot[i];
         for (uint32_t j = sy->session0; j < sy->session0 + sy->n_sessions; j++) {
@@ -52,20 +64,43 @@ static int sections_clash(const uint8_t *days, const dp_state_view *v, const dp_
     return 0;
 }
 
-static int64_t count(const uint8_t *days, const dp_state_view *v, const dp_move *mv, int after,
+/* Whether sections x and y clash at their times before (after == 0) or after
+ * the move mv (NULL: the current times). st is NULL outside a solve
+ * (plugins/lp and core/solve/lagrange ask without state). */
+static int sections_clash(overlap_state *st, const dp_state_view *v, const dp_move *mv, int after,
+                          dp_id x, dp_id y)
+{
+    if (!st)
+        return sessions_of_clash(v, mv, after, x, y);
+    uint8_t dx = st->days[x], dy = st->days[y];
+    if (!(dx & dy & ~FIXED_TIME))
+        return 0;
+    if (!st->memo || !(dx & dy & FIXED_TIME))
+        return sessions_of_clash(v, mv, after, x, y);
+    uint64_t pair = x < y ? (uint64_t) x * st->n_sections + y : (uint64_t) y * st->n_sections + x;
+    uint8_t *cell = &st->memo[pair / 4];
+    unsigned shift = (unsigned) (pair % 4) * 2, known = (unsigned) *cell >> shift & 3u;
+    if (known == 0) {
+        known = sessions_of_clash(v, mv, after, x, y) ? MEMO_CLASH : MEMO_APART;
+        *cell = (uint8_t) (*cell | known << shift);
+    }
+    return known == MEMO_CLASH;
+}
+
+static int64_t count(overlap_state *st, const dp_state_view *v, const dp_move *mv, int after,
                      const dp_grant *g, uint8_t n)
 {
     int64_t bad = 0;
 
     for (uint8_t i = 0; i < n; i++)
         for (uint8_t j = (uint8_t) (i + 1); j < n; j++)
-            bad += sections_clash(days, v, mv, after, g[i].section, g[j].section);
+            bad += sections_clash(st, v, mv, after, g[i].section, g[j].section);
     return bad;
 }
 
 /* Pairs of g that clash, leaving out pairs that are also in `other` (when no
  * session moves, such a pair clashes before and after alike). */
-static int64_t count_changed(const uint8_t *days, const dp_state_view *v, const dp_move *mv,
+static int64_t count_changed(overlap_state *st, const dp_state_view *v, const dp_move *mv,
                              int after, const dp_grant *g, uint8_t n, const dp_grant *other,
                              uint8_t n_other)
 {
@@ -77,40 +112,64 @@ static int64_t count_changed(const uint8_t *days, const dp_state_view *v, const 
     for (uint8_t i = 0; i < n; i++)
         for (uint8_t j = (uint8_t) (i + 1); j < n; j++)
             if (!kept[i] || !kept[j])
-                bad += sections_clash(days, v, mv, after, g[i].section, g[j].section);
+                bad += sections_clash(st, v, mv, after, g[i].section, g[j].section);
     return bad;
+}
+
+static void release(void *state)
+{
+    overlap_state *st = state;
+
+    if (st) {
+        free(st->days);
+        free(st->memo);
+        free(st);
+    }
 }
 
 static dp_status init(void **state, const dp_state_view *v, dp_error *err)
 {
     const dp_model *m = v->m;
-    uint8_t *days = calloc((size_t) m->n_sections + 1, 1);
+    overlap_state *st = calloc(1, sizeof *st);
 
-    if (!days)
+    if (st)
+        st->days = calloc((size_t) m->n_sections + 1, 1);
+    if (!st || !st->days) {
+        release(st);
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the sections' days");
-    for (dp_id k = 0; k < m->n_sessions; k++)
-        for (uint32_t o = m->sessions[k].slot0; o < m->sessions[k].slot0 + m->sessions[k].n_slots;
-             o++)
-            days[m->sessions[k].section] |= (uint8_t) (1u << m->slots[o].day);
-    *state = days;
+    }
+    st->n_sections = m->n_sections;
+    for (dp_id s = 0; s < m->n_sections; s++)
+        st->days[s] = FIXED_TIME;
+    for (dp_id k = 0; k < m->n_sessions; k++) {
+        const dp_session *ks = &m->sessions[k];
+        for (uint32_t o = ks->slot0; o < ks->slot0 + ks->n_slots; o++)
+            st->days[ks->section] |= (uint8_t) (1u << m->slots[o].day);
+        if (ks->n_slots != 1)
+            st->days[ks->section] &= (uint8_t) ~FIXED_TIME;
+    }
+    /* Without the memo the answers are the same, only slower. */
+    if (m->n_sections <= MEMO_MAX_SECTIONS)
+        st->memo = calloc((size_t) m->n_sections * m->n_sections / 4 + 1, 1);
+    *state = st;
     return DP_OK;
 }
 
 static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_delta *out)
 {
-    const uint8_t *days = state;
+    overlap_state *st = state;
 
     out->hard = 0;
     out->score = 0;
     for (uint32_t i = 0; i < mv->n_children; i++) {
         const dp_child_change *cc = &mv->children[i];
         if (mv->n_sessions > 0)
-            out->hard += count(days, v, mv, 1, cc->after, cc->n_after) -
-                         count(days, v, mv, 0, cc->before, cc->n_before);
+            out->hard += count(st, v, mv, 1, cc->after, cc->n_after) -
+                         count(st, v, mv, 0, cc->before, cc->n_before);
         else
             out->hard +=
-                count_changed(days, v, mv, 1, cc->after, cc->n_after, cc->before, cc->n_before) -
-                count_changed(days, v, mv, 0, cc->before, cc->n_before, cc->after, cc->n_after);
+                count_changed(st, v, mv, 1, cc->after, cc->n_after, cc->before, cc->n_before) -
+                count_changed(st, v, mv, 0, cc->before, cc->n_before, cc->after, cc->n_after);
     }
 }
 
@@ -147,7 +206,7 @@ const dp_plugin dp_plugin_overlap = {
     .name = "overlap",
     .term = DP_TERM_NONE,
     .init = init,
-    .free = free,
+    .free = release,
     .delta = delta,
     .full = full,
     .explain = explain,
