@@ -1524,54 +1524,92 @@ static inline int64_t wclamp(const aword *w, int32_t x)
     return u < w->cap ? u : w->cap;
 }
 
-/* One side of child change cc in children_move_w: its grants before the
- * move (after 0: they go) or after it (they come), those kept as they were
- * skipped unless their section's sessions move. A grant that comes or goes
- * adds its section's contributions (sign -1 before, 1 after) to st->cl/cs
- * (*nl of them) and the values they touch to st->wm, becomes a mix event
- * (*n_mev), and adds to rel the rules of other kinds its activity can
- * change. A separate pass per side, so that the side is a constant. */
-static inline __attribute__((always_inline)) void grant_pass(rstate *st, const dp_child_change *cc,
-                                                             const int after, const bool agg,
-                                                             const uint32_t rw, const uint32_t ww,
-                                                             uint64_t *restrict rel, uint32_t *nl,
-                                                             uint32_t *n_mev)
+/* The change of clamped units from x0 to x: none while both stay at or
+ * below lo, the usual case (a maximum not reached), found without the
+ * clamps. */
+static inline int64_t wdelta(const aword *w, int32_t x0, int32_t x)
 {
-    const dp_grant *g = after ? cc->after : cc->before, *og = after ? cc->before : cc->after;
-    const uint8_t n = after ? cc->n_after : cc->n_before, on = after ? cc->n_before : cc->n_after;
+    if (x <= w->lo && x0 <= w->lo)
+        return 0;
+    return wclamp(w, x) - wclamp(w, x0);
+}
 
-    for (uint8_t k = 0; k < n; k++) {
-        const dp_id sec = g[k].section;
-        const bool kept = dp_grant_in(g[k], og, on);
-        const bool moved = st->n_mc && st->msec_stamp[sec] == st->mstamp;
-        if (kept && !moved)
-            continue;
-        if (agg) {
-            const int32_t *cv = &st->sc[(size_t) sec * st->aw];
-            const uint64_t *cz = &st->swm[(size_t) sec * ww];
-            if (after && moved) {
-                cv = &st->mc[(size_t) st->msec_idx[sec] * st->aw];
-                cz = &st->mwm[(size_t) st->msec_idx[sec] * ww];
-            }
-            st->cl[*nl] = cv;
-            st->cs[(*nl)++] = after ? 1 : -1;
-            for (uint32_t u = 0; u < ww; u++)
-                st->wm[u] |= cz[u];
+/* A grant g of child change cc that goes (after 0) or comes (after 1), in
+ * children_move_w: it adds its section's contributions (as they were when
+ * it goes, as they are after the move when it comes) to st->cl/cs (*nl of
+ * them) and the values they touch to st->wm, becomes a mix event (*n_mev),
+ * and adds to rel the rules of other kinds its activity can change. */
+static inline __attribute__((always_inline)) void
+grant_change(rstate *st, const dp_child_change *cc, dp_grant g, const int after, const bool agg,
+             const uint32_t rw, const uint32_t ww, uint64_t *restrict rel, uint32_t *nl,
+             uint32_t *n_mev)
+{
+    const dp_id sec = g.section;
+
+    if (agg) {
+        const int32_t *cv = &st->sc[(size_t) sec * st->aw];
+        const uint64_t *cz = &st->swm[(size_t) sec * ww];
+        if (after && st->n_mc && st->msec_stamp[sec] == st->mstamp) {
+            cv = &st->mc[(size_t) st->msec_idx[sec] * st->aw];
+            cz = &st->mwm[(size_t) st->msec_idx[sec] * ww];
         }
-        if (kept)
-            continue; /* moved sessions only: the timed rules are in tmove */
-        if (st->has_mix)
-            st->mev[(*n_mev)++] = (mev){sec, cc->child, after ? 1u : UINT32_MAX};
-        const dp_id a = st->sec_act[sec];
-        const uint64_t *am = &st->rm_act[(size_t) a * rw];
-        int comes_or_goes = -1; /* asked only for rules that look at holdings */
-        for (uint32_t w = 0; w < rw; w++) {
-            uint64_t x = am[w] & ~st->m_inc[w];
-            if (comes_or_goes < 0 && (x & st->m_heldx[w]))
-                comes_or_goes = grants_of_act(st, g, n, a) != grants_of_act(st, og, on, a);
-            rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_heldx[w]);
-        }
+        st->cl[*nl] = cv;
+        st->cs[(*nl)++] = after ? 1 : -1;
+        for (uint32_t u = 0; u < ww; u++)
+            st->wm[u] |= cz[u];
     }
+    if (st->has_mix)
+        st->mev[(*n_mev)++] = (mev){sec, cc->child, after ? 1u : UINT32_MAX};
+    const dp_id a = st->sec_act[sec];
+    const uint64_t *am = &st->rm_act[(size_t) a * rw];
+    int comes_or_goes = -1; /* asked only for rules that look at holdings */
+    for (uint32_t w = 0; w < rw; w++) {
+        uint64_t x = am[w] & ~st->m_inc[w];
+        if (comes_or_goes < 0 && (x & st->m_heldx[w]))
+            comes_or_goes = grants_of_act(st, cc->after, cc->n_after, a) !=
+                            grants_of_act(st, cc->before, cc->n_before, a);
+        rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_heldx[w]);
+    }
+}
+
+/* The grants of child change cc that go and come (grant_change), in one
+ * walk over its lists. The solver's after-list keeps the order of the
+ * before-list (a grant whose section changes stays in its place, one that
+ * goes is left out, new ones follow at the end), so a grant is kept as it
+ * was exactly when it meets its equal at the walk's place. In another order
+ * a kept grant may be taken as going and coming again: its contributions
+ * and mix events cancel, so that costs time, never a wrong value. A kept
+ * grant whose section's sessions move takes out its contributions as they
+ * were and adds them as they are after the move (the timed rules of other
+ * kinds are in tmove). */
+static inline __attribute__((always_inline)) void
+grant_walk(rstate *st, const dp_child_change *cc, const bool agg, const uint32_t rw,
+           const uint32_t ww, uint64_t *restrict rel, uint32_t *nl, uint32_t *n_mev)
+{
+    uint8_t j = 0;
+
+    for (uint8_t i = 0; i < cc->n_before; i++) {
+        const dp_grant b = cc->before[i];
+        if (j < cc->n_after && cc->after[j].choice == b.choice) {
+            const dp_grant a = cc->after[j++];
+            if (a.section == b.section) { /* kept */
+                if (agg && st->n_mc && st->msec_stamp[a.section] == st->mstamp) {
+                    const dp_id sec = a.section, t = st->msec_idx[sec];
+                    st->cl[*nl] = &st->sc[(size_t) sec * st->aw];
+                    st->cs[(*nl)++] = -1;
+                    st->cl[*nl] = &st->mc[(size_t) t * st->aw];
+                    st->cs[(*nl)++] = 1;
+                    for (uint32_t u = 0; u < ww; u++)
+                        st->wm[u] |= st->swm[(size_t) sec * ww + u] | st->mwm[(size_t) t * ww + u];
+                }
+                continue;
+            }
+            grant_change(st, cc, a, 1, agg, rw, ww, rel, nl, n_mev);
+        }
+        grant_change(st, cc, b, 0, agg, rw, ww, rel, nl, n_mev);
+    }
+    for (; j < cc->n_after; j++)
+        grant_change(st, cc, cc->after[j], 1, agg, rw, ww, rel, nl, n_mev);
 }
 
 /* The move's children, each in one pass over the grants it changes: the
@@ -1625,8 +1663,7 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
             rel[w] = st->tmove[w];
         for (uint32_t u = 0; u < ww; u++)
             wm[u] = 0;
-        grant_pass(st, cc, 0, agg, rw, ww, rel, &nl, &n_mev);
-        grant_pass(st, cc, 1, agg, rw, ww, rel, &nl, &n_mev);
+        grant_walk(st, cc, agg, rw, ww, rel, &nl, &n_mev);
         const uint64_t *cm = rm_child(st, c);
         const int32_t *now = cvals(st, c);
         const uint64_t *restrict vm = &st->cvm[(size_t) c * ww];
@@ -1637,9 +1674,11 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                 int32_t x0 = now[q], x = x0 + s0 * c0[q];
                 up[n_upd++] = (upd){q, x};
                 const aword *wd = &st->wd[q];
-                int64_t du = wclamp(wd, x) - wclamp(wd, x0);
-                hard += wd->hard * du;
-                score -= wd->pts * du;
+                int64_t du = wdelta(wd, x0, x);
+                if (du) {
+                    hard += wd->hard * du;
+                    score -= wd->pts * du;
+                }
             }
         }
         for (uint32_t u = 0; nl > 1 && u < ww; u++)
@@ -1652,9 +1691,11 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                     continue;
                 up[n_upd++] = (upd){q, x};
                 const aword *wd = &st->wd[q];
-                int64_t du = wclamp(wd, x) - wclamp(wd, x0);
-                hard += wd->hard * du;
-                score -= wd->pts * du;
+                int64_t du = wdelta(wd, x0, x);
+                if (du) {
+                    hard += wd->hard * du;
+                    score -= wd->pts * du;
+                }
             }
         for (uint32_t w = 0; w < rw; w++) {
             rel[w] &= (own ? cm[w] : 0) | st->m_allc[w];
@@ -2832,18 +2873,25 @@ static inline __attribute__((always_inline)) void delta_w(rstate *st, const dp_s
         return;
     }
     children_move_w(st, v, mv, out, rw, ww);
-    bool marked = false; /* the stamps that grants_of reads: only when needed */
-    for (uint32_t w = 0; w < rw; w++)
-        for (uint64_t bits = st->any[w] & ~st->m_child[w]; bits; bits &= bits - 1) {
+    bool marked = false; /* the stamps that grants_of reads: not for mix */
+    for (uint32_t w = 0; w < rw; w++) {
+        for (uint64_t bits = st->any[w] & st->m_mix[w]; bits; bits &= bits - 1) {
             uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
-            if (!marked && !bit(st->m_mix, ri)) { /* mix reads the move only */
-                mark_move(st, mv);
-                marked = true;
-            }
-            int64_t du = bit(st->m_mix, ri) ? mix_delta(st, ri) : rule_delta(st, ri, v, mv, true);
+            int64_t du = mix_delta(st, ri);
             if (du)
                 add_units(&st->rs->rules[ri], du, out);
         }
+        for (uint64_t bits = st->any[w] & ~st->m_child[w] & ~st->m_mix[w]; bits; bits &= bits - 1) {
+            uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
+            if (!marked) {
+                mark_move(st, mv);
+                marked = true;
+            }
+            int64_t du = rule_delta(st, ri, v, mv, true);
+            if (du)
+                add_units(&st->rs->rules[ri], du, out);
+        }
+    }
     if (st->rs->failed || st->oom) {
         out->hard = FAILED_HARD;
         st->pend_ok = false;

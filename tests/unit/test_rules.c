@@ -12,7 +12,9 @@
  *   - the child rules' incremental aggregates (plugins/rules: child_eval)
  *     and mix's counters agree with a recomputation from scratch after commits, after moves
  *     evaluated and not committed, after a commit of a move other than the
- *     one evaluated last, and after the engine rolls commits back;
+ *     one evaluated last, and after the engine rolls commits back; a move
+ *     whose after-lists are in another order than the solver's has the
+ *     same delta;
  *   - scripts/lua/dagplan.lua (the editor definitions) is valid Lua and
  *     describes every rule kind. */
 #include <lauxlib.h>
@@ -382,6 +384,44 @@ static bool agg_agrees(dp_engine *e, const char *what, unsigned step)
     return false;
 }
 
+/* The engine's move just evaluated (to value), built again by hand with
+ * every child's after-list in reverse order and no serial: the rules
+ * plugin finds the grants that come and go by walking the lists in the
+ * solver's order (grant_walk); in another order it may take a kept grant as
+ * going and coming again, which must give the same delta. */
+static bool agg_reversed(dp_engine *e, int64_t value)
+{
+    const dp_move *mv = &e->mv;
+    uint32_t n = 0;
+    bool same;
+
+    for (uint32_t i = 0; i < mv->n_children; i++)
+        n += mv->children[i].n_after;
+    dp_child_change *cc = malloc((mv->n_children + 1) * sizeof *cc);
+    dp_grant *g = malloc((n + 1) * sizeof *g);
+    if (!cc || !g) {
+        free(cc);
+        free(g);
+        return false;
+    }
+    n = 0;
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        cc[i] = mv->children[i];
+        cc[i].after = &g[n];
+        for (uint8_t k = mv->children[i].n_after; k-- > 0;)
+            g[n++] = mv->children[i].after[k];
+    }
+    dp_move hand = *mv;
+    hand.children = cc;
+    hand.serial = 0;
+    dp_delta d;
+    dp_plugin_rules.delta(e->pstate[0], &e->view, &hand, &d);
+    same = d.score == value && d.hard == e->mv_hard[0];
+    free(cc);
+    free(g);
+    return same;
+}
+
 /* Random moves against full() with the rules of script (see agg_rules). */
 static void run_aggregates(const char *title, const char *script)
 {
@@ -389,7 +429,7 @@ static void run_aggregates(const char *title, const char *script)
     dp_diags *d = dp_diags_new();
     dp_engine e;
     dp_error err = {0};
-    unsigned committed = 0, dropped = 0, other = 0, undone = 0, changed = 0;
+    unsigned committed = 0, dropped = 0, other = 0, undone = 0, changed = 0, reversed = 0;
 
     write_script(script);
     dp_model *m = load(d);
@@ -438,6 +478,11 @@ static void run_aggregates(const char *title, const char *script)
             dp_plugin_rules.delta(e.pstate[0], &e.view, &mv, &dd);
             other++;
         }
+        if (what == 3 && !agg_reversed(&e, value)) {
+            CHECK(!"the delta of a move whose after-lists are in another order");
+            break;
+        }
+        reversed += what == 3;
         changed += value != 0;
         dp__mv_commit(&e);
         committed++;
@@ -446,10 +491,11 @@ static void run_aggregates(const char *title, const char *script)
             break;
         }
     }
-    printf("  %s: %u commits (%u changed the rules term), %u moves not committed, "
-           "%u after another move's delta, %u rollbacks\n",
-           title, committed, changed, dropped, other, undone);
-    CHECK(committed > 1000 && changed > 100 && dropped > 100 && other > 100 && undone == 10);
+    printf("  %s: %u commits (%u changed the rules term, %u also judged reversed), %u moves not "
+           "committed, %u after another move's delta, %u rollbacks\n",
+           title, committed, changed, reversed, dropped, other, undone);
+    CHECK(committed > 1000 && changed > 100 && dropped > 100 && other > 100 && undone == 10 &&
+          reversed > 100);
     CHECK(dp__engine_verify(&e) == NULL);
     dp__engine_release(&e);
     dp_model_free(m);
