@@ -1534,6 +1534,22 @@ static inline int64_t wdelta(const aword *w, int32_t x0, int32_t x)
     return wclamp(w, x) - wclamp(w, x0);
 }
 
+/* Aggregate value q of a child goes from x0 to x in the move: recorded for
+ * apply() in up, and its units' change added to hard and score. */
+static inline __attribute__((always_inline)) void value_change(const rstate *st, uint32_t q,
+                                                               int32_t x0, int32_t x,
+                                                               upd *restrict up, uint32_t *n_upd,
+                                                               int64_t *hard, int64_t *score)
+{
+    up[(*n_upd)++] = (upd){q, x};
+    const aword *wd = &st->wd[q];
+    int64_t du = wdelta(wd, x0, x);
+    if (du) {
+        *hard += wd->hard * du;
+        *score -= wd->pts * du;
+    }
+}
+
 /* A grant g of child change cc that goes (after 0) or comes (after 1), in
  * children_move_w: it adds its section's contributions (as they were when
  * it goes, as they are after the move when it comes) to st->cl/cs (*nl of
@@ -1671,14 +1687,8 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
             const int32_t *c0 = cl[0], s0 = cs[0];
             for (uint64_t bits = wm[u] & vm[u]; bits; bits &= bits - 1) {
                 uint32_t q = u * 64 + (uint32_t) __builtin_ctzll(bits);
-                int32_t x0 = now[q], x = x0 + s0 * c0[q];
-                up[n_upd++] = (upd){q, x};
-                const aword *wd = &st->wd[q];
-                int64_t du = wdelta(wd, x0, x);
-                if (du) {
-                    hard += wd->hard * du;
-                    score -= wd->pts * du;
-                }
+                int32_t x0 = now[q];
+                value_change(st, q, x0, x0 + s0 * c0[q], up, &n_upd, &hard, &score);
             }
         }
         for (uint32_t u = 0; nl > 1 && u < ww; u++)
@@ -1687,15 +1697,8 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                 int32_t x0 = now[q], x = x0;
                 for (uint32_t e = 0; e < nl; e++)
                     x += cs[e] * cl[e][q];
-                if (x == x0)
-                    continue;
-                up[n_upd++] = (upd){q, x};
-                const aword *wd = &st->wd[q];
-                int64_t du = wdelta(wd, x0, x);
-                if (du) {
-                    hard += wd->hard * du;
-                    score -= wd->pts * du;
-                }
+                if (x != x0)
+                    value_change(st, q, x0, x, up, &n_upd, &hard, &score);
             }
         for (uint32_t w = 0; w < rw; w++) {
             rel[w] &= (own ? cm[w] : 0) | st->m_allc[w];
