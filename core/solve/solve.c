@@ -474,7 +474,8 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     for (uint32_t i = 1; i < n; i++) {
         jobs[i].own_rules = lua;
         started[i] = pthread_create(&tid[i], NULL, run_job, &jobs[i]) == 0;
-        jobs[i].in_turn = !started[i];
+        if (!started[i]) /* (a started search may set it itself, so only then) */
+            jobs[i].in_turn = true;
     }
     run_job(&jobs[0]);
     for (uint32_t i = 1; i < n; i++)
