@@ -394,7 +394,7 @@ typedef struct solve_job {
     dp_solution *sol;
     dp_error err;
     dp_status rc;
-    bool rule_failed; /* a custom rule failed in this search: */
+    bool rule_failed;   /* a custom rule failed in this search: */
     dp_error rule_fail; /* why */
 } solve_job;
 
