@@ -61,7 +61,7 @@ static volatile int interrupted;
 static void on_signal(int sig)
 {
     (void) sig;
-    interrupted = 1;
+    dp_interrupt_set(&interrupted);
 }
 
 static void print_progress(void *ud, const dp_progress *p)
@@ -380,13 +380,13 @@ int dp__cmd_solve(int argc, char **argv)
         fprintf(stderr, "\r%70s\r", "");
     if (dp__cli_rules_failed("solve", m)) {
         status = 1;
-    } else if (rc == DP_OK && !interrupted && report_thin_rota(m, sol) != 0) {
+    } else if (rc == DP_OK && !dp_interrupted(&interrupted) && report_thin_rota(m, sol) != 0) {
         status = 1;
     } else if (rc != DP_OK) {
         fprintf(stderr, "dagplan solve: ");
         dp_error_print(&err, stderr, false);
         status = 1;
-    } else if (interrupted) {
+    } else if (dp_interrupted(&interrupted)) {
         fprintf(stderr, "dagplan solve: interrupted; nothing was stored\n");
         status = 1;
     } else if (dp__cli_rules_check("solve", m, sol) != 0) {

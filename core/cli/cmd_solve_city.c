@@ -96,7 +96,7 @@ static double now_s(void)
 static void on_signal(int sig)
 {
     (void) sig;
-    interrupted = 1;
+    dp_interrupt_set(&interrupted);
 }
 
 static int parse(int argc, char **argv, city_args *a)
@@ -264,7 +264,7 @@ static void solve_centre(uv_work_t *req)
     j->state = JOB_FAILED;
     if (!out)
         return;
-    if (interrupted) {
+    if (dp_interrupted(&interrupted)) {
         j->state = JOB_SKIPPED;
         goto done;
     }
@@ -296,7 +296,7 @@ static void solve_centre(uv_work_t *req)
         dp_error_print(&err, out, false);
         goto done;
     }
-    if (interrupted) {
+    if (dp_interrupted(&interrupted)) {
         fprintf(out, "dagplan solve: %s: interrupted; nothing was stored\n", j->dir);
         j->state = JOB_SKIPPED;
         goto done;

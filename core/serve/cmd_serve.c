@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "dagplan/load.h"
+#include "dagplan/solve.h"
 #include "dagplan/time.h"
 #include "serve.h"
 
@@ -71,7 +72,7 @@ static void on_signal(uv_signal_t *h, int signum)
     fprintf(stderr, "dagplan serve: %s: finishing in-flight requests\n",
             signum == SIGINT ? "SIGINT" : "SIGTERM");
     srv->stopping = true;
-    srv->interrupt = 1;
+    dp_interrupt_set(&srv->interrupt);
     uv_close((uv_handle_t *) &srv->listener, NULL);
     uv_close((uv_handle_t *) &srv->sigint, NULL);
     uv_close((uv_handle_t *) &srv->sigterm, NULL);

@@ -122,7 +122,7 @@ static int solve_week(const dp_resolve *r, dp_model *m, dp_store *store, const c
         *error = dp__error_text(&err);
         goto done;
     }
-    if (*r->interrupt) {
+    if (dp_interrupted(r->interrupt)) {
         *error = dp__dup_printf("the server is stopping: nothing was stored");
         goto done;
     }

@@ -279,7 +279,7 @@ static bool should_stop(dp_search *s, uint64_t idle, uint64_t max_moves, uint64_
         return true;
     }
     if ((s->moves & 1023) == 0) {
-        if (s->o->interrupt && *s->o->interrupt) {
+        if (dp_interrupted(s->o->interrupt)) {
             s->stop = DP_STOP_INTERRUPTED;
             return true;
         }

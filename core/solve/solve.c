@@ -299,7 +299,7 @@ static dp_status frozen_run(dp_search *s1, dp_search *s2, dp_model *frozen, dp_s
     if (s1->n_cand_sessions == 0 || s1->o->time_limit_s <= 0 || left <= 0 ||
         s1->stop == DP_STOP_INTERRUPTED || s1->stop == DP_STOP_TIME || s1->stop == DP_STOP_BOUND ||
         s1->stop == DP_STOP_MOVES || (s1->o->max_moves && s1->moves >= s1->o->max_moves) ||
-        s1->best == INT64_MIN || (s1->o->interrupt && *s1->o->interrupt))
+        s1->best == INT64_MIN || dp_interrupted(s1->o->interrupt))
         return DP_OK;
     dp_session *sessions = malloc(((size_t) m->n_sessions + 1) * sizeof *sessions);
     if (!sessions)

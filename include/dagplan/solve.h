@@ -55,7 +55,8 @@ typedef struct dp_solve_options {
     const dp_plugin *const *plugins; /* NULL-terminated; NULL: dp_builtin_plugins */
     dp_progress_fn progress;         /* may be NULL */
     void *progress_ud;               /* passed to progress */
-    const volatile int *interrupt;   /* may be NULL; nonzero stops the search */
+    const volatile int *interrupt;   /* may be NULL; nonzero stops the search (set it
+                                      * with dp_interrupt_set) */
     /* Warm start (issue 7): [n_choices], the section each choice starts in
      * (DP_NONE: none), usually m->baseline.section; NULL: start empty. Before
      * construction the solve places the model's pins and the fixed
@@ -133,6 +134,20 @@ typedef struct dp_solve_stats {
 } dp_solve_stats;
 
 void dp_solution_stats(const dp_solution *sol, dp_solve_stats *out);
+
+/* The interrupt flag of dp_solve_options: a signal handler or another thread
+ * sets it while searches on other threads read it, so both sides go through
+ * these (relaxed atomic accesses; a plain int and volatile alone make that a
+ * data race, which ThreadSanitizer reports). */
+static inline void dp_interrupt_set(volatile int *flag)
+{
+    __atomic_store_n(flag, 1, __ATOMIC_RELAXED);
+}
+
+static inline bool dp_interrupted(const volatile int *flag)
+{
+    return flag && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
+}
 
 /* A short English description of a stop reason. */
 const char *dp_stop_describe(dp_stop stop);
