@@ -1081,6 +1081,42 @@ void dp_rules_set_date(const dp_model *m, int32_t days)
     dp__rules_reselect(m->rules);
 }
 
+void dp__rules_solve_begin(const dp_model *m)
+{
+    dp_rules *rs = m->rules;
+
+    if (!rs)
+        return;
+    rs->failed = false; /* a new solve */
+    if (m->week_monday && rs->ref_days != m->week_monday)
+        dp_rules_set_date(m, m->week_monday); /* the planned week's Monday */
+}
+
+bool dp__rules_use_lua(const dp_model *m)
+{
+    return m->rules && m->rules->sb;
+}
+
+bool dp__rules_failure(const dp_rules *rs, dp_error *why)
+{
+    if (!rs->failed)
+        return false;
+    if (why) {
+        *why = rs->fail;
+        if (why->at.file)
+            why->at.file = why->file_buf;
+    }
+    return true;
+}
+
+void dp__rules_set_failure(dp_rules *rs, const dp_error *why)
+{
+    rs->failed = true;
+    rs->fail = *why;
+    if (rs->fail.at.file)
+        rs->fail.at.file = rs->fail.file_buf;
+}
+
 dp_status dp_rules_status(const dp_model *m, dp_error *err)
 {
     if (!m->rules || !m->rules->failed)

@@ -129,6 +129,36 @@ static inline bool dp__rule_act(const dp_rule *r, dp_id a)
 /* Recomputes every rule's child selection for the reference date. */
 void dp__rules_reselect(dp_rules *rs);
 
+/* Solving with rules (core/solve/solve.c). A custom rule's Lua state must
+ * never be used by two threads at once, so each parallel search but the
+ * first gets its own copy of the rules; the declarative rules are only read
+ * while solving. */
+
+/* Prepares m's rules for a new solve, before any search starts: forgets an
+ * earlier failure and refers the rules to the solved week (m->week_monday),
+ * so that the searches only read the dp_rules. No-op without rules. */
+void dp__rules_solve_begin(const dp_model *m);
+
+/* Whether m's rules hold a Lua state (custom rules): then a parallel search
+ * needs its own copy. */
+bool dp__rules_use_lua(const dp_model *m);
+
+/* Makes *out a copy of rs with a Lua state of its own: runs rs's script again
+ * in a fresh sandbox (same limits) and compiles it against m (the model rs was
+ * compiled against, or a shallow copy of it), so that the copy has the same
+ * rules in the same order, with the same reference date. Free with
+ * dp_rules_free(). Returns DP_OK, DP_ENOMEM, or DP_EINTERNAL when rs keeps no
+ * script or the script declared other rules the second time. */
+dp_status dp__rules_clone(const dp_rules *rs, const dp_model *m, dp_rules **out, dp_error *err);
+
+/* Whether a custom rule of rs failed in the last solve; if so *why (when not
+ * NULL) gets the error, as dp_rules_status() reports it. */
+bool dp__rules_failure(const dp_rules *rs, dp_error *why);
+
+/* Records why (from dp__rules_failure() of a copy) as rs's failure, replacing
+ * any: the solve that used the copy failed. */
+void dp__rules_set_failure(dp_rules *rs, const dp_error *why);
+
 /* The kind's name as written in centre.lua ("max_activities"). */
 const char *dp__rule_kind_name(dp_rule_kind k);
 

@@ -62,6 +62,8 @@ struct dp_sandbox {
     uint64_t seed;                /* for math.random */
     dp_sandbox_print_fn print_fn; /* print() output; NULL: dropped */
     void *print_ud;               /* for print_fn */
+    char *source;                 /* the main chunk last run (malloc'd), NULL if none */
+    size_t source_len;            /* its length */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -960,6 +962,7 @@ void dp__sandbox_free(dp_sandbox *sb)
     if (!sb)
         return;
     lua_close(sb->L);
+    free(sb->source);
     free(sb);
 }
 
@@ -1140,7 +1143,23 @@ dp_status dp__sandbox_run(dp_sandbox *sb, const char *src, size_t len, dp_error 
         lua_pop(sb->L, 1);
         return rc;
     }
+    /* Kept so that the same state can be built again (a search's own copy of
+     * the rules, rules/clone.c). Without memory for it, it is not kept: no
+     * copy can be made then, which only costs speed. */
+    free(sb->source);
+    sb->source = malloc(len + 1);
+    sb->source_len = sb->source ? len : 0;
+    if (sb->source) {
+        memcpy(sb->source, src, len);
+        sb->source[len] = '\0';
+    }
     return dp__sandbox_call(sb, 0, 0, err);
+}
+
+const char *dp__sandbox_source(const dp_sandbox *sb, size_t *len)
+{
+    *len = sb->source_len;
+    return sb->source;
 }
 
 /* Protected part of dp__sandbox_seal: moves G's entries into B. */

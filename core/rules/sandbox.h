@@ -110,6 +110,12 @@ dp_status dp__sandbox_run(dp_sandbox *sb, const char *src, size_t len, dp_error 
  * dp__sandbox_run(). */
 dp_status dp__sandbox_call(dp_sandbox *sb, int nargs, int nresults, dp_error *err);
 
+/* The text of the main chunk dp__sandbox_run() last loaded (borrowed until
+ * dp__sandbox_free(); *len bytes, NUL-terminated), or NULL when none was run
+ * or there was no memory to keep it. Running it in a fresh sandbox builds the
+ * same state again. */
+const char *dp__sandbox_source(const dp_sandbox *sb, size_t *len);
+
 /* Makes the globals table read-only: after this, assigning any global fails.
  * Library tables are read-only from the start. */
 void dp__sandbox_seal(dp_sandbox *sb);

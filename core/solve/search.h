@@ -153,4 +153,8 @@ void dp__reassign_release(dp_search *s);
 void dp__solution_set_threads(dp_solution *sol, uint32_t threads, uint32_t thread,
                               const dp_stop *stop);
 
+/* Makes sol refer to m: a search with its own copy of the rules ran on a
+ * shallow copy of m (solve.c). solution.c. */
+void dp__solution_set_model(dp_solution *sol, const dp_model *m);
+
 #endif

@@ -188,6 +188,11 @@ void dp__solution_set_threads(dp_solution *sol, uint32_t threads, uint32_t threa
         sol->stats.stop = *stop;
 }
 
+void dp__solution_set_model(dp_solution *sol, const dp_model *m)
+{
+    sol->m = m;
+}
+
 void dp_solution_stats(const dp_solution *sol, dp_solve_stats *out)
 {
     *out = sol->stats;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dagplan/rules.h"
+#include "rules/rules.h"
 #include "search.h"
 
 #define LAGRANGE_STEPS 300 /* subgradient steps of the Lagrangian bound */
@@ -376,20 +377,50 @@ static dp_status solve_one(const dp_model *m, const dp_solve_options *o, dp_solu
  * and the interrupt flag, all read-only: each search has its own engine,
  * plugin states and random numbers, so its schedule is the one a solve with
  * its seed alone would find (unless a time limit cuts it), and picking the
- * best in a fixed order keeps the result deterministic. */
+ * best in a fixed order keeps the result deterministic.
+ *
+ * Local rules are part of the model. Declarative ones are only read while
+ * solving (dp__rules_solve_begin prepared them), but a custom rule runs in a
+ * Lua state, which the plugin reseeds when a search starts and calls into on
+ * every move: one state per thread. Search 0 uses the model's own rules;
+ * every other search makes its own copy of them (dp__rules_clone: the script
+ * run again in a fresh sandbox) on its thread and runs on a shallow copy of
+ * the model that points to it. */
 typedef struct solve_job {
-    const dp_model *m;
+    const dp_model *m; /* the caller's model */
+    bool own_rules;    /* copy the rules first (custom rules, search i > 0) */
+    bool in_turn;      /* no thread or no copy: runs on the caller's thread, later */
     dp_solve_options o;
     dp_solution *sol;
     dp_error err;
     dp_status rc;
+    bool rule_failed;   /* a custom rule failed in this search: */
+    dp_error rule_fail; /* why */
 } solve_job;
 
 static void *run_job(void *arg)
 {
     solve_job *j = arg;
+    const dp_rules *rs = j->m->rules;
 
+    if (j->own_rules && !j->in_turn) {
+        dp_rules *copy = NULL;
+        dp_error e = {0};
+        if (dp__rules_clone(j->m->rules, j->m, &copy, &e) != DP_OK) {
+            j->in_turn = true; /* as without a thread: on the model's rules, later */
+            return NULL;
+        }
+        dp_model own = *j->m;
+        own.rules = copy;
+        j->rc = solve_one(&own, &j->o, &j->sol, &j->err);
+        if (j->sol)
+            dp__solution_set_model(j->sol, j->m);
+        j->rule_failed = dp__rules_failure(copy, &j->rule_fail);
+        dp_rules_free(copy);
+        return NULL;
+    }
     j->rc = solve_one(j->m, &j->o, &j->sol, &j->err);
+    j->rule_failed = rs && dp__rules_failure(rs, &j->rule_fail);
     return NULL;
 }
 
@@ -409,7 +440,9 @@ static bool better(const dp_solution *a, const dp_solution *b)
 dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err)
 {
     uint32_t n = o->threads > 1 ? o->threads : 1;
+    bool lua = dp__rules_use_lua(m);
 
+    dp__rules_solve_begin(m);
     if (n == 1)
         return solve_one(m, o, out, err);
     solve_job *jobs = calloc(n, sizeof *jobs);
@@ -429,25 +462,28 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
         if (i > 0)
             jobs[i].o.progress = NULL;
     }
-    /* Local rules live in the model: one Lua state per centre, which the
-     * plugin reseeds when a search starts and custom rules call into, so with
-     * rules the searches take turns on this thread (same schedules, no
-     * speed-up). A thread that cannot start also runs its search here
-     * afterwards: the result stays the same, only later. Searches that take
-     * turns share the time limit: each gets what the others left, and one
-     * that would get nothing does not run (the solve then says it was cut
-     * short). */
+    /* A thread that cannot start, or a search whose copy of the rules
+     * cannot be made (out of memory), runs its search here afterwards, on the
+     * model's own rules: the result stays the same, only later. Searches
+     * that take turns share the time limit: each gets what the others left,
+     * and one that would get nothing does not run (the solve then says it was
+     * cut short). */
     struct timespec t0, t1;
-    bool alone = dp_rules_count(m) > 0, cut = false;
+    bool cut = false;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (uint32_t i = 1; i < n && !alone; i++)
-        started[i] = pthread_create(&tid[i], NULL, run_job, &jobs[i]) == 0;
-    run_job(&jobs[0]);
     for (uint32_t i = 1; i < n; i++) {
-        if (started[i]) {
+        jobs[i].own_rules = lua;
+        started[i] = pthread_create(&tid[i], NULL, run_job, &jobs[i]) == 0;
+        if (!started[i]) /* (a started search may set it itself, so only then) */
+            jobs[i].in_turn = true;
+    }
+    run_job(&jobs[0]);
+    for (uint32_t i = 1; i < n; i++)
+        if (started[i])
             pthread_join(tid[i], NULL);
+    for (uint32_t i = 1; i < n; i++) {
+        if (!jobs[i].in_turn)
             continue;
-        }
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double left = o->time_limit_s - (double) (t1.tv_sec - t0.tv_sec) -
                       (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -459,6 +495,13 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
             jobs[i].o.time_limit_s = left;
         run_job(&jobs[i]);
     }
+    /* A custom rule that failed in any search fails the solve (the caller
+     * asks dp_rules_status): the first failure in search order. */
+    for (uint32_t i = 0; i < n; i++)
+        if (jobs[i].rule_failed) {
+            dp__rules_set_failure(m->rules, &jobs[i].rule_fail);
+            break;
+        }
     dp_status rc = DP_OK;
     uint32_t best = 0;
     dp_stop stop = DP_STOP_TIME;

@@ -72,8 +72,9 @@ typedef struct dp_solve_options {
      * 0 or 1: one search on the calling thread. Unless the time limit cuts a
      * search, the result is the same for the same seed and thread count, and
      * never worse than with fewer threads. Only search 0 reports progress.
-     * A centre with local rules (one Lua state per centre) runs its searches
-     * one after another, sharing the time limit. */
+     * With custom Lua rules every search but the first runs on its own copy
+     * of the model's rules (centre.lua run again in a fresh Lua state); a
+     * custom rule failing in any search fails the solve (dp_rules_status). */
     uint32_t threads;
 } dp_solve_options;
 

@@ -2834,8 +2834,11 @@ static dp_status init(void **state, const dp_state_view *v, dp_error *err)
     *state = NULL;
     if (!v->m->rules || v->m->rules->n == 0)
         return DP_OK;
-    v->m->rules->failed = false; /* a new solve */
-    if (v->m->rules->sb)         /* math.random: from the solve's seed (follow_seed) */
+    /* dp_solve forgot an earlier failure and set the date before any search
+     * started (dp__rules_solve_begin): a failure in a first phase or in an
+     * earlier search of the same solve stays. The date is set here too for
+     * engines built without dp_solve (tests); then it is already right. */
+    if (v->m->rules->sb) /* math.random: from the solve's seed (follow_seed) */
         dp__sandbox_reseed(v->m->rules->sb, v->seed);
     if (v->m->week_monday && v->m->rules->ref_days != v->m->week_monday)
         dp_rules_set_date(v->m, v->m->week_monday); /* the planned week's Monday */

@@ -3,9 +3,10 @@
 # searches at once, seeds S, S+1, ..., the best schedule kept. Checks that
 # the result is reproducible, that it is exactly the better of the searches
 # run alone (so each thread's search is the one its seed gives, untouched by
-# the others), that it is never worse than one thread, that a centre with a
-# custom Lua rule (one Lua state per search) solves the same way, and the
-# usage errors.
+# the others), that it is never worse than one thread, that a centre with
+# declarative rules and a custom Lua rule (one Lua state per search) solves
+# the same way, that a custom rule failing in one search fails the solve, and
+# the usage errors.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 CHECK="$DP_SOURCE_DIR/tests/tools/check_schedule.py"
@@ -57,14 +58,45 @@ PY
 gen ikc --children 150 --seed 4
 same_as_best_alone ikc 8 # seed 9 wins (18,437 / 18,438 / 18,414)
 
-# A custom rule runs in Lua: each search has its own Lua state (math.random
-# follows each search's seed).
-gen rules --children 120 --seed 2
+# Local rules: declarative ones (read by every search) and a custom one in
+# Lua (each search has its own Lua state; math.random follows each search's
+# seed), solved at once.
+gen rules --children 150 --seed 4
 cat >>"$DP_WORK/rules/centre.lua" <<'LUA'
+rule.not_after{name = "groepen 1-2 niet na 16:00", groups = {1, 2}, time = "16:00", hard = true}
+rule.max_minutes{name = "hoogstens 150 minuten", max = 150, weight = 2}
+rule.theme_once{name = "breed", weight = 30}
+rule.siblings{name = "broers en zussen samen", weight = 20}
+rule.mix{name = "wijken mengen", by = "neighbourhood", max_share = 0.5, weight = 10}
 rule.custom{name = "niet twee op dinsdag", scope = "child", weight = 7,
   check = function(ctx) return ctx:sessions_on("tue") > 1 and math.random(1, 3) or 0 end}
 LUA
-same_as_best_alone rules 3 # seed 4 wins (16,403 / 16,405 / 16,405: a tie, the lower seed)
+same_as_best_alone rules 4 # seed 6 wins (17,012 / 17,011 / 17,017)
+
+# A custom rule that fails in one search only (seed 3 of seeds 2-4: it draws
+# math.random on every call) fails the whole solve, and nothing is stored.
+cp -r "$DP_WORK/rules" "$DP_WORK/broken"
+cat >>"$DP_WORK/broken/centre.lua" <<'LUA'
+rule.custom{name = "soms kapot", scope = "child", weight = 1,
+  check = function(ctx)
+    if math.random(1, 60000) == 1 then error("kapot in deze zoektocht") end
+    return 0
+  end}
+LUA
+for seed in 2 4; do # each alone: no failure
+    rm -f "$DP_WORK/broken.db"
+    "$DAGPLAN" solve "$DP_WORK/broken" --db "$DP_WORK/broken.db" "${budget[@]}" --seed $seed \
+        >/dev/null 2>&1
+    expect "broken rule, seed $seed alone" $? 0
+done
+rm -f "$DP_WORK/broken.db"
+out=$("$DAGPLAN" solve "$DP_WORK/broken" --db "$DP_WORK/broken.db" "${budget[@]}" --seed 2 \
+    --threads 3 2>&1)
+expect "broken rule in search 1 of 3" $? 1
+contains "broken rule in search 1 of 3" "$out" \
+    "centre.lua:19: error: rule.custom 'soms kapot' (line 17) failed while solving: kapot in deze zoektocht"
+contains "broken rule in search 1 of 3" "$out" "nothing was stored"
+[[ $(versions "$DP_WORK/broken.db") -eq 0 ]] && pass || fail "broken rule: a version was stored"
 
 # Candidate times (two phases per search).
 gen cand --children 100 --seed 3 --candidates

@@ -7,6 +7,8 @@
  *     (syntax error, bad argument, changed settings keep the old rules);
  *   - a custom rule cannot declare rules or call centre{} while solving;
  *   - math.random in a custom rule follows the solve's seed;
+ *   - a copy of the rules for a parallel search (dp__rules_clone) has the
+ *     same rules and selections, and a Lua state of its own;
  *   - rule.mix penalises only what the section's pool of applicants allows
  *     better (a pool from one neighbourhood: no penalty);
  *   - the child rules' incremental aggregates (plugins/rules: child_eval)
@@ -332,6 +334,79 @@ static void test_random_seed(void)
     dp_diags_free(d);
 }
 
+/* dp__rules_clone (core/rules/clone.c): a copy with its own Lua state has the
+ * same rules in the same order, selects the same children on the same
+ * reference date and evaluates a custom rule the same way; a parallel solve
+ * returns a solution of the caller's model. Rules without a Lua state have
+ * nothing to copy. */
+static void test_clone(void)
+{
+    dp_diags *d = dp_diags_new();
+    dp_error err = {0};
+
+    write_script("rule.reserve{name = \"r\", activity = \"judo\", places = 2, min_priority = 2, "
+                 "until_date = \"2027-02-01\", hard = true}\n"
+                 "rule.theme_once{name = \"vijf\", ages = 5, weight = 1}\n"
+                 "rule.custom{name = \"los\", scope = \"section\", weight = 1,\n"
+                 "  check = function(ctx) return math.random(0, 1000000) end}\n");
+    dp_model *m = load(d);
+    CHECK(m != NULL);
+    if (!m) {
+        dp_diags_print(d, stderr);
+        dp_diags_free(d);
+        return;
+    }
+    dp_rules_set_date(m, dp_date_from_civil(2024, 3, 2)); /* c02 is 5, r is active */
+    dp_rules *copy = NULL;
+    CHECK(dp__rules_clone(m->rules, m, &copy, &err) == DP_OK);
+    if (!copy) {
+        dp_model_free(m);
+        dp_diags_free(d);
+        return;
+    }
+    CHECK(copy->n == m->rules->n && copy->ref_days == m->rules->ref_days);
+    CHECK(copy->sb != NULL && copy->sb != m->rules->sb);
+    for (uint32_t i = 0; i < copy->n && i < m->rules->n; i++) {
+        const dp_rule *a = &m->rules->rules[i], *b = &copy->rules[i];
+        CHECK(a->kind == b->kind && a->line == b->line && a->active == b->active);
+        CHECK_STR(a->name, b->name);
+        CHECK((a->child_sel == NULL) == (b->child_sel == NULL));
+        if (a->child_sel && b->child_sel)
+            CHECK(memcmp(a->child_sel, b->child_sel, m->n_children) == 0);
+    }
+    CHECK(copy->rules[1].child_sel[dp_model_find(m, DP_KIND_CHILD, "c02", 3)]);
+    dp_model own = *m;
+    own.rules = copy;
+    CHECK(random_penalty(&own, 7) == random_penalty(m, 7));
+    CHECK(random_penalty(&own, 8) == random_penalty(m, 8));
+    dp_rules_free(copy);
+
+    /* Two searches at once: the second on its own copy. */
+    dp_solve_options o;
+    dp_solution *sol = NULL;
+    dp_solve_options_init(&o);
+    o.threads = 2;
+    o.time_limit_s = 600;
+    o.max_moves = 5000;
+    CHECK(dp_solve(m, &o, &sol, &err) == DP_OK);
+    CHECK(sol && dp_solution_model(sol) == m);
+    CHECK(dp_rules_status(m, &err) == DP_OK);
+    dp_solution_free(sol);
+    dp_model_free(m);
+
+    /* Declarative rules only: no Lua state, nothing to copy. */
+    write_script("rule.theme_once{name = \"breed\", weight = 30}\n");
+    m = load(d);
+    CHECK(m != NULL);
+    if (m) {
+        copy = NULL;
+        CHECK(!dp__rules_use_lua(m));
+        CHECK(dp__rules_clone(m->rules, m, &copy, &err) == DP_EINTERNAL && copy == NULL);
+        dp_model_free(m);
+    }
+    dp_diags_free(d);
+}
+
 /* Child rules of every kind with an aggregate (and theme_once, which keeps
  * its units; and mix, whose counter rows apply() takes from delta() the
  * same way), each with its own weight so that two wrong aggregates cannot
@@ -642,6 +717,7 @@ int main(void)
     RUN(test_reload);
     RUN(test_closed_after_load);
     RUN(test_random_seed);
+    RUN(test_clone);
     RUN(test_mix_pool);
     RUN(test_aggregates);
     RUN(test_aggregates_wide);
