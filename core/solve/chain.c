@@ -13,8 +13,8 @@
  * feasible paths is left pending.
  *
  * A section with room at a location full of children (FORMAT.md 3.6) is
- * reached the same way: the sections meeting there at the same time are
- * expanded as if full.
+ * reached the same way: it and the sections meeting there at the same time
+ * are expanded as if full.
  *
  * The search is bounded (sections expanded, paths evaluated), never by the
  * size of the centre. */
@@ -83,9 +83,10 @@ static bool has_room(const dp_search *s, dp_id sec)
 }
 
 /* The chain's first child may take option o (its section has room), but o's
- * location may be full of children: it gets in when a member of another
- * section meeting there at the same time leaves or moves on. Those sections
- * enter the search as if they were full, the step into o first on the path.
+ * location may be full of children: it gets in when a member of o's section
+ * or of another section meeting there at the same time leaves or moves on.
+ * Those sections enter the search as if they were full, the step into o
+ * first on the path.
  * (The index of sections by location is ruin and recreate's, rr.c.) */
 static void enqueue_rivals(dp_search *s, chain_search *cs, dp_option o)
 {
@@ -105,6 +106,14 @@ static void enqueue_rivals(dp_search *s, chain_search *cs, dp_option o)
         s->ch_sec_seen[t] = s->ch_gen;
         s->ch_step[t] = (chain_step){o, DP_NONE, DP_NONE};
         cs->queue[cs->tail++] = t;
+    }
+    /* A member of o's own section who moves on makes room there too. Without
+     * it a tiny centre of test_solver_brute (a child without activity, its
+     * section at a full location, no other section meeting there) stayed at
+     * 463 of an optimum of 544 for 5 of 21 seeds; with it, none. */
+    if (e->section_count[o.section] > 0 && cs->tail < MAX_NODES) {
+        s->ch_step[o.section] = (chain_step){o, DP_NONE, DP_NONE};
+        cs->queue[cs->tail++] = o.section;
     }
 }
 
