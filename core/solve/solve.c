@@ -437,6 +437,21 @@ static bool better(const dp_solution *a, const dp_solution *b)
     return sa.total > sb.total;
 }
 
+/* A custom rule that failed fails the solve with its own error (centre.lua:
+ * LINE, the rule's name), rather than the one its search ended with: after a
+ * failure every move looks infeasible, so the search cannot even restore its
+ * best schedule. dp_rules_status(m) keeps reporting it too. */
+static dp_status rules_verdict(const dp_model *m, dp_status rc, dp_solution **out, dp_error *err)
+{
+    if (!m->rules || !dp__rules_failure(m->rules, err))
+        return rc;
+    if (rc == DP_OK) {
+        dp_solution_free(*out);
+        *out = NULL;
+    }
+    return DP_ERULE;
+}
+
 dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err)
 {
     uint32_t n = o->threads > 1 ? o->threads : 1;
@@ -444,7 +459,7 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
 
     dp__rules_solve_begin(m);
     if (n == 1)
-        return solve_one(m, o, out, err);
+        return rules_verdict(m, solve_one(m, o, out, err), out, err);
     solve_job *jobs = calloc(n, sizeof *jobs);
     pthread_t *tid = calloc(n, sizeof *tid);
     bool *started = calloc(n, sizeof *started);
@@ -535,5 +550,5 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
     free(jobs);
     free(tid);
     free(started);
-    return rc;
+    return rules_verdict(m, rc, out, err);
 }

@@ -97,7 +97,8 @@ typedef struct dp_solution dp_solution;
  * an interrupted solve still returns the best schedule found, with stop
  * DP_STOP_INTERRUPTED, and the caller decides whether to keep it. Errors:
  * DP_ENOMEM, DP_EINTERNAL (a plugin's bookkeeping disagreed with a full
- * evaluation under verify_every). */
+ * evaluation under verify_every), DP_ERULE (a custom rule of centre.lua failed
+ * in a search: err names it and its line; dp_rules_status reports it too). */
 dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err);
 
 void dp_solution_free(dp_solution *sol); /* NULL: no-op */

@@ -338,7 +338,8 @@ static void test_random_seed(void)
  * same rules in the same order, selects the same children on the same
  * reference date and evaluates a custom rule the same way; a parallel solve
  * returns a solution of the caller's model. Rules without a Lua state have
- * nothing to copy. */
+ * nothing to copy. A custom rule that fails makes dp_solve fail with the
+ * rule's error. */
 static void test_clone(void)
 {
     dp_diags *d = dp_diags_new();
@@ -392,6 +393,25 @@ static void test_clone(void)
     CHECK(sol && dp_solution_model(sol) == m);
     CHECK(dp_rules_status(m, &err) == DP_OK);
     dp_solution_free(sol);
+    dp_model_free(m);
+
+    /* A custom rule that fails fails the solve with its own error, with one
+     * search or several (then in every search's copy). */
+    write_script("rule.custom{name = \"stuk\", scope = \"child\", weight = 1,\n"
+                 "  check = function(ctx) error(\"kapot\") end}\n");
+    m = load(d);
+    CHECK(m != NULL);
+    for (uint32_t threads = 1; m && threads <= 3; threads += 2) {
+        o.threads = threads;
+        sol = NULL;
+        memset(&err, 0, sizeof err);
+        CHECK(dp_solve(m, &o, &sol, &err) == DP_ERULE);
+        CHECK(sol == NULL);
+        CHECK(strstr(err.msg, "rule.custom 'stuk' (line 9) failed while solving: ") != NULL);
+        CHECK(err.at.line == 10 && err.at.file && strcmp(err.at.file, "centre.lua") == 0);
+        CHECK(dp_rules_status(m, NULL) == DP_ERULE);
+        dp_solution_free(sol);
+    }
     dp_model_free(m);
 
     /* Declarative rules only: no Lua state, nothing to copy. */
