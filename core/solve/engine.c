@@ -77,7 +77,7 @@ static void fill_view(dp_engine *e)
 }
 
 dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *const *plugins,
-                          dp_error *err)
+                          uint64_t seed, dp_error *err)
 {
     dp_status rc;
 
@@ -89,6 +89,7 @@ dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *cons
     if (alloc_state(e, m) != DP_OK)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the schedule state");
     fill_view(e);
+    e->view.seed = seed; /* before init: a plugin may draw random numbers there */
     e->pstate = calloc(e->n_plugins + 1, sizeof *e->pstate);
     e->relax = calloc(e->n_plugins + 1, sizeof *e->relax);
     e->p_hard = calloc(e->n_plugins + 1, sizeof *e->p_hard);

@@ -79,9 +79,10 @@ typedef struct dp_engine {
 } dp_engine;
 
 /* Creates the engine for m with an empty schedule (every session at its first
- * slot) and initialises the plugins (NULL-terminated list). */
+ * slot) and initialises the plugins (NULL-terminated list); the view carries
+ * the solve's seed from the start (dagplan/plugin.h). */
 dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *const *plugins,
-                          dp_error *err);
+                          uint64_t seed, dp_error *err);
 void dp__engine_release(dp_engine *e);
 
 /* Starts a new move. */

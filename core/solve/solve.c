@@ -247,10 +247,9 @@ static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o
     if (!s->rng)
         s->rng = 1;
     clock_gettime(CLOCK_MONOTONIC, &s->t0);
-    rc = dp__engine_init(&s->e, m, o->plugins ? o->plugins : dp_builtin_plugins, err);
+    rc = dp__engine_init(&s->e, m, o->plugins ? o->plugins : dp_builtin_plugins, o->seed, err);
     if (rc != DP_OK)
         return rc;
-    s->e.view.seed = o->seed; /* plugins that draw random numbers (dagplan/plugin.h) */
     /* Plugins that may start broken (the childcare ratio) are relaxed. */
     for (uint32_t i = 0; i < s->e.n_plugins; i++)
         s->e.relax[i] = s->e.plugins[i]->relax;

@@ -175,7 +175,7 @@ static unsigned exercise(const dp_model *m, const dp_plugin *p, unsigned *change
     if (p == &dp_plugin_capacity)
         list[1] = NULL;
     eligible_only = p == &dp_plugin_rules;
-    CHECK(dp__engine_init(&e, m, list, &err) == DP_OK);
+    CHECK(dp__engine_init(&e, m, list, 0, &err) == DP_OK);
     e.relax[0] = 1;
     for (unsigned i = 0; i < N_MOVES; i++) {
         dp_delta before, after, d;
@@ -414,7 +414,7 @@ static void test_swap_full_sections(void)
     CHECK(m != NULL && m->n_sections >= 3);
     if (!m || m->n_sections < 3)
         goto done;
-    CHECK(dp__engine_init(&e, m, none, &err) == DP_OK);
+    CHECK(dp__engine_init(&e, m, none, 0, &err) == DP_OK);
     for (dp_id s = 0; s < 3; s++) /* fill sections 0, 1, 2 (no plugin objects) */
         for (uint32_t i = 0; i < m->sections[s].max_size && q < m->n_choices; i++) {
             dp__mv_begin(&e);

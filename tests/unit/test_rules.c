@@ -284,7 +284,7 @@ static int64_t random_penalty(const dp_model *m, uint64_t seed)
     dp_error err = {0};
     dp_delta d = {0, 0};
 
-    CHECK(dp__engine_init(&e, m, list, &err) == DP_OK);
+    CHECK(dp__engine_init(&e, m, list, 0, &err) == DP_OK);
     e.view.seed = seed; /* as dp_solve does once the engine is set up */
     dp_plugin_rules.full(e.pstate[0], &e.view, &d);
     dp__engine_release(&e);
@@ -529,7 +529,7 @@ static void run_aggregates(const char *title, const char *script)
     write_script(script);
     dp_model *m = load(d);
     CHECK(m != NULL);
-    if (!m || dp__engine_init(&e, m, list, &err) != DP_OK) {
+    if (!m || dp__engine_init(&e, m, list, 0, &err) != DP_OK) {
         CHECK(!"engine");
         dp_model_free(m);
         dp_diags_free(d);
@@ -634,7 +634,7 @@ static int64_t gitaar_mix(const dp_model *m, const char *const *kids, size_t n)
     dp_id sec = dp_model_find(m, DP_KIND_SECTION, "gitaar-a", 8);
     dp_id act = m->sections[sec].activity;
 
-    CHECK(dp__engine_init(&e, m, list, &err) == DP_OK);
+    CHECK(dp__engine_init(&e, m, list, 0, &err) == DP_OK);
     for (size_t i = 0; i < n; i++) {
         dp_id c = dp_model_find(m, DP_KIND_CHILD, kids[i], strlen(kids[i]));
         int64_t value;
