@@ -71,6 +71,17 @@ static dp_model *load(dp_diags *d)
     return m;
 }
 
+/* load(), failing the test (with the loader's diagnostics) when it fails. */
+static dp_model *load_checked(dp_diags *d)
+{
+    dp_model *m = load(d);
+
+    CHECK(m != NULL);
+    if (!m)
+        dp_diags_print(d, stderr);
+    return m;
+}
+
 static void setup(void)
 {
     char cmd[1024];
@@ -90,10 +101,8 @@ static void test_compile(void)
     write_script("rule.not_after{name = \"laat\", groups = {1, 2}, time = \"16:00\", hard = "
                  "true}\n"
                  "rule.theme_once{name = \"breed\", weight = 30}\n");
-    dp_model *m = load(d);
-    CHECK(m != NULL);
+    dp_model *m = load_checked(d);
     if (!m) {
-        dp_diags_print(d, stderr);
         dp_diags_free(d);
         return;
     }
@@ -122,10 +131,8 @@ static void test_reference_date(void)
     write_script("rule.reserve{name = \"r\", activity = \"judo\", places = 2, min_priority = 2, "
                  "until_date = \"2027-02-01\", hard = true}\n"
                  "rule.theme_once{name = \"vijf\", ages = 5, weight = 1}\n");
-    dp_model *m = load(d);
-    CHECK(m != NULL);
+    dp_model *m = load_checked(d);
     if (!m) {
-        dp_diags_print(d, stderr);
         dp_diags_free(d);
         return;
     }
@@ -350,10 +357,8 @@ static void test_clone(void)
                  "rule.theme_once{name = \"vijf\", ages = 5, weight = 1}\n"
                  "rule.custom{name = \"los\", scope = \"section\", weight = 1,\n"
                  "  check = function(ctx) return math.random(0, 1000000) end}\n");
-    dp_model *m = load(d);
-    CHECK(m != NULL);
+    dp_model *m = load_checked(d);
     if (!m) {
-        dp_diags_print(d, stderr);
         dp_diags_free(d);
         return;
     }
