@@ -108,7 +108,7 @@ static void enqueue_rivals(dp_search *s, chain_search *cs, dp_option o)
         cs->queue[cs->tail++] = t;
     }
     /* A member of o's own section who moves on makes room there too. Without
-     * it a tiny centre of test_solver_brute (a child without activity, its
+     * it a tiny centre (tests/data/full-room: a child without activity, its
      * section at a full location, no other section meeting there) stayed at
      * 463 of an optimum of 544 for 5 of 21 seeds; with it, none. */
     if (e->section_count[o.section] > 0 && cs->tail < MAX_NODES) {

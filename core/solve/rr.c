@@ -418,8 +418,9 @@ bool dp__ruin_recreate_move(dp_search *s, int64_t *dv, uint32_t *mark)
      * sections we had cancelled. They come on top of the random openings:
      * taking them from those made the solve miss the optimum of a tiny
      * centre in test_solver_brute. (5,000 children, seeds 1-5, mean of
-     * CBC's bound: 99.62% with one try in seven, 99.68% with two in eight,
-     * 99.65% with four in ten.) */
+     * CBC's bound: 99.53% without, 99.62% with one try in seven, 99.68% with
+     * two in eight, 99.65% with four in ten; the last three differ by about
+     * the spread between seeds.) */
     switch (dp__rand(s, 8)) {
     case 0:
         ok = ruin_section(s, &w);
