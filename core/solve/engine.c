@@ -99,9 +99,9 @@ dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *cons
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the plugins");
     for (uint32_t i = 0; i < e->n_plugins; i++) {
         const dp_plugin *p = plugins[i];
-        if (p->abi != DP_PLUGIN_ABI)
-            return DP_FAIL(err, DP_EINTERNAL, NULL, "plugin %s has ABI %d, expected %d", p->name,
-                           p->abi, DP_PLUGIN_ABI);
+        if (p->abi < DP_PLUGIN_ABI_MIN || p->abi > DP_PLUGIN_ABI)
+            return DP_FAIL(err, DP_EINTERNAL, NULL, "plugin %s has ABI %d, expected %d to %d",
+                           p->name, p->abi, DP_PLUGIN_ABI_MIN, DP_PLUGIN_ABI);
         if (p->init) {
             rc = p->init(&e->pstate[i], &e->view, err);
             if (rc != DP_OK)

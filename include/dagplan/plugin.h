@@ -29,7 +29,10 @@
 #include "dagplan/error.h"
 #include "dagplan/model.h"
 
-#define DP_PLUGIN_ABI 3 /* raise when the struct or the view changes */
+#define DP_PLUGIN_ABI 4 /* raise when the struct or the view changes */
+/* The oldest ABI the solver still accepts: a plugin built for ABI 3 lacks
+ * gain() and is always evaluated in full. */
+#define DP_PLUGIN_ABI_MIN 3
 
 /* One granted choice: the child's choice (index in model->choices) and the
  * section it is granted in. */
@@ -159,6 +162,16 @@ typedef struct dp_plugin {
      * to check. Asked once, after init(); full() and explain() are still
      * called. May be NULL: never idle (ABI 3). */
     int (*idle)(void *state, const dp_state_view *v);
+    /* An upper bound of delta()'s score for mv, much cheaper than delta():
+     * O(what the move touches), computing no penalty. The search rejects most
+     * moves it evaluates; when the other plugins' value plus this bound
+     * already falls below what the search would accept, it skips delta()
+     * (and apply() never follows). It must never be below the true score: a
+     * bound too low changes the search, and the tests compare schedules with
+     * and without it. May be NULL: delta() is always called (ABI 4). Plugins
+     * with term DP_TERM_NONE that are strict need none: their score is 0 and
+     * their violations can only keep a move out. */
+    int64_t (*gain)(void *state, const dp_state_view *v, const dp_move *mv);
 } dp_plugin;
 
 /* idle() of a plugin whose init() leaves a NULL state when the model gives
