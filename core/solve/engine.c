@@ -101,8 +101,7 @@ dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *cons
     e->live = calloc(e->n_plugins + 1, sizeof *e->live);
     e->gain = calloc(e->n_plugins + 1, sizeof *e->gain);
     e->kind = calloc(e->n_plugins + 1, sizeof *e->kind);
-    if (!e->pstate || !e->relax || !e->p_hard || !e->mv_hard || !e->live || !e->gain ||
-        !e->kind)
+    if (!e->pstate || !e->relax || !e->p_hard || !e->mv_hard || !e->live || !e->gain || !e->kind)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the plugins");
     for (uint32_t i = 0; i < e->n_plugins; i++) {
         const dp_plugin *p = plugins[i];

@@ -44,7 +44,7 @@ typedef struct dp_engine {
     /* [n_plugins]: the plugin's gain() (dagplan/plugin.h), NULL when it has
      * none or was built for ABI 3. */
     int64_t (**gain)(void *state, const dp_state_view *v, const dp_move *mv);
-    uint8_t *kind; /* [n_plugins]: dp__mv_judge's class when not relaxed */
+    uint8_t *kind;            /* [n_plugins]: dp__mv_judge's class when not relaxed */
     int64_t *relax;           /* [n_plugins]: 0 strict, else points per violation */
     int64_t *p_hard;          /* [n_plugins]: current violations */
     int64_t term[DP_N_TERMS]; /* current objective per term */

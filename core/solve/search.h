@@ -41,7 +41,7 @@ typedef struct dp_search {
     uint64_t moves, accepted;
     struct timespec t0;
     dp_stop stop;
-    dp_id protect;             /* a section whose members dp__try_grant never drops, or DP_NONE */
+    dp_id protect; /* a section whose members dp__try_grant never drops, or DP_NONE */
     /* The least value change the caller of a move will accept: the local
      * search's late-acceptance threshold while it proposes a move, else
      * INT64_MIN (every feasible move counts). Moves judge their final
