@@ -13,7 +13,10 @@
  * one evaluation of each touched scope (its "after" side); delta() remembers
  * those values and apply() stores them (when the move's serial, dp_move in
  * dagplan/plugin.h, is the one of the last delta(); else they are computed
- * again).
+ * again). gain() bounds a move's score from above by the points (weight x
+ * units) the scopes it touches hold now, kept per child, family and section
+ * by apply(), so that the engine can skip delta() for a move it would reject
+ * anyway; never for a move that may call a custom rule (see gain()).
  *
  * A hard rule counts its violations as hard (a move that adds one is refused)
  * and also costs HARD_STEER points each, so that the search is drawn towards
