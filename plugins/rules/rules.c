@@ -1798,6 +1798,14 @@ static int64_t value_points(const rstate *st, uint32_t q, int32_t x0, int32_t x)
  * children's points for gain(). */
 static void child_commit(rstate *st, const dp_move *mv)
 {
+    if (st->gain_zero) { /* no points to keep: the values only */
+        for (uint32_t i = 0; i < mv->n_children; i++) {
+            int32_t *row = cvals(st, mv->children[i].child);
+            for (uint32_t p = st->upd0[i]; p < st->upd0[i + 1]; p++)
+                row[st->upd[p].q] = st->upd[p].x;
+        }
+        return;
+    }
     for (uint32_t i = 0; i < mv->n_children; i++) {
         dp_id c = mv->children[i].child;
         int32_t *row = cvals(st, c);
@@ -2117,9 +2125,11 @@ static void mix_commit(rstate *st, uint32_t ri)
     for (uint32_t t = 0; t < mx->n; t++) {
         const uint32_t *row = &mx->rows[(size_t) t * w];
         const dp_id sec = row[0];
-        int64_t dp = st->gpts[ri] * ((int64_t) row[nc + 2] - cnt[(size_t) sec * rs + nc + 1]);
-        st->spen[sec] += dp; /* the units after the move, against those kept (gain()) */
-        st->pen_sec += dp;
+        if (st->gpts[ri]) { /* the units after the move, against those kept (gain()) */
+            int64_t dp = st->gpts[ri] * ((int64_t) row[nc + 2] - cnt[(size_t) sec * rs + nc + 1]);
+            st->spen[sec] += dp;
+            st->pen_sec += dp;
+        }
         if (rs == MIX_ROW) /* a constant size: copied without a call */
             memcpy(&cnt[(size_t) row[0] * rs], row + 1, MIX_ROW * sizeof *row);
         else
