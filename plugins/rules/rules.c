@@ -13,7 +13,10 @@
  * one evaluation of each touched scope (its "after" side); delta() remembers
  * those values and apply() stores them (when the move's serial, dp_move in
  * dagplan/plugin.h, is the one of the last delta(); else they are computed
- * again).
+ * again). gain() bounds a move's score from above by the points (weight x
+ * units) the scopes it touches hold now, kept per child, family and section
+ * by apply(), so that the engine can skip delta() for a move it would reject
+ * anyway; never for a move that may call a custom rule (see gain()).
  *
  * A hard rule counts its violations as hard (a move that adds one is refused)
  * and also costs HARD_STEER points each, so that the search is drawn towards
@@ -225,6 +228,22 @@ struct rstate {
     lua_view view;      /* what ctx shows during a custom call */
     uint64_t seed;      /* the seed math.random was last seeded with */
     bool oom;
+    /* gain(): the points every scope holds now (weight x units; a hard
+     * rule's HARD_STEER x units, see add_units), filled by the first full()
+     * and kept exact by apply(). A move can give back at most the points of
+     * the scopes it touches (see gain()). */
+    int64_t *gpts;    /* [n_rules]: points per unit (weight, HARD_STEER; 0: watched) */
+    int64_t *qpts;    /* [cwords]: points per unit of row value q >= aw (q < aw: wd) */
+    int64_t *cpen;    /* [n_children]: child-scope rules of the child's index */
+    int64_t *fpen;    /* [n_families]: siblings */
+    int64_t *spen;    /* [n_sections]: mix and custom section rules */
+    int64_t *setu;    /* [n_rules]: apart: the rule's units now */
+    uint32_t *gother; /* set and activity rules with points (apart, reserve) */
+    uint32_t n_gother;
+    int64_t pen_child, pen_fam, pen_sec; /* the sums of cpen, fpen, spen */
+    bool gain_zero;                      /* no rule has points and none is custom: gain() is 0 */
+    bool custom_sec;                     /* a custom rule of scope section */
+    uint64_t *m_custom;                  /* [rw]: custom rules */
 };
 
 /* math.random follows the solve's seed (dagplan/plugin.h: the view carries it
@@ -1765,13 +1784,39 @@ nomem:
     return false;
 }
 
-/* Stores the values child_move computed for the move's children. */
+/* The change of a child's points (gain()) when its row value q goes from
+ * x0 to x: an aggregate's clamped units times its signed points (aword),
+ * else units times the rule's points. */
+static int64_t value_points(const rstate *st, uint32_t q, int32_t x0, int32_t x)
+{
+    if (q < st->aw)
+        return st->wd[q].pts * (wclamp(&st->wd[q], x) - wclamp(&st->wd[q], x0));
+    return st->qpts[q] * ((int64_t) x - x0);
+}
+
+/* Stores the values child_move computed for the move's children, and the
+ * children's points for gain(). */
 static void child_commit(rstate *st, const dp_move *mv)
 {
+    if (st->gain_zero) { /* no points to keep: the values only */
+        for (uint32_t i = 0; i < mv->n_children; i++) {
+            int32_t *row = cvals(st, mv->children[i].child);
+            for (uint32_t p = st->upd0[i]; p < st->upd0[i + 1]; p++)
+                row[st->upd[p].q] = st->upd[p].x;
+        }
+        return;
+    }
     for (uint32_t i = 0; i < mv->n_children; i++) {
-        int32_t *row = cvals(st, mv->children[i].child);
-        for (uint32_t p = st->upd0[i]; p < st->upd0[i + 1]; p++)
-            row[st->upd[p].q] = st->upd[p].x;
+        dp_id c = mv->children[i].child;
+        int32_t *row = cvals(st, c);
+        int64_t dp = 0;
+        for (uint32_t p = st->upd0[i]; p < st->upd0[i + 1]; p++) {
+            uint32_t q = st->upd[p].q;
+            dp += value_points(st, q, row[q], st->upd[p].x);
+            row[q] = st->upd[p].x;
+        }
+        st->cpen[c] += dp;
+        st->pen_child += dp;
     }
 }
 
@@ -1915,7 +1960,10 @@ static int64_t rule_full_side(rstate *st, uint32_t ri, const side *sdp)
         }
         return units;
     case DP_SCOPE_SET:
-        return set_units(st, r, &sd);
+        units = set_units(st, r, &sd);
+        if (!st->cached)
+            st->setu[ri] = units;
+        return units;
     case DP_SCOPE_ACTIVITY: {
         int64_t outside = 0;
         for (dp_id c = 0; c < m->n_children; c++) {
@@ -2071,11 +2119,17 @@ static int64_t mix_delta(rstate *st, uint32_t ri)
 static void mix_commit(rstate *st, uint32_t ri)
 {
     const mixrows *mx = &st->mx[ri];
-    const uint32_t rs = mix_stride(mix_ncat(st->m, &st->rs->rules[ri])), w = rs + 1;
+    const uint32_t nc = mix_ncat(st->m, &st->rs->rules[ri]), rs = mix_stride(nc), w = rs + 1;
     uint32_t *const cnt = st->mixcnt[ri];
 
     for (uint32_t t = 0; t < mx->n; t++) {
         const uint32_t *row = &mx->rows[(size_t) t * w];
+        const dp_id sec = row[0];
+        if (st->gpts[ri]) { /* the units after the move, against those kept (gain()) */
+            int64_t dp = st->gpts[ri] * ((int64_t) row[nc + 2] - cnt[(size_t) sec * rs + nc + 1]);
+            st->spen[sec] += dp;
+            st->pen_sec += dp;
+        }
         if (rs == MIX_ROW) /* a constant size: copied without a call */
             memcpy(&cnt[(size_t) row[0] * rs], row + 1, MIX_ROW * sizeof *row);
         else
@@ -2125,8 +2179,12 @@ static int64_t rule_delta(rstate *st, uint32_t ri, const dp_state_view *v, const
         return du;
     case DP_SCOPE_SET:
         for (uint32_t i = 0; i < mv->n_children; i++)
-            if (rel_has(st, i, ri))
-                return set_units(st, r, &after) - set_units(st, r, &before);
+            if (rel_has(st, i, ri)) {
+                int64_t ua = set_units(st, r, &after);
+                if (record && ua != st->setu[ri]) /* the units now, for gain() */
+                    remember(st, ri, 0, ua);
+                return ua - set_units(st, r, &before);
+            }
         return 0;
     case DP_SCOPE_ACTIVITY:
         return reserve_units(r, st->outside[ri] + reserve_change(st, r, mv)) -
@@ -2262,6 +2320,14 @@ static void state_free(void *state)
     free(st->pend);
     free(st->members);
     free(st->hist);
+    free(st->gpts);
+    free(st->qpts);
+    free(st->cpen);
+    free(st->fpen);
+    free(st->spen);
+    free(st->setu);
+    free(st->gother);
+    free(st->m_custom);
     free(st);
 }
 
@@ -2770,11 +2836,31 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     st->mixcat = calloc((size_t) rs->n + 1, sizeof *st->mixcat);
     st->members = calloc((size_t) m->n_choices + 1, sizeof *st->members);
     st->hist = calloc(nh, sizeof *st->hist);
+    st->gpts = calloc((size_t) rs->n + 1, sizeof *st->gpts);
+    st->cpen = calloc((size_t) m->n_children + 1, sizeof *st->cpen);
+    st->fpen = calloc((size_t) m->families.n + 1, sizeof *st->fpen);
+    st->spen = calloc((size_t) m->n_sections + 1, sizeof *st->spen);
+    st->setu = calloc((size_t) rs->n + 1, sizeof *st->setu);
+    st->gother = calloc((size_t) rs->n + 1, sizeof *st->gother);
+    st->m_custom = calloc((size_t) rs->n / 64 + 1, sizeof *st->m_custom);
     if (!st->sec_act || !st->child_stamp || !st->child_idx || !st->fam_stamp || !st->sec_stamp ||
         !st->set_stamp || !st->outside || !st->cache || !st->members || !st->hist || !st->mixcnt ||
         !st->ckey || !st->mixtop || !st->mixtop0 || !st->mx || !st->mixcat || !st->fpair ||
-        !st->fpair0)
+        !st->fpair0 || !st->gpts || !st->cpen || !st->fpen || !st->spen || !st->setu ||
+        !st->gother || !st->m_custom)
         goto nomem;
+    st->gain_zero = true;
+    for (uint32_t i = 0; i < rs->n; i++) { /* gain(): what each rule can give back */
+        const dp_rule *r = &rs->rules[i];
+        st->gpts[i] = r->hard ? HARD_STEER : r->weight;
+        st->gain_zero = st->gain_zero && st->gpts[i] == 0 && r->kind != DP_RULE_CUSTOM;
+        if (r->kind == DP_RULE_CUSTOM) {
+            set_bit(st->m_custom, i);
+            st->custom_sec = st->custom_sec || r->scope == DP_SCOPE_SECTION;
+        }
+        if (st->gpts[i] && (r->scope == DP_SCOPE_SET || r->scope == DP_SCOPE_ACTIVITY))
+            st->gother[st->n_gother++] = i;
+    }
     for (uint32_t i = 0; i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
         size_t n = r->scope == DP_SCOPE_CHILD     ? m->n_children
@@ -2808,6 +2894,12 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
     for (uint32_t i = 0; i < rs->n; i++)
         if (rs->rules[i].scope == DP_SCOPE_CHILD && !agg_width(&rs->rules[i]))
             st->ckey[i] = st->cwords++; /* then the units of the others */
+    st->qpts = calloc((size_t) st->cwords + 1, sizeof *st->qpts);
+    if (!st->qpts)
+        goto nomem;
+    for (uint32_t i = 0; i < rs->n; i++)
+        if (rs->rules[i].scope == DP_SCOPE_CHILD && !agg_width(&rs->rules[i]))
+            st->qpts[st->ckey[i]] = st->gpts[i];
     if (index_rules(st) != DP_OK)
         goto nomem;
     if (rs->sb) {
@@ -2920,6 +3012,24 @@ static void delta(void *state, const dp_state_view *v, const dp_move *mv, dp_del
         delta_w(st, v, mv, out, st->rw, st->ww);
 }
 
+/* Stores one value delta() remembered (family, custom section, apart), and
+ * the scope's points for gain(). */
+static void pend_commit(rstate *st, const pend *p)
+{
+    const dp_rule_scope scope = st->rs->rules[p->rule].scope;
+    int64_t *now = scope == DP_SCOPE_SET ? &st->setu[p->rule] : &st->cache[p->rule][p->id];
+    int64_t dp = st->gpts[p->rule] * (p->units - *now);
+
+    *now = p->units;
+    if (scope == DP_SCOPE_FAMILY) {
+        st->fpen[p->id] += dp;
+        st->pen_fam += dp;
+    } else if (scope == DP_SCOPE_SECTION) {
+        st->spen[p->id] += dp;
+        st->pen_sec += dp;
+    }
+}
+
 /* Stores what delta() computed for the move: the children's rows, the
  * family and custom values, the mix counter rows and the moved sections'
  * contributions. When the last delta() was not this move's (another move
@@ -2947,7 +3057,7 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
     aw = st->aw;
     child_commit(st, mv);
     for (uint32_t i = 0; i < st->n_pend; i++)
-        st->cache[st->pend[i].rule][st->pend[i].id] = st->pend[i].units;
+        pend_commit(st, &st->pend[i]);
     for (uint32_t w = 0; w < rw; w++) /* any: the move's classification */
         for (uint64_t bits = st->any[w] & st->m_mix[w]; bits; bits &= bits - 1)
             mix_commit(st, w * 64 + (uint32_t) __builtin_ctzll(bits));
@@ -2958,6 +3068,158 @@ static void apply(void *state, const dp_state_view *v, const dp_move *mv)
     }
     st->n_pend = 0;
     st->pend_ok = false;
+}
+
+/* gain()'s points of every scope, from the values the first full() kept. */
+static void gain_fill(rstate *st)
+{
+    const dp_model *m = st->m;
+    const dp_rules *rs = st->rs;
+
+    st->pen_child = st->pen_fam = st->pen_sec = 0;
+    for (dp_id c = 0; c < m->n_children; c++) {
+        const uint64_t *cm = rm_child(st, c);
+        int64_t p = 0;
+        for (uint32_t w = 0; w < st->rw; w++) /* the rules of its index (child_commit) */
+            for (uint64_t bits = cm[w] & st->m_child[w]; bits; bits &= bits - 1) {
+                uint32_t ri = w * 64 + (uint32_t) __builtin_ctzll(bits);
+                if (st->gpts[ri])
+                    p += st->gpts[ri] * cache_get(st, ri, c);
+            }
+        st->cpen[c] = p;
+        st->pen_child += p;
+    }
+    memset(st->fpen, 0, (size_t) m->families.n * sizeof *st->fpen);
+    memset(st->spen, 0, (size_t) m->n_sections * sizeof *st->spen);
+    for (uint32_t ri = 0; ri < rs->n; ri++) {
+        const dp_rule *r = &rs->rules[ri];
+        const int64_t pts = st->gpts[ri];
+        if (pts && r->scope == DP_SCOPE_FAMILY) {
+            for (dp_id f = 0; f < m->families.n; f++) {
+                st->fpen[f] += pts * st->cache[ri][f];
+                st->pen_fam += pts * st->cache[ri][f];
+            }
+        } else if (pts && r->scope == DP_SCOPE_SECTION) {
+            const uint32_t nc = mix_ncat(m, r), rstride = mix_stride(nc);
+            for (dp_id sec = 0; sec < m->n_sections; sec++) {
+                if (!dp__rule_act(r, st->sec_act[sec]))
+                    continue; /* never evaluated: units 0 (rule_full_side) */
+                int64_t u = st->mixcnt[ri] ? st->mixcnt[ri][(size_t) sec * rstride + nc + 1]
+                                           : st->cache[ri][sec];
+                st->spen[sec] += pts * u;
+                st->pen_sec += pts * u;
+            }
+        }
+    }
+}
+
+/* gain(): whether delta() could call a custom rule for the move. Skipping
+ * that call would change the Lua state's random stream (math.random) and
+ * could hide a rule's failure, so such a move is always evaluated. A custom
+ * rule of scope child is in the index of every child it can judge, one of
+ * scope section in every child's (index_rules); a section rule also looks
+ * at session times. */
+static bool custom_touched(const rstate *st, const dp_move *mv)
+{
+    if (st->custom_sec && mv->n_sessions)
+        return true;
+    for (uint32_t i = 0; i < mv->n_children; i++) {
+        const uint64_t *cm = rm_child(st, mv->children[i].child);
+        for (uint32_t w = 0; w < st->rw; w++)
+            if (cm[w] & st->m_custom[w])
+                return true;
+    }
+    return false;
+}
+
+/* An upper bound of delta()'s score for mv (dagplan/plugin.h). The score is
+ * minus the points of the rules' units (add_units), and units are never
+ * negative, so a move gains at most the points that the scopes it can
+ * change hold now:
+ *   - child-scope rules: the points of each listed child (cpen: the rules of
+ *     its index, the only ones children_move evaluates);
+ *   - siblings: the points of each listed child's family;
+ *   - mix (and custom section rules): the points of every section a grant
+ *     comes to or goes from (a section whose members stay the same keeps
+ *     its units; mix ignores times);
+ *   - apart: the rule's points when a listed child is in its set;
+ *   - reserve: its points when a listed child outside the selection gives
+ *     up the activity (only that lowers the children outside, and the units
+ *     grow with them).
+ * O(the move's children and their grants); 0 at once when no rule has
+ * points (watched rules, weight 0) or no scope holds any. A move that may
+ * call a custom rule (custom_touched), or after a custom rule failed or
+ * memory ran out, gets GAIN_UNKNOWN: evaluate it. */
+#define GAIN_UNKNOWN (INT64_MAX / 4)
+
+static int64_t gain(void *state, const dp_state_view *v, const dp_move *mv)
+{
+    rstate *st = state;
+    int64_t g = 0;
+
+    (void) v;
+    if (!st)
+        return 0;
+    if (st->rs->failed || st->oom)
+        return GAIN_UNKNOWN;
+    if (st->gain_zero)
+        return 0;
+    if (st->n_custom && custom_touched(st, mv))
+        return GAIN_UNKNOWN;
+    const uint32_t nch = mv->n_children;
+    if (st->pen_child)
+        for (uint32_t i = 0; i < nch; i++)
+            g += st->cpen[mv->children[i].child];
+    if (st->pen_fam || st->pen_sec) {
+        uint32_t stamp = next_scope_stamp(st); /* each family and section once */
+        for (uint32_t i = 0; i < nch; i++) {
+            const dp_child_change *cc = &mv->children[i];
+            dp_id f = st->m->children[cc->child].family;
+            if (st->pen_fam && f != DP_NONE && st->fam_stamp[f] != stamp) {
+                st->fam_stamp[f] = stamp;
+                g += st->fpen[f];
+            }
+            for (int side_i = 0; st->pen_sec && side_i < 2; side_i++) {
+                const dp_grant *gr, *og;
+                uint8_t n, on;
+                change_side(cc, side_i, &gr, &n, &og, &on);
+                for (uint8_t k = 0; k < n; k++) {
+                    dp_id sec = gr[k].section;
+                    if (st->sec_stamp[sec] == stamp || dp_grant_in(gr[k], og, on))
+                        continue; /* counted, or kept: its members stay */
+                    st->sec_stamp[sec] = stamp;
+                    g += st->spen[sec];
+                }
+            }
+        }
+    }
+    for (uint32_t j = 0; j < st->n_gother; j++) {
+        const uint32_t ri = st->gother[j];
+        const dp_rule *r = &st->rs->rules[ri];
+        if (r->scope == DP_SCOPE_SET) {
+            if (!st->setu[ri])
+                continue;
+            for (uint32_t i = 0; i < nch; i++)
+                if (r->id_sel[mv->children[i].child]) {
+                    g += st->gpts[ri] * st->setu[ri];
+                    break;
+                }
+        } else {
+            int64_t u = reserve_units(r, st->outside[ri]);
+            if (!u)
+                continue;
+            for (uint32_t i = 0; i < nch; i++) {
+                const dp_child_change *cc = &mv->children[i];
+                if (!dp__rule_selects(r, cc->child) &&
+                    holds(st, cc->before, cc->n_before, r->activity) &&
+                    !holds(st, cc->after, cc->n_after, r->activity)) {
+                    g += st->gpts[ri] * u;
+                    break;
+                }
+            }
+        }
+    }
+    return g;
 }
 
 static void full(void *state, const dp_state_view *v, dp_delta *out)
@@ -2974,6 +3236,8 @@ static void full(void *state, const dp_state_view *v, dp_delta *out)
         fill_rows(st, v);
     for (uint32_t i = 0; i < st->rs->n; i++)
         add_units(&st->rs->rules[i], rule_full(st, i, v), out);
+    if (!st->cached)
+        gain_fill(st);
     st->cached = true; /* the engine calls full() right after init() */
     if (st->rs->failed || st->oom)
         out->hard = FAILED_HARD;
@@ -3079,6 +3343,7 @@ const dp_plugin dp_plugin_rules = {
     .full = full,
     .explain = explain,
     .idle = dp_idle_without_state,
+    .gain = gain,
 };
 
 /* ------------------------------------------------------------------------ */

@@ -3,7 +3,8 @@
  * compound moves, session-time changes, grants that break eligibility), the
  * change a move's delta announces must equal full(after) - full(before), in
  * hard violations and in score, and the running totals must equal full() at
- * the end.
+ * the end. A plugin with gain() must never bound a move's score below its
+ * delta's.
  *
  * Each plugin runs in an engine (core/solve/engine.h) of its own, relaxed so
  * that it never refuses a move (its violations are then also exercised),
@@ -188,9 +189,10 @@ static unsigned exercise(const dp_model *m, const dp_plugin *p, unsigned *change
         CHECK(d.hard == e.mv_hard[0]);
         /* gain() bounds the score from above (dagplan/plugin.h). */
         if (p->gain && p->gain(e.pstate[0], &e.view, &e.mv) < d.score) {
-            fprintf(stderr, "%s: move %u: gain %lld below the score %lld\n", p->name, i,
+            fprintf(stderr, "%s: move %u: gain %lld below delta's score %lld\n", p->name, i,
                     (long long) p->gain(e.pstate[0], &e.view, &e.mv), (long long) d.score);
             CHECK(!"gain >= delta's score");
+            break;
         }
         /* An idle plugin is never asked (dagplan/plugin.h): its answer must
          * be that nothing changes. */

@@ -628,6 +628,398 @@ static void test_aggregates_wide(void)
     run_aggregates("aggregates, 72 rules", script);
 }
 
+/* ------------------------------------------------------------------------ */
+/* gain(): an upper bound of delta()'s score (dagplan/plugin.h)              */
+
+#define GAIN_UNKNOWN (INT64_MAX / 4) /* plugins/rules: "cannot bound, evaluate" */
+
+static char gain_dir[256];  /* a generated 300-child centre, "" if generation failed */
+static char *gain_base;     /* its own centre.lua */
+static char gain_pin[200];  /* rule.pin, rule.forbid, rule.reserve, rule.apart for it */
+static char gain_more[600]; /* (named from the model: see gain_setup) */
+static dp_id gain_pin_child, gain_pin_choice, gain_pin_section;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t) n + 1)) != NULL) {
+        size_t got = fread(buf, 1, (size_t) n, f);
+        buf[got] = 0;
+    }
+    fclose(f);
+    return buf;
+}
+
+static void write_gain_script(const char *rules)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/centre.lua", gain_dir);
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs(gain_base, f);
+    fputs(rules, f);
+    fclose(f);
+}
+
+static dp_model *load_gain(void)
+{
+    dp_diags *d = dp_diags_new();
+    dp_model *m = NULL;
+    dp_error err = {0};
+
+    if (dp_load_centre(gain_dir, d, &m, &err) != DP_OK) {
+        dp_diags_print(d, stderr);
+        CHECK(!"the gain centre loads");
+        m = NULL;
+    }
+    dp_diags_free(d);
+    return m;
+}
+
+/* Generates the centre and names, from its model, a child and section for
+ * rule.pin and rule.forbid, the first activity for rule.reserve (all but
+ * two of its places kept for children with priority), and four children who
+ * chose the most chosen activity for rule.apart. */
+static void gain_setup(void)
+{
+    char cmd[1024], path[512];
+
+    snprintf(gain_dir, sizeof gain_dir, "/tmp/dp_test_rules_gain_%ld", (long) getpid());
+    snprintf(cmd, sizeof cmd,
+             "python3 %s/../shared/tools/gen-instance --out %s --children 300 --seed 7 "
+             "--candidates >/dev/null",
+             DP_SOURCE_DIR, gain_dir);
+    snprintf(path, sizeof path, "%s/centre.lua", gain_dir);
+    if (system(cmd) != 0 || !(gain_base = slurp(path))) {
+        fprintf(stderr, "cannot generate a centre: %s\n", cmd);
+        CHECK(!"generated");
+        gain_dir[0] = 0;
+        return;
+    }
+    dp_model *m = load_gain();
+    if (!m) {
+        gain_dir[0] = 0;
+        return;
+    }
+    dp_id pin = DP_NONE, forbid = DP_NONE, top = 0;
+    uint32_t *chosen = calloc(m->n_activities + 1, sizeof *chosen);
+    for (dp_id c = 0; c < m->n_children; c++) {
+        const dp_child *ch = &m->children[c];
+        if (ch->n_choices == 0 || m->activities[m->choices[ch->choice0].activity].n_sections < 2)
+            continue;
+        if (pin == DP_NONE)
+            pin = c;
+        else if (forbid == DP_NONE)
+            forbid = c;
+    }
+    for (dp_id q = 0; chosen && q < m->n_choices; q++)
+        if (++chosen[m->choices[q].activity] > chosen[top])
+            top = m->choices[q].activity;
+    CHECK(pin != DP_NONE && forbid != DP_NONE && chosen);
+    if (pin != DP_NONE && forbid != DP_NONE && chosen) {
+        const dp_activity *pa = &m->activities[m->choices[m->children[pin].choice0].activity];
+        const dp_activity *fa = &m->activities[m->choices[m->children[forbid].choice0].activity];
+        const dp_activity *a0 = &m->activities[0];
+        int32_t cap = 0;
+        for (dp_id sec = a0->section0; sec < a0->section0 + a0->n_sections; sec++)
+            cap += (int32_t) m->sections[sec].max_size;
+        gain_pin_child = pin;
+        gain_pin_choice = m->children[pin].choice0;
+        gain_pin_section = pa->section0 + 1;
+        snprintf(gain_pin, sizeof gain_pin,
+                 "rule.pin{name = 'pn', child = '%s', section = '%s', "
+                 "weight = 29}\n",
+                 m->children[pin].id, m->sections[gain_pin_section].id);
+        int n = snprintf(gain_more, sizeof gain_more,
+                         "rule.forbid{name = 'fb', child = '%s', section = '%s', weight = 31}\n"
+                         "rule.reserve{name = 'rs', activity = '%s', places = %d, min_priority = "
+                         "1, weight = 7}\n"
+                         "rule.apart{name = 'ap', weight = 60, children = {",
+                         m->children[forbid].id, m->sections[fa->section0].id, a0->id,
+                         cap > 2 ? cap - 2 : 1);
+        for (dp_id q = 0, k = 0; q < m->n_choices && k < 4 && n > 0; q++)
+            if (m->choices[q].activity == top && (size_t) n < sizeof gain_more)
+                n += snprintf(gain_more + n, sizeof gain_more - (size_t) n, "%s'%s'",
+                              k++ ? ", " : "", m->children[m->choices[q].child].id);
+        if (n > 0 && (size_t) n < sizeof gain_more)
+            snprintf(gain_more + n, sizeof gain_more - (size_t) n, "}}\n");
+    }
+    free(chosen);
+    dp_model_free(m);
+}
+
+/* Every declarative kind, weighted (a hard rule too: its HARD_STEER points
+ * are part of the score); gain_pin and gain_more follow. */
+static const char gain_rules[] =
+    "rule.not_after{name = 'na', groups = {1, 2, 3}, time = '16:15', weight = 6}\n"
+    "rule.not_before{name = 'nb', time = '15:00', days = {'wed', 'fri'}, weight = 3}\n"
+    "rule.max_activities{name = 'ma', max = 1, per = 'day', weight = 50}\n"
+    "rule.max_activities{name = 'maw', max = 2, weight = 8}\n"
+    "rule.max_minutes{name = 'mm', max = 100, weight = 2}\n"
+    "rule.max_minutes{name = 'mmd', max = 60, per = 'day', days = {'tue'}, weight = 4}\n"
+    "rule.theme_once{name = 'to', weight = 30}\n"
+    "rule.at_least_one{name = 'al', min_priority = 1, themes = {'taal', 'lezen', 'sport'}, "
+    "weight = 40}\n"
+    "rule.at_least_one{name = 'alh', min_priority = 3, themes = {'sport'}, hard = true}\n"
+    "rule.siblings{name = 'ss', weight = 20}\n"
+    "rule.siblings{name = 'sd', together = 'day', weight = 5}\n"
+    "rule.mix{name = 'mx', by = 'neighbourhood', max_share = 0.6, weight = 10}\n"
+    "rule.mix{name = 'mp', by = 'priority', weight = 4}\n"
+    "rule.only_for{name = 'of', themes = {'sport'}, groups = {5, 6, 7, 8}, weight = 9}\n";
+
+typedef struct gain_stats {
+    unsigned moves;   /* moves judged */
+    unsigned zero;    /* gain 0 while the schedule holds points */
+    unsigned gains;   /* delta's score > 0 */
+    unsigned tight;   /* ... and gain equal to it */
+    unsigned unknown; /* gain GAIN_UNKNOWN */
+    unsigned known;   /* a finite gain */
+} gain_stats;
+
+/* What run_gain expects of every move's gain g (s is delta's score). */
+enum { GAIN_BOUND, GAIN_WATCHED, GAIN_CUSTOM_GROUPS_1_2, GAIN_ALWAYS_UNKNOWN };
+
+/* Whether the move lists a child of school group 1 or 2. */
+static bool move_has_group_1_2(const dp_model *m, const dp_move *mv)
+{
+    for (uint32_t i = 0; i < mv->n_children; i++)
+        if (m->children[mv->children[i].child].group == 1 ||
+            m->children[mv->children[i].child].group == 2)
+            return true;
+    return false;
+}
+
+/* Random moves (agg_move; the strict capacity plugin keeps sections within
+ * their size) on the gain centre with script's rules, about half of them
+ * committed, with rollbacks: for every move the engine digests, gain() must
+ * be at least delta()'s score and, as `expect` says, 0 or GAIN_UNKNOWN, or
+ * for declarative rules no more than the points the schedule holds. */
+static gain_stats run_gain(const char *title, const char *script, int expect, unsigned steps)
+{
+    const dp_plugin *list[] = {&dp_plugin_capacity, &dp_plugin_rules, NULL};
+    gain_stats gs = {0};
+    dp_engine e;
+    dp_error err = {0};
+
+    if (!gain_dir[0])
+        return gs;
+    write_gain_script(script);
+    dp_model *m = load_gain();
+    if (!m || dp__engine_init(&e, m, list, 0, &err) != DP_OK) {
+        CHECK(!"engine");
+        dp_model_free(m);
+        return gs;
+    }
+    for (unsigned step = 0; step < steps; step++) {
+        int64_t value, held = -e.term[DP_TERM_RULES];
+        uint32_t mark = step % 500 == 0 ? dp__engine_mark(&e) : 0;
+        agg_move(&e);
+        bool ok = dp__mv_eval(&e, &value); /* digests the move */
+        if (!e.mv_digested)
+            continue;
+        dp_delta d;
+        int64_t g = dp_plugin_rules.gain(e.pstate[1], &e.view, &e.mv);
+        dp_plugin_rules.delta(e.pstate[1], &e.view, &e.mv, &d);
+        gs.moves++;
+        gs.unknown += g == GAIN_UNKNOWN;
+        gs.known += g != GAIN_UNKNOWN;
+        gs.zero += g == 0 && held > 0;
+        gs.gains += d.score > 0;
+        gs.tight += d.score > 0 && g == d.score;
+        bool good = g >= d.score;
+        if (expect == GAIN_BOUND)
+            good = good && g <= held;
+        else if (expect == GAIN_WATCHED)
+            good = good && g == 0;
+        else if (expect == GAIN_CUSTOM_GROUPS_1_2)
+            good = good && (g == GAIN_UNKNOWN) == move_has_group_1_2(m, &e.mv);
+        else
+            good = good && g == GAIN_UNKNOWN;
+        if (!good) {
+            fprintf(stderr, "%s: step %u: gain %lld, delta's score %lld, points held %lld\n", title,
+                    step, (long long) g, (long long) d.score, (long long) held);
+            CHECK(!"gain() as expected");
+            break;
+        }
+        if (ok && harness_rand(2))
+            dp__mv_commit(&e);
+        if (step % 500 == 250) /* the commits since the mark, rolled back */
+            CHECK(dp__engine_rollback(&e, mark));
+        else if (step % 500 == 0)
+            dp__engine_keep(&e);
+    }
+    if (dp__engine_verify(&e) != NULL) {
+        fprintf(stderr, "%s: the running totals disagree with full()\n", title);
+        CHECK(!"dp__engine_verify");
+    }
+    printf("  %s: %u moves, gain 0 with points held %u, known %u, unknown %u, %u gains (%u "
+           "equal to the bound), points held at the end %lld\n",
+           title, gs.moves, gs.zero, gs.known, gs.unknown, gs.gains, gs.tight,
+           (long long) -e.term[DP_TERM_RULES]);
+    dp__engine_release(&e);
+    dp_model_free(m);
+    return gs;
+}
+
+static void test_gain(void)
+{
+    char script[4096];
+    gain_stats gs;
+
+    gain_setup();
+    if (!gain_dir[0])
+        return;
+    /* All declarative kinds at once. */
+    snprintf(script, sizeof script, "%s%s%s", gain_rules, gain_pin, gain_more);
+    gs = run_gain("declarative", script, GAIN_BOUND, 6000);
+    CHECK(gs.moves > 4000 && gs.unknown == 0 && gs.zero > 150 && gs.gains > 200 && gs.tight > 3);
+    /* Each kind alone: the bound holds, and moves that touch no scope
+     * holding points gain 0 (so a bound that is always large fails). */
+    const char *rules[64];
+    size_t n = 0;
+    static char lines[sizeof gain_rules + sizeof gain_pin + sizeof gain_more];
+    snprintf(lines, sizeof lines, "%s%s%s", gain_rules, gain_pin, gain_more);
+    for (char *p = lines; *p && n < 64;) {
+        rules[n++] = p;
+        char *nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        *nl = 0;
+        p = nl + 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char title[64];
+        snprintf(script, sizeof script, "%s\n", rules[i]);
+        snprintf(title, sizeof title, "alone: %.40s", rules[i]);
+        gs = run_gain(title, script, GAIN_BOUND, 1500);
+        CHECK(gs.moves > 1000 && gs.unknown == 0 && gs.zero > 0);
+    }
+    /* The pinned child granted its section: its whole points come back. */
+    write_gain_script(gain_pin);
+    dp_model *m = load_gain();
+    const dp_plugin *list[] = {&dp_plugin_rules, NULL};
+    dp_engine e;
+    dp_error err = {0};
+    if (m && dp__engine_init(&e, m, list, 0, &err) == DP_OK) {
+        int64_t value;
+        dp__mv_begin(&e);
+        dp__mv_assign(&e, gain_pin_choice, gain_pin_section);
+        CHECK(dp__mv_eval(&e, &value) && value == 29);
+        CHECK(dp_plugin_rules.gain(e.pstate[0], &e.view, &e.mv) == 29);
+        dp__mv_commit(&e);
+        dp__mv_begin(&e); /* then nothing is left to gain there */
+        dp__mv_assign(&e, gain_pin_choice, gain_pin_section - 1);
+        CHECK(dp__mv_eval(&e, &value) && value == -29);
+        CHECK(dp_plugin_rules.gain(e.pstate[0], &e.view, &e.mv) == 0);
+        dp__engine_release(&e);
+    } else {
+        CHECK(!"engine");
+    }
+    dp_model_free(m);
+    (void) gain_pin_child;
+
+    /* Watched rules (weight 0) give nothing back: 0 without looking. */
+    static char watched[sizeof script];
+    size_t k = 0;
+    snprintf(script, sizeof script, "%s%s%s", gain_rules, gain_pin, gain_more);
+    for (const char *p = script; *p && k + 16 < sizeof watched; p++) {
+        bool weight = strncmp(p, "weight = ", 9) == 0, hard = strncmp(p, "hard = true", 11) == 0;
+        if (!weight && !hard) {
+            watched[k++] = *p;
+            continue;
+        }
+        k += (size_t) snprintf(watched + k, sizeof watched - k, "weight = 0");
+        p += weight ? 9 : 11;
+        while (weight && *p >= '0' && *p <= '9')
+            p++;
+        p--;
+    }
+    watched[k] = 0;
+    gs = run_gain("watched", watched, GAIN_WATCHED, 1500);
+    CHECK(gs.moves > 1000 && gs.known == gs.moves);
+
+    /* A custom rule for groups 1 and 2: a move that may call it is always
+     * evaluated (a check that draws math.random would draw the same numbers
+     * with and without gain()), the others are bounded. */
+    snprintf(script, sizeof script,
+             "%srule.custom{name = 'cg', scope = 'child', groups = {1, 2}, weight = 5,\n"
+             "  check = function(ctx) return ctx.n end}\n",
+             gain_rules);
+    gs = run_gain("custom child rule", script, GAIN_CUSTOM_GROUPS_1_2, 3000);
+    CHECK(gs.unknown > 100 && gs.known > 1000 && gs.zero > 100);
+    /* A custom section rule may look at every move. */
+    snprintf(script, sizeof script,
+             "%srule.custom{name = 'cs', scope = 'section', weight = 5,\n"
+             "  check = function(ctx) return ctx.size %% 2 end}\n",
+             gain_rules);
+    gs = run_gain("custom section rule", script, GAIN_ALWAYS_UNKNOWN, 1000);
+    CHECK(gs.moves > 500 && gs.known == 0);
+}
+
+/* A custom rule that fails while judging a move: gain() neither crashes
+ * nor hides it; once the rules failed, every move is evaluated (and
+ * refused) and dp_rules_status reports the rule's error. */
+static void test_gain_failure(void)
+{
+    const dp_plugin *list[] = {&dp_plugin_capacity, &dp_plugin_rules, NULL};
+    char script[4096];
+    dp_engine e;
+    dp_error err = {0};
+    unsigned before = 0, after = 0, bounded = 0;
+
+    if (!gain_dir[0])
+        return;
+    snprintf(script, sizeof script,
+             "%srule.custom{name = 'kapot', scope = 'child', groups = {5}, weight = 1,\n"
+             "  check = function(ctx) if ctx.n >= 2 then error('twee is te veel') end "
+             "return 0 end}\n",
+             gain_rules);
+    write_gain_script(script);
+    dp_model *m = load_gain();
+    if (!m || dp__engine_init(&e, m, list, 0, &err) != DP_OK) {
+        CHECK(!"engine");
+        dp_model_free(m);
+        return;
+    }
+    for (unsigned step = 0; step < 3000; step++) {
+        int64_t value;
+        bool failed = dp_rules_status(m, &err) != DP_OK;
+        agg_move(&e);
+        bool ok = dp__mv_eval(&e, &value);
+        if (!e.mv_digested)
+            continue;
+        int64_t g = dp_plugin_rules.gain(e.pstate[1], &e.view, &e.mv);
+        dp_delta d;
+        dp_plugin_rules.delta(e.pstate[1], &e.view, &e.mv, &d);
+        CHECK(g >= d.score);
+        if (failed) {
+            CHECK(g == GAIN_UNKNOWN && d.hard >= 1000000 && !ok);
+            after++;
+        } else {
+            before++;
+            bounded += g != GAIN_UNKNOWN;
+        }
+        if (ok)
+            dp__mv_commit(&e);
+    }
+    printf("  %u moves before the rule failed (%u bounded), %u after\n", before, bounded, after);
+    CHECK(before > 10 && bounded > 0 && after > 100);
+    CHECK(dp_rules_status(m, &err) == DP_ERULE);
+    CHECK(strstr(err.msg, "twee is te veel") != NULL && strstr(err.msg, "'kapot'") != NULL);
+    dp__engine_release(&e);
+    dp_model_free(m);
+}
+
 /* The rules term of tiny with the given gitaar players (child ids) in
  * gitaar-a, from full() after the moves and from the deltas; both must agree. */
 static int64_t gitaar_mix(const dp_model *m, const char *const *kids, size_t n)
@@ -746,10 +1138,13 @@ int main(void)
     RUN(test_mix_pool);
     RUN(test_aggregates);
     RUN(test_aggregates_wide);
+    RUN(test_gain);
+    RUN(test_gain_failure);
     RUN(test_meta_file);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s%s%s", dir, gain_dir[0] ? " " : "", gain_dir);
     if (system(cmd) != 0)
         fprintf(stderr, "cannot remove %s\n", dir);
+    free(gain_base);
     return harness_report();
 }
