@@ -214,6 +214,37 @@ static dp_option cancelled_option_of_uncovered(dp_search *s)
     return none;
 }
 
+/* Frees seats for an aimed opening of sec: in a running section that meets
+ * at sec's location (or with its leader) at the same time, the members who
+ * hold another activity give this one up, worst-ranked wish first, up to
+ * `need` of them; they stay covered, and recreate may seat them elsewhere. */
+static void make_room(dp_search *s, rr_work *w, dp_id sec, uint32_t need)
+{
+    dp_engine *e = &s->e;
+    dp_id rival = random_rival(s, sec);
+
+    if (rival == DP_NONE)
+        return;
+    note_section(s, w, rival);
+    for (uint32_t k = 0; k < need; k++) {
+        dp_id worst = DP_NONE;
+        for (uint32_t i = 0; i < e->section_count[rival]; i++) {
+            dp_id ch = e->members[e->member0[rival] + i];
+            if (e->child_n[s->m->choices[ch].child] < 2)
+                continue;
+            if (worst == DP_NONE || s->m->choices[ch].rank > s->m->choices[worst].rank)
+                worst = ch;
+        }
+        if (worst == DP_NONE)
+            return;
+        dp__mv_begin(e);
+        dp__mv_assign(e, worst, DP_NONE);
+        if (!commit_if_feasible(s))
+            return;
+        note_child(s, w, s->m->choices[worst].child);
+    }
+}
+
 /* Ruin: open a cancelled section by forcing into it, in random order, the
  * children who chose its activity (most of them when there are more than
  * fit); what they gave up is rebuilt by recreate, and a sibling section left
@@ -234,8 +265,16 @@ static bool ruin_open(dp_search *s, rr_work *w, bool aim)
         return false;
     note_section(s, w, sec);
     w->opened = sec;
-    if (first.choice != DP_NONE)
+    /* Most aimed children are refused by a full location (a library at its
+     * capacity of 30 at that hour): make room there and try again. 5,000
+     * children, converged, solver seeds 1-10, mean of CBC's bound: 99.628%
+     * without, 99.696% with (every seed better); 20,000 children 98.14%
+     * -> 98.23% of CBC's LP bound; 300 and 1,000 children (bench/run's):
+     * the same schedules; candidate-time centres equal or better. */
+    if (first.choice != DP_NONE && !force_grant(s, w, first)) {
+        make_room(s, w, sec, s->m->sections[sec].min_size + 1);
         force_grant(s, w, first);
+    }
     uint32_t n = s->sec_opt0[sec + 1] - s->sec_opt0[sec];
     uint32_t max = s->m->sections[sec].max_size, start = n ? dp__rand(s, n) : 0;
     uint32_t step = 1 + (n > 1 ? dp__rand(s, n - 1) : 0);

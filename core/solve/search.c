@@ -16,8 +16,6 @@
 
 #include "search.h"
 
-#define LAHC_LENGTH 2000
-
 uint32_t dp__rand(dp_search *s, uint32_t n)
 {
     /* xorshift64*: fast, and good enough for choosing moves. */
