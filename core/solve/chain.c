@@ -67,7 +67,10 @@ static void try_path(dp_search *s, chain_search *cs, dp_id node, dp_option last,
         add_step(e, s->ch_step[n].in, s->ch_step[n].left);
     if (cs->root_drop != DP_NONE)
         dp__mv_assign(e, cs->root_drop, DP_NONE);
-    if (e->n_pend <= DP_CHAIN_MAX_PEND && dp__mv_eval(e, &dv) && (!cs->found || dv > cs->best)) {
+    /* Only a path better than the best so far, and one the caller would
+     * accept, counts: the others need not be evaluated in full. */
+    int64_t floor = cs->found && cs->best >= s->floor ? cs->best + 1 : s->floor;
+    if (e->n_pend <= DP_CHAIN_MAX_PEND && dp__mv_judge(e, floor, false, &dv) == DP_MV_OK) {
         cs->found = true;
         cs->best = dv;
         memcpy(s->ch_best, e->pend, e->n_pend * sizeof *s->ch_best);

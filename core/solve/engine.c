@@ -28,6 +28,10 @@ static int grow_array(void **ptr, uint32_t *cap, uint32_t need, size_t size)
     return 0;
 }
 
+/* The classes of dp__mv_judge, in the order it asks them (the strict
+ * constraints first when feasibility comes first). */
+enum { STRICT, SCORES, BOUNDED };
+
 static dp_status alloc_state(dp_engine *e, const dp_model *m)
 {
     size_t n_members = 0;
@@ -95,7 +99,9 @@ dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *cons
     e->p_hard = calloc(e->n_plugins + 1, sizeof *e->p_hard);
     e->mv_hard = calloc(e->n_plugins + 1, sizeof *e->mv_hard);
     e->live = calloc(e->n_plugins + 1, sizeof *e->live);
-    if (!e->pstate || !e->relax || !e->p_hard || !e->mv_hard || !e->live)
+    e->gain = calloc(e->n_plugins + 1, sizeof *e->gain);
+    e->kind = calloc(e->n_plugins + 1, sizeof *e->kind);
+    if (!e->pstate || !e->relax || !e->p_hard || !e->mv_hard || !e->live || !e->gain || !e->kind)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the plugins");
     for (uint32_t i = 0; i < e->n_plugins; i++) {
         const dp_plugin *p = plugins[i];
@@ -113,6 +119,9 @@ dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *cons
         e->term[p->term] += d.score;
         if (!p->idle || !p->idle(e->pstate[i], &e->view))
             e->live[e->n_live++] = i;
+        if (p->abi >= 4)
+            e->gain[i] = p->gain;
+        e->kind[i] = p->term == DP_TERM_NONE ? STRICT : e->gain[i] ? BOUNDED : SCORES;
     }
     return DP_OK;
 }
@@ -127,6 +136,8 @@ void dp__engine_release(dp_engine *e)
     free(e->p_hard);
     free(e->mv_hard);
     free(e->live);
+    free(e->gain);
+    free(e->kind);
     free(e->choice_section);
     free(e->section_count);
     free(e->session_slot);
@@ -279,6 +290,23 @@ static int digest(dp_engine *e)
     return 0;
 }
 
+/* Asks plugin i about the digested move and adds its share to *v; false
+ * when the plugin is strict and its violations would rise. */
+static inline bool ask(dp_engine *e, uint32_t i, int64_t *v)
+{
+    dp_delta d;
+
+    e->plugins[i]->delta(e->pstate[i], &e->view, &e->mv, &d);
+    e->mv_hard[i] = d.hard;
+    if (d.hard > 0 && !e->relax[i]) {
+        e->mv_hard[i] = 0;
+        return false;
+    }
+    *v += d.score - e->relax[i] * d.hard;
+    e->mv_term[e->plugins[i]->term] += d.score;
+    return true;
+}
+
 bool dp__mv_eval(dp_engine *e, int64_t *value)
 {
     int64_t v = 0;
@@ -286,21 +314,72 @@ bool dp__mv_eval(dp_engine *e, int64_t *value)
     if (!e->mv_digested && digest(e) != 0)
         return false;
     memset(e->mv_term, 0, sizeof e->mv_term);
-    for (uint32_t j = 0; j < e->n_live; j++) {
-        uint32_t i = e->live[j];
-        dp_delta d;
-        e->plugins[i]->delta(e->pstate[i], &e->view, &e->mv, &d);
-        e->mv_hard[i] = d.hard;
-        if (d.hard > 0 && !e->relax[i]) {
-            e->mv_digested = e->mv_digested; /* keep the digest for a retry */
-            e->mv_hard[i] = 0;
+    e->mv_partial = false;
+    for (uint32_t j = 0; j < e->n_live; j++)
+        if (!ask(e, e->live[j], &v))
             return false;
-        }
-        v += d.score - e->relax[i] * d.hard;
-        e->mv_term[e->plugins[i]->term] += d.score;
-    }
     *value = v;
     return true;
+}
+
+/* dp__mv_judge's class of plugin i now: a relaxed plugin may raise the
+ * value (fewer violations), so it is asked with those that score. */
+static inline int class_of(const dp_engine *e, uint32_t i)
+{
+    return e->relax[i] ? SCORES : e->kind[i];
+}
+
+/* Whether the plugins of class `cls` all accept the move (each asked). */
+static bool ask_class(dp_engine *e, int cls, int64_t *v)
+{
+    for (uint32_t j = 0; j < e->n_live; j++)
+        if (class_of(e, e->live[j]) == cls && !ask(e, e->live[j], v))
+            return false;
+    return true;
+}
+
+/* gain() bounds of the bounded plugins, summed without overflow. */
+static int64_t bounded_gain(dp_engine *e)
+{
+    int64_t sum = 0;
+
+    for (uint32_t j = 0; j < e->n_live; j++) {
+        uint32_t i = e->live[j];
+        if (class_of(e, i) != BOUNDED)
+            continue;
+        int64_t g = e->gain[i](e->pstate[i], &e->view, &e->mv);
+        if (g < 0)
+            g = 0;
+        sum = g > INT64_MAX / 4 - sum ? INT64_MAX / 4 : sum + g;
+    }
+    return sum;
+}
+
+dp_judgement dp__mv_judge(dp_engine *e, int64_t floor, bool feasibility_first, int64_t *value)
+{
+    int64_t v = 0;
+
+    if (floor == INT64_MIN)
+        return dp__mv_eval(e, value) ? DP_MV_OK : DP_MV_REFUSED;
+    if (!e->mv_digested && digest(e) != 0)
+        return DP_MV_REFUSED;
+    memset(e->mv_term, 0, sizeof e->mv_term);
+    e->mv_partial = true; /* until every plugin has been asked */
+    if (feasibility_first && !ask_class(e, STRICT, &v))
+        return DP_MV_REFUSED;
+    if (!ask_class(e, SCORES, &v))
+        return DP_MV_REFUSED;
+    if (v + bounded_gain(e) < floor)
+        return DP_MV_BELOW;
+    if (!ask_class(e, BOUNDED, &v))
+        return DP_MV_REFUSED;
+    if (v < floor)
+        return DP_MV_BELOW;
+    if (!feasibility_first && !ask_class(e, STRICT, &v))
+        return DP_MV_REFUSED;
+    e->mv_partial = false;
+    *value = v;
+    return DP_MV_OK;
 }
 
 static void remove_member(dp_engine *e, dp_id s, dp_id ch)
@@ -332,6 +411,12 @@ static void log_undo(dp_engine *e, dp_id what, uint32_t prev, bool is_slot)
 
 void dp__mv_commit(dp_engine *e)
 {
+    int64_t dv;
+
+    /* Judged below a floor: the plugins not asked must see the move before
+     * they apply it. A committed move keeps every strict constraint. */
+    if (e->mv_partial && !dp__mv_eval(e, &dv))
+        return;
     if (e->logging) {
         for (uint32_t j = 0; j < e->n_pend; j++)
             if (e->choice_section[e->pend[j].choice] != e->pend[j].section)

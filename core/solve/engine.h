@@ -41,6 +41,10 @@ typedef struct dp_engine {
     uint32_t n_plugins;
     uint32_t *live; /* plugins not idle (dagplan/plugin.h), in order: those a move asks */
     uint32_t n_live;
+    /* [n_plugins]: the plugin's gain() (dagplan/plugin.h), NULL when it has
+     * none or was built for ABI 3. */
+    int64_t (**gain)(void *state, const dp_state_view *v, const dp_move *mv);
+    uint8_t *kind;            /* [n_plugins]: dp__mv_judge's class when not relaxed */
     int64_t *relax;           /* [n_plugins]: 0 strict, else points per violation */
     int64_t *p_hard;          /* [n_plugins]: current violations */
     int64_t term[DP_N_TERMS]; /* current objective per term */
@@ -69,6 +73,7 @@ typedef struct dp_engine {
     int64_t *mv_hard; /* [n_plugins] deltas of the last evaluation */
     int64_t mv_term[DP_N_TERMS];
     bool mv_digested;
+    bool mv_partial; /* judged below a floor: some plugins were not asked */
 
     /* Undo log: while `logging`, every commit records what it overwrote, so
      * that a compound move made of many commits can be taken back. */
@@ -100,6 +105,26 @@ int dp__mv_slot(dp_engine *e, dp_id session, uint32_t slot, bool members);
  * rise (stopping at the first such plugin); otherwise true with *value the
  * change of the search value (objective minus relaxed penalties). */
 bool dp__mv_eval(dp_engine *e, int64_t *value);
+
+/* What dp__mv_judge found. */
+typedef enum dp_judgement {
+    DP_MV_REFUSED, /* a strict plugin's violations would rise */
+    DP_MV_BELOW,   /* the move's value change is below the floor (see below) */
+    DP_MV_OK       /* every plugin asked: *value is the change, >= floor */
+} dp_judgement;
+
+/* Evaluates the move for a caller that will drop it unless its value change
+ * is at least `floor` (late acceptance rejects most moves it evaluates). The
+ * plugins that can raise the value are asked first; once their sum, plus the
+ * gain() bounds of the plugins not yet asked, is below the floor, the rest
+ * are not asked at all. With `feasibility_first` the strict constraints are
+ * asked first, as dp__mv_eval does, so DP_MV_BELOW means "feasible, but below
+ * the floor": for callers that try another variant when one is refused.
+ * Without it, DP_MV_BELOW may also hide a refusal, and the strict constraints
+ * (most of a move's cost) are skipped too. floor INT64_MIN is dp__mv_eval.
+ * A move judged DP_MV_BELOW may still be committed: the commit asks the
+ * plugins that were skipped first. */
+dp_judgement dp__mv_judge(dp_engine *e, int64_t floor, bool feasibility_first, int64_t *value);
 
 /* Commits the move evaluated last (every plugin's delta computed). */
 void dp__mv_commit(dp_engine *e);

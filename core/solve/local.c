@@ -68,7 +68,7 @@ static bool move_swap(dp_search *s, int64_t *dv)
     dp__mv_begin(e);
     dp__mv_assign(e, g.choice, other);
     dp__mv_assign(e, b, g.section);
-    return dp__mv_eval(e, dv);
+    return dp__judge_final(s, dv);
 }
 
 static bool move_revoke(dp_search *s, int64_t *dv)
@@ -80,7 +80,7 @@ static bool move_revoke(dp_search *s, int64_t *dv)
         return false;
     dp__mv_begin(e);
     dp__mv_assign(e, e->child_grants[c][dp__rand(s, e->child_n[c])].choice, DP_NONE);
-    return dp__mv_eval(e, dv);
+    return dp__judge_final(s, dv);
 }
 
 static bool move_fill_or_cancel(dp_search *s, int64_t *dv)
@@ -95,7 +95,7 @@ static bool move_fill_or_cancel(dp_search *s, int64_t *dv)
     } else {
         dp__build_cancel(s, sec);
     }
-    return dp__mv_eval(e, dv);
+    return dp__judge_final(s, dv);
 }
 
 /* Moves a session to another of its candidate times; children who cannot
@@ -133,7 +133,7 @@ static bool move_slot(dp_search *s, int64_t *dv)
     for (uint32_t i = 0; i < n_drop; i++)
         dp__mv_assign(e, drop[i], DP_NONE);
     dp__mv_slot(e, k, slot, true);
-    return dp__mv_eval(e, dv);
+    return dp__judge_final(s, dv);
 }
 
 /* Covers a child without any activity: tries its options, and in a full
@@ -187,7 +187,7 @@ static bool move_cover(dp_search *s, int64_t *dv)
             return *dv = v, true;
         dp__mv_assign(e, alt.choice, e->choice_section[alt.choice]);
     }
-    return dp__mv_eval(e, dv);
+    return dp__judge_final(s, dv);
 }
 
 /* An ejection chain for a random child: an uncovered one when one is
@@ -441,9 +441,15 @@ void dp__local_search(dp_search *s)
                     dp__engine_rollback(&s->e, mark);
                 }
             }
-        } else if (propose(s, &dv) && (dv >= 0 || cur + dv >= hist[slot])) {
-            dp__mv_commit(&s->e);
-            take(s, dv, &cur, &idle, &stagnant);
+        } else {
+            /* Accepted iff dv >= 0 || cur + dv >= hist[slot]. */
+            s->floor = hist[slot] - cur < 0 ? hist[slot] - cur : 0;
+            bool ok = propose(s, &dv);
+            s->floor = INT64_MIN;
+            if (ok && (dv >= 0 || cur + dv >= hist[slot])) {
+                dp__mv_commit(&s->e);
+                take(s, dv, &cur, &idle, &stagnant);
+            }
         }
         if (cur > hist[slot])
             hist[slot] = cur;
@@ -470,6 +476,7 @@ void dp__local_search(dp_search *s)
  * that no unassigned choice is left that could simply have been granted. */
 void dp__polish(dp_search *s)
 {
+    s->floor = 1; /* only a gain is taken */
     for (int round = 0; round < 2; round++)
         for (uint32_t i = 0; i < s->opt0[s->m->n_children]; i++) {
             int64_t dv;
@@ -481,4 +488,5 @@ void dp__polish(dp_search *s)
                 dp__search_note_best(s);
             }
         }
+    s->floor = INT64_MIN;
 }

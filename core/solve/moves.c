@@ -64,8 +64,10 @@ bool dp__try_grant(dp_search *s, dp_option o, int64_t *dv, bool allow_eject)
         dropped = e->child_grants[child][i].choice;
         dp__mv_assign(e, dropped, DP_NONE);
     }
-    if (dp__mv_eval(e, dv))
-        return true;
+    /* Feasibility first: only a refusal sends us on to the next variant. */
+    dp_judgement j = dp__mv_judge(e, s->floor, true, dv);
+    if (j != DP_MV_REFUSED)
+        return j == DP_MV_OK;
     /* A clash with another of the child's grants: try dropping each instead. */
     uint8_t n = e->child_n[child];
     for (uint8_t i = 0; i < n; i++) {
@@ -76,8 +78,9 @@ bool dp__try_grant(dp_search *s, dp_option o, int64_t *dv, bool allow_eject)
         if (dropped != DP_NONE)
             undo(s, dropped);
         dp__mv_assign(e, other, DP_NONE);
-        if (dp__mv_eval(e, dv))
-            return true;
+        j = dp__mv_judge(e, s->floor, true, dv);
+        if (j != DP_MV_REFUSED)
+            return j == DP_MV_OK;
         undo(s, other);
         if (dropped != DP_NONE)
             dp__mv_assign(e, dropped, DP_NONE);

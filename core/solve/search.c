@@ -54,6 +54,9 @@ void dp__search_note_best(dp_search *s)
  * it holds `limit` activities. */
 static void greedy_child_upto(dp_search *s, dp_id c, uint32_t limit)
 {
+    int64_t floor = s->floor;
+
+    s->floor = 1; /* only a gain is taken */
     for (uint32_t i = s->opt0[c]; i < s->opt0[c + 1]; i++) {
         dp_option o = s->opts[i];
         int64_t dv;
@@ -63,6 +66,7 @@ static void greedy_child_upto(dp_search *s, dp_id c, uint32_t limit)
         if (dp__try_grant(s, o, &dv, false) && dv > 0)
             dp__mv_commit(&s->e);
     }
+    s->floor = floor;
 }
 
 /* qsort has no context argument; one per thread (parallel searches). */

@@ -41,7 +41,13 @@ typedef struct dp_search {
     uint64_t moves, accepted;
     struct timespec t0;
     dp_stop stop;
-    dp_id protect;             /* a section whose members dp__try_grant never drops, or DP_NONE */
+    dp_id protect; /* a section whose members dp__try_grant never drops, or DP_NONE */
+    /* The least value change the caller of a move will accept: the local
+     * search's late-acceptance threshold while it proposes a move, else
+     * INT64_MIN (every feasible move counts). Moves judge their final
+     * variant against it (dp__mv_judge), so a move that would be dropped
+     * anyway skips the plugins that cannot lift it. */
+    int64_t floor;
     const char *verify_failed; /* plugin whose delta and full evaluation disagree */
     /* Ruin and recreate's scratch marks (rr.c). */
     uint32_t *rr_child_seen; /* [n_children] */
@@ -156,5 +162,12 @@ void dp__solution_set_threads(dp_solution *sol, uint32_t threads, uint32_t threa
 /* Makes sol refer to m: a search with its own copy of the rules ran on a
  * shallow copy of m (solve.c). solution.c. */
 void dp__solution_set_model(dp_solution *sol, const dp_model *m);
+
+/* Judges a move's final variant against the caller's floor (s->floor):
+ * true when it is feasible and worth at least the floor. */
+static inline bool dp__judge_final(dp_search *s, int64_t *dv)
+{
+    return dp__mv_judge(&s->e, s->floor, false, dv) == DP_MV_OK;
+}
 
 #endif

@@ -243,6 +243,7 @@ static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o
     s->m = m;
     s->o = o;
     s->protect = DP_NONE;
+    s->floor = INT64_MIN;
     s->rng = o->seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
     if (!s->rng)
         s->rng = 1;

@@ -444,6 +444,61 @@ done:
     dp_model_free(m);
 }
 
+/* dp__mv_judge against dp__mv_eval, every built-in plugin together (min_size
+ * relaxed, as in the search), on random moves and floors around 0: DP_MV_OK
+ * exactly when the move is feasible and worth the floor, with the same
+ * value; with feasibility first, DP_MV_BELOW only for a feasible move; and a
+ * move judged below the floor commits correctly (the engine asks the skipped
+ * plugins first). Feasible moves are committed now and then, so that the
+ * rules' penalties and the relaxed violations the bounds rest on change. */
+static void test_judge(void)
+{
+    dp_model *m = gen_dir[0] ? load(gen_dir) : NULL;
+    int64_t *count = m ? calloc((size_t) m->n_sections + 1, sizeof *count) : NULL;
+    unsigned n_ok = 0, n_below = 0, n_refused = 0;
+    dp_engine e;
+    dp_error err = {0};
+
+    CHECK(m != NULL && count != NULL);
+    if (!m || !count)
+        goto done;
+    add_week_state(m);
+    eligible_only = true; /* the rules plugin is among them */
+    CHECK(dp__engine_init(&e, m, dp_builtin_plugins, 0, &err) == DP_OK);
+    for (uint32_t i = 0; i < e.n_plugins; i++)
+        if (e.plugins[i] == &dp_plugin_min_size)
+            e.relax[i] = 1;
+    for (unsigned i = 0; i < N_MOVES; i++) {
+        int64_t floor = (int64_t) rnd(400) - 300, v = 0, jv = 0;
+        bool first = rnd(2) == 0;
+        build_move(&e);
+        if (!commit_order_safe(&e, count))
+            continue;
+        bool feasible = dp__mv_eval(&e, &v);
+        dp_judgement j = dp__mv_judge(&e, floor, first, &jv);
+        if (j == DP_MV_OK) {
+            CHECK(feasible && jv == v && v >= floor);
+            n_ok++;
+        } else if (j == DP_MV_BELOW) {
+            CHECK(first ? feasible && v < floor : !feasible || v < floor);
+            n_below++;
+        } else {
+            CHECK(!feasible);
+            n_refused++;
+        }
+        if (feasible && rnd(3) == 0)
+            dp__mv_commit(&e); /* after a judgement below the floor too */
+    }
+    printf("  judged %u ok, %u below the floor, %u refused\n", n_ok, n_below, n_refused);
+    CHECK(n_ok > 0 && n_below > 0 && n_refused > 0);
+    CHECK(dp__engine_verify(&e) == NULL);
+    dp__engine_release(&e);
+done:
+    eligible_only = false;
+    free(count);
+    dp_model_free(m);
+}
+
 int main(void)
 {
     char cmd[300];
@@ -453,6 +508,7 @@ int main(void)
     RUN(test_tiny);
     RUN(test_generated);
     RUN(test_swap_full_sections);
+    RUN(test_judge);
     status = harness_report();
     if (gen_dir[0]) {
         snprintf(cmd, sizeof cmd, "rm -rf %s", gen_dir);
