@@ -135,6 +135,7 @@ struct rstate {
     uint32_t n_pend, cap_pend;
     uint64_t pend_serial; /* the move they belong to (dp_move.serial, never 0) */
     bool pend_ok;         /* pend, upd and mc hold a complete set for pend_serial */
+    dp_delta pend_out;    /* and what delta() answered for it */
     dp_id *members;       /* [n_children]: section members scratch */
     uint32_t *hist;       /* [max(n_neighbourhoods, 4)]: mix histogram */
     uint32_t n_custom;    /* custom rules */
@@ -2952,6 +2953,10 @@ static inline __attribute__((always_inline)) void delta_w(rstate *st, const dp_s
 {
     if (v->seed != st->seed)
         follow_seed(st, v);
+    if (mv->serial && st->pend_ok && st->pend_serial == mv->serial) {
+        *out = st->pend_out; /* asked again for the same move (the engine's commit) */
+        return;
+    }
     st->n_pend = 0;
     st->pend_serial = mv->serial;
     st->pend_ok = mv->serial != 0; /* serial 0: a move built by hand, nothing to keep */
@@ -2997,6 +3002,7 @@ static inline __attribute__((always_inline)) void delta_w(rstate *st, const dp_s
         out->hard = FAILED_HARD;
         st->pend_ok = false;
     }
+    st->pend_out = *out;
 }
 
 /* The usual case of at most 64 rules and 64 aggregate values (one word per
