@@ -135,6 +135,7 @@ struct rstate {
     uint32_t n_pend, cap_pend;
     uint64_t pend_serial; /* the move they belong to (dp_move.serial, never 0) */
     bool pend_ok;         /* pend, upd and mc hold a complete set for pend_serial */
+    dp_delta pend_out;    /* and what delta() answered for it */
     dp_id *members;       /* [n_children]: section members scratch */
     uint32_t *hist;       /* [max(n_neighbourhoods, 4)]: mix histogram */
     uint32_t n_custom;    /* custom rules */
@@ -241,6 +242,8 @@ struct rstate {
     uint32_t *gother; /* set and activity rules with points (apart, reserve) */
     uint32_t n_gother;
     int64_t pen_child, pen_fam, pen_sec; /* the sums of cpen, fpen, spen */
+    int64_t pen_set;                     /* and of the apart rules' points */
+    bool gain_reserve;                   /* gother holds a reserve rule */
     bool gain_zero;                      /* no rule has points and none is custom: gain() is 0 */
     bool custom_sec;                     /* a custom rule of scope section */
     uint64_t *m_custom;                  /* [rw]: custom rules */
@@ -2860,6 +2863,7 @@ static dp_status state_new(const dp_model *m, rstate **out, dp_error *err)
         }
         if (st->gpts[i] && (r->scope == DP_SCOPE_SET || r->scope == DP_SCOPE_ACTIVITY))
             st->gother[st->n_gother++] = i;
+        st->gain_reserve = st->gain_reserve || (st->gpts[i] && r->scope == DP_SCOPE_ACTIVITY);
     }
     for (uint32_t i = 0; i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
@@ -2949,6 +2953,10 @@ static inline __attribute__((always_inline)) void delta_w(rstate *st, const dp_s
 {
     if (v->seed != st->seed)
         follow_seed(st, v);
+    if (mv->serial && st->pend_ok && st->pend_serial == mv->serial) {
+        *out = st->pend_out; /* asked again for the same move (the engine's commit) */
+        return;
+    }
     st->n_pend = 0;
     st->pend_serial = mv->serial;
     st->pend_ok = mv->serial != 0; /* serial 0: a move built by hand, nothing to keep */
@@ -2994,6 +3002,7 @@ static inline __attribute__((always_inline)) void delta_w(rstate *st, const dp_s
         out->hard = FAILED_HARD;
         st->pend_ok = false;
     }
+    st->pend_out = *out;
 }
 
 /* The usual case of at most 64 rules and 64 aggregate values (one word per
@@ -3027,6 +3036,8 @@ static void pend_commit(rstate *st, const pend *p)
     } else if (scope == DP_SCOPE_SECTION) {
         st->spen[p->id] += dp;
         st->pen_sec += dp;
+    } else {
+        st->pen_set += dp;
     }
 }
 
@@ -3076,7 +3087,7 @@ static void gain_fill(rstate *st)
     const dp_model *m = st->m;
     const dp_rules *rs = st->rs;
 
-    st->pen_child = st->pen_fam = st->pen_sec = 0;
+    st->pen_child = st->pen_fam = st->pen_sec = st->pen_set = 0;
     for (dp_id c = 0; c < m->n_children; c++) {
         const uint64_t *cm = rm_child(st, c);
         int64_t p = 0;
@@ -3094,6 +3105,8 @@ static void gain_fill(rstate *st)
     for (uint32_t ri = 0; ri < rs->n; ri++) {
         const dp_rule *r = &rs->rules[ri];
         const int64_t pts = st->gpts[ri];
+        if (r->scope == DP_SCOPE_SET)
+            st->pen_set += pts * st->setu[ri];
         if (pts && r->scope == DP_SCOPE_FAMILY) {
             for (dp_id f = 0; f < m->families.n; f++) {
                 st->fpen[f] += pts * st->cache[ri][f];
@@ -3152,6 +3165,39 @@ static bool custom_touched(const rstate *st, const dp_move *mv)
  * memory ran out, gets GAIN_UNKNOWN: evaluate it. */
 #define GAIN_UNKNOWN (INT64_MAX / 4)
 
+/* gain(): the points of section sec, once per move (stamp). */
+static inline int64_t section_once(rstate *st, dp_id sec, uint32_t stamp)
+{
+    if (st->sec_stamp[sec] == stamp)
+        return 0;
+    st->sec_stamp[sec] = stamp;
+    return st->spen[sec];
+}
+
+/* gain(): the points of the sections child change cc's grants come to or
+ * go from, in one walk as grant_walk (a grant kept as it was changes no
+ * section's members; in another order than the solver's, a kept grant is
+ * taken as going and coming: its section counts, which is only looser). */
+static int64_t section_points(rstate *st, const dp_child_change *cc, uint32_t stamp)
+{
+    int64_t g = 0;
+    uint8_t j = 0;
+
+    for (uint8_t i = 0; i < cc->n_before; i++) {
+        const dp_grant b = cc->before[i];
+        if (j < cc->n_after && cc->after[j].choice == b.choice) {
+            const dp_grant a = cc->after[j++];
+            if (a.section == b.section)
+                continue; /* kept */
+            g += section_once(st, a.section, stamp);
+        }
+        g += section_once(st, b.section, stamp);
+    }
+    for (; j < cc->n_after; j++)
+        g += section_once(st, cc->after[j].section, stamp);
+    return g;
+}
+
 static int64_t gain(void *state, const dp_state_view *v, const dp_move *mv)
 {
     rstate *st = state;
@@ -3179,21 +3225,11 @@ static int64_t gain(void *state, const dp_state_view *v, const dp_move *mv)
                 st->fam_stamp[f] = stamp;
                 g += st->fpen[f];
             }
-            for (int side_i = 0; st->pen_sec && side_i < 2; side_i++) {
-                const dp_grant *gr, *og;
-                uint8_t n, on;
-                change_side(cc, side_i, &gr, &n, &og, &on);
-                for (uint8_t k = 0; k < n; k++) {
-                    dp_id sec = gr[k].section;
-                    if (st->sec_stamp[sec] == stamp || dp_grant_in(gr[k], og, on))
-                        continue; /* counted, or kept: its members stay */
-                    st->sec_stamp[sec] = stamp;
-                    g += st->spen[sec];
-                }
-            }
+            if (st->pen_sec)
+                g += section_points(st, cc, stamp);
         }
     }
-    for (uint32_t j = 0; j < st->n_gother; j++) {
+    for (uint32_t j = 0; (st->pen_set || st->gain_reserve) && j < st->n_gother; j++) {
         const uint32_t ri = st->gother[j];
         const dp_rule *r = &st->rs->rules[ri];
         if (r->scope == DP_SCOPE_SET) {
