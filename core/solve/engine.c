@@ -32,6 +32,8 @@ static int grow_array(void **ptr, uint32_t *cap, uint32_t need, size_t size)
  * constraints first when feasibility comes first). */
 enum { STRICT, SCORES, BOUNDED };
 
+static void sort_classes(dp_engine *e);
+
 static dp_status alloc_state(dp_engine *e, const dp_model *m)
 {
     size_t n_members = 0;
@@ -101,6 +103,8 @@ dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *cons
     e->live = calloc(e->n_plugins + 1, sizeof *e->live);
     e->gain = calloc(e->n_plugins + 1, sizeof *e->gain);
     e->kind = calloc(e->n_plugins + 1, sizeof *e->kind);
+    for (int c = 0; c < 3; c++)
+        e->class_list[c] = calloc(e->n_plugins + 1, sizeof *e->class_list[c]);
     if (!e->pstate || !e->relax || !e->p_hard || !e->mv_hard || !e->live || !e->gain || !e->kind)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the plugins");
     for (uint32_t i = 0; i < e->n_plugins; i++) {
@@ -123,6 +127,7 @@ dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *cons
             e->gain[i] = p->gain;
         e->kind[i] = p->term == DP_TERM_NONE ? STRICT : e->gain[i] ? BOUNDED : SCORES;
     }
+    sort_classes(e);
     return DP_OK;
 }
 
@@ -138,6 +143,8 @@ void dp__engine_release(dp_engine *e)
     free(e->live);
     free(e->gain);
     free(e->kind);
+    for (int c = 0; c < 3; c++)
+        free(e->class_list[c]);
     free(e->choice_section);
     free(e->section_count);
     free(e->session_slot);
@@ -322,18 +329,31 @@ bool dp__mv_eval(dp_engine *e, int64_t *value)
     return true;
 }
 
-/* dp__mv_judge's class of plugin i now: a relaxed plugin may raise the
- * value (fewer violations), so it is asked with those that score. */
-static inline int class_of(const dp_engine *e, uint32_t i)
+/* Sorts the live plugins into dp__mv_judge's classes, after init and
+ * whenever a relax weight changes: a relaxed plugin may raise the value
+ * (fewer violations), so it is asked with those that score. */
+static void sort_classes(dp_engine *e)
 {
-    return e->relax[i] ? SCORES : e->kind[i];
+    for (int c = 0; c < 3; c++)
+        e->n_class[c] = 0;
+    for (uint32_t j = 0; j < e->n_live; j++) {
+        uint32_t i = e->live[j];
+        int c = e->relax[i] ? SCORES : e->kind[i];
+        e->class_list[c][e->n_class[c]++] = i;
+    }
+}
+
+void dp__engine_relax(dp_engine *e, uint32_t plugin, int64_t weight)
+{
+    e->relax[plugin] = weight;
+    sort_classes(e);
 }
 
 /* Whether the plugins of class `cls` all accept the move (each asked). */
 static bool ask_class(dp_engine *e, int cls, int64_t *v)
 {
-    for (uint32_t j = 0; j < e->n_live; j++)
-        if (class_of(e, e->live[j]) == cls && !ask(e, e->live[j], v))
+    for (uint32_t j = 0; j < e->n_class[cls]; j++)
+        if (!ask(e, e->class_list[cls][j], v))
             return false;
     return true;
 }
@@ -343,10 +363,8 @@ static int64_t bounded_gain(dp_engine *e)
 {
     int64_t sum = 0;
 
-    for (uint32_t j = 0; j < e->n_live; j++) {
-        uint32_t i = e->live[j];
-        if (class_of(e, i) != BOUNDED)
-            continue;
+    for (uint32_t j = 0; j < e->n_class[BOUNDED]; j++) {
+        uint32_t i = e->class_list[BOUNDED][j];
         int64_t g = e->gain[i](e->pstate[i], &e->view, &e->mv);
         if (g < 0)
             g = 0;
@@ -371,12 +389,14 @@ dp_judgement dp__mv_judge(dp_engine *e, int64_t floor, bool feasibility_first, i
         return DP_MV_REFUSED;
     if (v + bounded_gain(e) < floor)
         return DP_MV_BELOW;
+    /* The strict constraints before the bounded plugins: a refusal is
+     * cheaper to find than the Lua rules' points. */
+    if (!feasibility_first && !ask_class(e, STRICT, &v))
+        return DP_MV_REFUSED;
     if (!ask_class(e, BOUNDED, &v))
         return DP_MV_REFUSED;
     if (v < floor)
         return DP_MV_BELOW;
-    if (!feasibility_first && !ask_class(e, STRICT, &v))
-        return DP_MV_REFUSED;
     e->mv_partial = false;
     *value = v;
     return DP_MV_OK;

@@ -44,7 +44,9 @@ typedef struct dp_engine {
     /* [n_plugins]: the plugin's gain() (dagplan/plugin.h), NULL when it has
      * none or was built for ABI 3. */
     int64_t (**gain)(void *state, const dp_state_view *v, const dp_move *mv);
-    uint8_t *kind;            /* [n_plugins]: dp__mv_judge's class when not relaxed */
+    uint8_t *kind;           /* [n_plugins]: dp__mv_judge's class when not relaxed */
+    uint32_t *class_list[3]; /* the live plugins by dp__mv_judge's class now */
+    uint32_t n_class[3];
     int64_t *relax;           /* [n_plugins]: 0 strict, else points per violation */
     int64_t *p_hard;          /* [n_plugins]: current violations */
     int64_t term[DP_N_TERMS]; /* current objective per term */
@@ -89,6 +91,10 @@ typedef struct dp_engine {
 dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *const *plugins,
                           uint64_t seed, dp_error *err);
 void dp__engine_release(dp_engine *e);
+
+/* Sets plugin's relax weight (0: strict). Always through here: the engine
+ * sorts its plugins by it. */
+void dp__engine_relax(dp_engine *e, uint32_t plugin, int64_t weight);
 
 /* Starts a new move. */
 void dp__mv_begin(dp_engine *e);

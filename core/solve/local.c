@@ -469,7 +469,7 @@ void dp__local_search(dp_search *s)
     }
     free(window.ring);
     if (s->min_size_plugin != UINT32_MAX)
-        s->e.relax[s->min_size_plugin] = 0;
+        dp__engine_relax(&s->e, s->min_size_plugin, 0);
 }
 
 /* Last pass: grant every option that still raises the value on its own, so

@@ -634,9 +634,9 @@ bool dp__reassign_move(dp_search *s, int64_t *dv)
     }
     uint32_t cap = ra->capacity_plugin, mn = s->min_size_plugin;
     int64_t saved_cap = e->relax[cap], saved_min = mn != UINT32_MAX ? e->relax[mn] : 0;
-    e->relax[cap] = 1;
+    dp__engine_relax(e, cap, 1);
     if (mn != UINT32_MAX)
-        e->relax[mn] = 1;
+        dp__engine_relax(e, mn, 1);
     ra->n_children = 0;
     ra->n_arcs = 0;
     bool built = true;
@@ -662,9 +662,9 @@ bool dp__reassign_move(dp_search *s, int64_t *dv)
             built = value_child(s, c, &values, &cap_values);
         }
     }
-    e->relax[cap] = saved_cap;
+    dp__engine_relax(e, cap, saved_cap);
     if (mn != UINT32_MAX)
-        e->relax[mn] = saved_min;
+        dp__engine_relax(e, mn, saved_min);
     /* Visiting a child and its arcs in the flow cost about a quarter of an
      * evaluation each. */
     s->ra_work += (ra->n_children + ra->n_arcs) / 4 + 1;

@@ -95,7 +95,7 @@ void dp__construct(dp_search *s)
     dp_id *order = malloc(((size_t) s->n_active + 1) * sizeof *order);
 
     if (s->min_size_plugin != UINT32_MAX)
-        s->e.relax[s->min_size_plugin] = 1;
+        dp__engine_relax(&s->e, s->min_size_plugin, 1);
     if (order) {
         memcpy(order, s->active, s->n_active * sizeof *order);
         sort_ctx = s;
@@ -184,7 +184,7 @@ bool dp__build_fill(dp_search *s, dp_id sec, uint32_t want)
 
     if (s->min_size_plugin != UINT32_MAX) {
         saved = e->relax[s->min_size_plugin];
-        e->relax[s->min_size_plugin] = 1;
+        dp__engine_relax(e, s->min_size_plugin, 1);
     }
     uint32_t n = fill_candidates(s, sec, cand, 256);
     dp__mv_begin(e);
@@ -204,7 +204,7 @@ bool dp__build_fill(dp_search *s, dp_id sec, uint32_t want)
             dp__mv_assign(e, cand[i].drop, e->choice_section[cand[i].drop]);
     }
     if (s->min_size_plugin != UINT32_MAX)
-        e->relax[s->min_size_plugin] = saved;
+        dp__engine_relax(e, s->min_size_plugin, saved);
     return added >= want;
 }
 
@@ -248,7 +248,7 @@ void dp__repair_min_size(dp_search *s)
         if (!again)
             break;
     }
-    s->e.relax[s->min_size_plugin] = 0;
+    dp__engine_relax(&s->e, s->min_size_plugin, 0);
     /* Children who lost a grant may fit elsewhere now. */
     for (uint32_t i = 0; i < s->n_active; i++)
         dp__greedy_child(s, s->active[i]);

@@ -253,19 +253,19 @@ static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o
         return rc;
     /* Plugins that may start broken (the childcare ratio) are relaxed. */
     for (uint32_t i = 0; i < s->e.n_plugins; i++)
-        s->e.relax[i] = s->e.plugins[i]->relax;
+        dp__engine_relax(&s->e, i, s->e.plugins[i]->relax);
     /* Options are judged one child at a time: a section's minimum cannot
      * hold then, so min_size is relaxed while they are built. */
     if (build_lists(s) != DP_OK)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory setting up the search");
     if (s->min_size_plugin != UINT32_MAX)
-        s->e.relax[s->min_size_plugin] = 1;
+        dp__engine_relax(&s->e, s->min_size_plugin, 1);
     if (build_options(s) != DP_OK)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory setting up the search");
     s->bound = dp__objective_bound(m, s);
     s->lg = priced ? dp__lagrange_prepare(s) : NULL;
     if (s->min_size_plugin != UINT32_MAX)
-        s->e.relax[s->min_size_plugin] = 0;
+        dp__engine_relax(&s->e, s->min_size_plugin, 0);
     dp__initial_timetable(s);
     rc = dp__warm_start(s, err); /* warm.c: pins, series, warm start (issue 7) */
     /* A warm start is already a local optimum of nearly the same centre: the

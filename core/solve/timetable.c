@@ -41,7 +41,7 @@ void dp__initial_timetable(dp_search *s)
         return;
     if (s->min_size_plugin != UINT32_MAX) {
         saved = e->relax[s->min_size_plugin];
-        e->relax[s->min_size_plugin] = 1;
+        dp__engine_relax(e, s->min_size_plugin, 1);
     }
     for (int pass = 0; pass < 2; pass++)
         for (uint32_t i = 0; i < s->n_cand_sessions; i++) {
@@ -64,5 +64,5 @@ void dp__initial_timetable(dp_search *s)
                 dp__mv_commit(e);
         }
     if (s->min_size_plugin != UINT32_MAX)
-        e->relax[s->min_size_plugin] = saved;
+        dp__engine_relax(e, s->min_size_plugin, saved);
 }

@@ -120,7 +120,7 @@ dp_status dp__warm_start(dp_search *s, dp_error *err)
     if (m->n_pins == 0 && !m->baseline.locked && !ws && !m->baseline.section)
         return DP_OK;
     if (s->min_size_plugin != UINT32_MAX)
-        s->e.relax[s->min_size_plugin] = 1;
+        dp__engine_relax(&s->e, s->min_size_plugin, 1);
     rc = place_pins(s, err);
     if (rc == DP_OK)
         rc = place_series(s, err);
@@ -129,7 +129,7 @@ dp_status dp__warm_start(dp_search *s, dp_error *err)
             place(s, ch, ws[ch], NULL, 0) < 0)
             rc = DP_FAIL(err, DP_ENOMEM, NULL, "out of memory placing the warm start");
     if (s->min_size_plugin != UINT32_MAX)
-        s->e.relax[s->min_size_plugin] = 0;
+        dp__engine_relax(&s->e, s->min_size_plugin, 0);
     /* With a baseline the objective may start below 0 (every baseline
      * assignment counts as changed until placed): any feasible schedule
      * beats "none found yet". */

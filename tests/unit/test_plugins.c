@@ -177,7 +177,7 @@ static unsigned exercise(const dp_model *m, const dp_plugin *p, unsigned *change
         list[1] = NULL;
     eligible_only = p == &dp_plugin_rules;
     CHECK(dp__engine_init(&e, m, list, 0, &err) == DP_OK);
-    e.relax[0] = 1;
+    dp__engine_relax(&e, 0, 1);
     for (unsigned i = 0; i < N_MOVES; i++) {
         dp_delta before, after, d;
         int64_t value;
@@ -467,7 +467,7 @@ static void test_judge(void)
     CHECK(dp__engine_init(&e, m, dp_builtin_plugins, 0, &err) == DP_OK);
     for (uint32_t i = 0; i < e.n_plugins; i++)
         if (e.plugins[i] == &dp_plugin_min_size)
-            e.relax[i] = 1;
+            dp__engine_relax(&e, i, 1);
     for (unsigned i = 0; i < N_MOVES; i++) {
         int64_t floor = (int64_t) rnd(400) - 300, v = 0, jv = 0;
         bool first = rnd(2) == 0;
