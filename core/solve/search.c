@@ -44,6 +44,7 @@ void dp__search_note_best(dp_search *s)
         if (s->e.p_hard[i] != 0)
             return; /* a strict plugin broken on purpose (a phase's own bookkeeping) */
     s->best = obj;
+    s->found = true;
     memcpy(s->best_choice, s->e.choice_section, s->m->n_choices * sizeof *s->best_choice);
     memcpy(s->best_slot, s->e.session_slot, s->m->n_sessions * sizeof *s->best_slot);
 }

@@ -34,6 +34,7 @@ typedef struct dp_search {
     uint32_t min_size_plugin; /* index of min_size among the plugins, or UINT32_MAX */
     /* Best schedule found with every constraint kept. */
     int64_t best;
+    bool found;          /* a best was recorded (else best_* is the empty schedule) */
     dp_id *best_choice;  /* [n_choices] */
     uint32_t *best_slot; /* [n_sessions] */
     int64_t bound;

@@ -150,9 +150,27 @@ dp_status dp__search_restore_best(dp_search *s, dp_error *err)
                     return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
             }
         }
-    if (!dp__mv_eval(e, &dv))
+    /* Without a recorded best the search never met every hard rule (rules.c:
+     * a hard rule the empty schedule breaks, such as rule.at_least_one, that
+     * the data or the search did not let it meet), and the empty schedule
+     * breaks it more. The search's own schedule, the closest it came, stands:
+     * its score counts the violations and the command line fails the solve
+     * naming the rule (docs/rules.md, "Hard rules the data cannot meet"). */
+    if (!dp__mv_eval(e, &dv)) {
+        if (!s->found) {
+            /* Only hard rules may stay broken so (the command line names
+             * them); any other constraint fails here, by name. */
+            for (uint32_t i = 0; i < e->n_plugins; i++)
+                if (e->p_hard[i] != 0 && strcmp(e->plugins[i]->name, "rules") != 0)
+                    return DP_FAIL(err, DP_EINPUT, NULL,
+                                   "the search found no schedule that keeps the hard constraint "
+                                   "'%s' (the closest breaks it %lld times); nothing was stored",
+                                   e->plugins[i]->name, (long long) e->p_hard[i]);
+            return DP_OK;
+        }
         return DP_FAIL(err, DP_EINTERNAL, NULL,
                        "the best schedule no longer evaluates as feasible");
+    }
     dp__mv_commit(e);
     return DP_OK;
 }
@@ -229,6 +247,65 @@ static uint64_t warm_idle_budget(const dp_search *s)
     return budget < cold ? budget : cold;
 }
 
+/* A hard rule that no schedule can meet for some child fails the solve at
+ * once, naming the rule, its line and the child, instead of a search that
+ * cannot end well. Options are every (choice, section) a child could ever
+ * hold, so this is exact for the rules one grant meets: rule.at_least_one (a
+ * selected child who chose one of the rule's activities, none of which it
+ * can hold: its group, its week for sections with fixed times, or another
+ * hard rule) and rule.pin (the pinned section is not among the child's
+ * options). Hard
+ * rules the data allow but the search does not meet are reported by the
+ * command line after the solve (core/cli/rules_report.c). */
+static dp_status hard_rules_reachable(const dp_search *s, dp_error *err)
+{
+    const dp_model *m = s->m;
+    const dp_rules *rs = m->rules;
+
+    for (uint32_t i = 0; rs && i < rs->n; i++) {
+        const dp_rule *r = &rs->rules[i];
+        if (!r->hard || (r->kind != DP_RULE_AT_LEAST_ONE && r->kind != DP_RULE_PIN))
+            continue;
+        for (dp_id c = 0; c < m->n_children; c++) {
+            const dp_child *ch = &m->children[c];
+            bool asked = false, met = false;
+            dp_id wish = DP_NONE;
+            if (r->kind == DP_RULE_PIN) {
+                if (c != r->child)
+                    continue;
+                asked = true;
+                for (uint32_t k = s->opt0[c]; k < s->opt0[c + 1] && !met; k++)
+                    met = s->opts[k].section == r->section;
+            } else {
+                if (!dp__rule_selects(r, c))
+                    continue;
+                for (uint32_t k = ch->choice0; k < ch->choice0 + ch->n_choices && !asked; k++)
+                    if (dp__rule_act(r, m->choices[k].activity)) {
+                        asked = true;
+                        wish = m->choices[k].activity;
+                    }
+                for (uint32_t k = s->opt0[c]; k < s->opt0[c + 1] && !met; k++)
+                    met = dp__rule_act(r, m->choices[s->opts[k].choice].activity);
+            }
+            if (!asked || met)
+                continue;
+            dp_loc at = {"centre.lua", r->line, 0};
+            if (r->kind == DP_RULE_PIN)
+                return DP_FAIL(err, DP_ERULE, &at,
+                               "hard rule '%s' cannot hold: child '%s' can never have section '%s' "
+                               "(its wishes, group, week or another hard rule); nothing was "
+                               "stored",
+                               r->name, ch->id, m->sections[r->section].id);
+            return DP_FAIL(err, DP_ERULE, &at,
+                           "hard rule '%s' cannot hold for child '%s': it can have none of the "
+                           "rule's activities it chose (such as '%s': its group, its week or "
+                           "another hard rule); nothing was stored",
+                           r->name, ch->id, m->activities[wish].id);
+        }
+    }
+    return DP_OK;
+}
+
 /* Sets up search s on m and runs it to its best schedule (left in the
  * engine); s is released by the caller. o is the caller's own copy: a warm
  * start without an idle budget gets one here. Without priced, only the cheap
@@ -262,6 +339,11 @@ static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o
         dp__engine_relax(&s->e, s->min_size_plugin, 1);
     if (build_options(s) != DP_OK)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory setting up the search");
+    /* Only the first phase: the frozen copy's times are one timetable of
+     * many, and its schedule is adopted only when better (adopt_frozen). */
+    rc = priced ? hard_rules_reachable(s, err) : DP_OK;
+    if (rc != DP_OK)
+        return rc;
     s->bound = dp__objective_bound(m, s);
     s->lg = priced ? dp__lagrange_prepare(s) : NULL;
     if (s->min_size_plugin != UINT32_MAX)
