@@ -46,19 +46,25 @@ static const char settings[] = "centre {\n"
                                "  max_activities = 2,\n"
                                "}\n";
 
-static void write_script(const char *rules)
+/* Writes at/centre.lua: the centre's settings `base`, then `rules`. */
+static void write_centre(const char *at, const char *base, const char *rules)
 {
     char path[512];
     FILE *f;
 
-    snprintf(path, sizeof path, "%s/centre.lua", dir);
+    snprintf(path, sizeof path, "%s/centre.lua", at);
     f = fopen(path, "w");
     CHECK(f != NULL);
     if (!f)
         return;
-    fputs(settings, f);
+    fputs(base, f);
     fputs(rules, f);
     fclose(f);
+}
+
+static void write_script(const char *rules)
+{
+    write_centre(dir, settings, rules);
 }
 
 static dp_model *load(dp_diags *d)
@@ -658,17 +664,7 @@ static char *slurp(const char *path)
 
 static void write_gain_script(const char *rules)
 {
-    char path[512];
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/centre.lua", gain_dir);
-    f = fopen(path, "w");
-    CHECK(f != NULL);
-    if (!f)
-        return;
-    fputs(gain_base, f);
-    fputs(rules, f);
-    fclose(f);
+    write_centre(gain_dir, gain_base, rules);
 }
 
 static dp_model *load_gain(void)
