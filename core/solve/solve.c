@@ -607,6 +607,10 @@ dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **o
             if (rc == DP_OK) {
                 rc = jobs[i].rc;
                 *err = jobs[i].err;
+                /* at.file points into the copied error's own file_buf, not
+                 * into the job's, which is freed below. */
+                if (err->at.file)
+                    err->at.file = err->file_buf;
             }
             continue;
         }
