@@ -105,7 +105,8 @@ dp_status dp__engine_init(dp_engine *e, const dp_model *m, const dp_plugin *cons
     e->kind = calloc(e->n_plugins + 1, sizeof *e->kind);
     for (int c = 0; c < 3; c++)
         e->class_list[c] = calloc(e->n_plugins + 1, sizeof *e->class_list[c]);
-    if (!e->pstate || !e->relax || !e->p_hard || !e->mv_hard || !e->live || !e->gain || !e->kind)
+    if (!e->pstate || !e->relax || !e->p_hard || !e->mv_hard || !e->live || !e->gain || !e->kind ||
+        !e->class_list[STRICT] || !e->class_list[SCORES] || !e->class_list[BOUNDED])
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory for the plugins");
     for (uint32_t i = 0; i < e->n_plugins; i++) {
         const dp_plugin *p = plugins[i];

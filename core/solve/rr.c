@@ -426,7 +426,7 @@ static void repair(dp_search *s, rr_work *w, uint32_t mark)
             again[n_again++] = s->m->choices[ch].child;
         }
     }
-    e->relax[s->min_size_plugin] = 0;
+    dp__engine_relax(e, s->min_size_plugin, 0);
     for (uint32_t i = 0; i < n_again; i++)
         dp__greedy_child(s, again[i]);
 }
@@ -449,7 +449,7 @@ bool dp__ruin_recreate_move(dp_search *s, int64_t *dv, uint32_t *mark)
     }
     *mark = dp__engine_mark(e);
     saved = e->relax[s->min_size_plugin];
-    e->relax[s->min_size_plugin] = 1;
+    dp__engine_relax(e, s->min_size_plugin, 1);
     /* Opening a cancelled section is what other moves cannot do: it gets
      * half of the tries (measured best among a few weightings). Two tries in
      * eight aim at a section that a child without any activity chose: at
@@ -486,7 +486,7 @@ bool dp__ruin_recreate_move(dp_search *s, int64_t *dv, uint32_t *mark)
         recreate(s, &w);
     repair(s, &w, *mark);
     s->protect = DP_NONE;
-    e->relax[s->min_size_plugin] = saved;
+    dp__engine_relax(e, s->min_size_plugin, saved);
     if (!ok || (saved == 0 && e->p_hard[s->min_size_plugin] != 0)) {
         dp__engine_rollback(e, *mark);
         return false;
