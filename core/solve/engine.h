@@ -52,8 +52,14 @@ typedef struct dp_engine {
     int64_t term[DP_N_TERMS]; /* current objective per term */
 
     /* The move being built. */
-    dp_grant *pend; /* pending (choice, new section) */
+    dp_grant *pend; /* pending (choice, new section), each choice once */
     uint32_t n_pend, cap_pend;
+    /* [n_choices]: pend_at[ch] is ch's index in pend when pend_gen[ch] ==
+     * gen (the move's generation), so that assigning and digesting a move of
+     * many children costs no scan of pend per child. */
+    uint32_t *pend_gen, *pend_at;
+    uint32_t gen;
+    uint32_t *child_at; /* [n_children]: index in mv_children when stamped */
     dp_session_change *mv_sessions;
     uint32_t n_mv_sessions, cap_mv_sessions;
     dp_child_change *mv_children;
