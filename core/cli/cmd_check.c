@@ -11,7 +11,10 @@
 #include "commands.h"
 #include "dagplan/load.h"
 #include "dagplan/model.h"
+#include "dagplan/rules.h"
+#include "dagplan/solve.h"
 #include "dagplan/time.h"
+#include "rules_report.h"
 
 static const char help[] =
     "Usage: dagplan check DIR [--week YYYY-Www]\n\n"
@@ -23,8 +26,28 @@ static const char help[] =
     "                    sections' dates; the counts are the week's\n\n"
     "Exit status: 0 valid (warnings allowed), 1 problems found, 2 wrong usage.\n";
 
-/* Checks one centre; returns 0 valid, 1 errors. */
 static int year, week; /* --week, 0: the template */
+
+/* The data may be valid file by file and still leave a hard rule of
+ * centre.lua that no schedule can meet (a child who chose the rule's
+ * activity but can never come to it): the solve would fail on it, so check
+ * reports every such rule and child now, as it does a custom rule that fails
+ * while the options are judged. DP_EINPUT when it added errors. */
+static dp_status check_hard_rules(const dp_model *m, dp_diags *diags, dp_error *err)
+{
+    size_t before = dp_diags_n_errors(diags);
+    dp_error failed = {0};
+
+    dp__cli_rules_date(m, week != 0, year, week);
+    dp_status rc = dp_solve_check_rules(m, diags, err);
+    if (rc != DP_OK)
+        return rc;
+    if (dp_rules_status(m, &failed) != DP_OK && dp_diags_add_error(diags, &failed) != DP_OK)
+        return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
+    return dp_diags_n_errors(diags) > before ? DP_EINPUT : DP_OK;
+}
+
+/* Checks one centre; returns 0 valid, 1 errors. */
 
 static int check_centre(const char *dir, bool quiet_ok)
 {
@@ -38,6 +61,8 @@ static int check_centre(const char *dir, bool quiet_ok)
         return 1;
     }
     dp_status rc = dp_load_centre_week(dir, year, week, diags, &m, &err);
+    if (rc == DP_OK)
+        rc = check_hard_rules(m, diags, &err);
     dp_diags_sort(diags);
     dp_diags_print(diags, stderr);
     if (rc == DP_OK) {

@@ -257,10 +257,11 @@ static uint64_t warm_idle_budget(const dp_search *s)
  * options). Hard
  * rules the data allow but the search does not meet are reported by the
  * command line after the solve (core/cli/rules_report.c). */
-static dp_status hard_rules_reachable(const dp_search *s, dp_error *err)
+static dp_status hard_rules_reachable(const dp_search *s, dp_diags *diags, dp_error *err)
 {
     const dp_model *m = s->m;
     const dp_rules *rs = m->rules;
+    dp_error found = {0};
 
     for (uint32_t i = 0; rs && i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
@@ -291,16 +292,28 @@ static dp_status hard_rules_reachable(const dp_search *s, dp_error *err)
                 continue;
             dp_loc at = {"centre.lua", r->line, 0};
             if (r->kind == DP_RULE_PIN)
-                return DP_FAIL(err, DP_ERULE, &at,
-                               "hard rule '%s' cannot hold: child '%s' can never have section '%s' "
-                               "(its wishes, group, week or another hard rule); nothing was "
-                               "stored",
-                               r->name, ch->id, m->sections[r->section].id);
-            return DP_FAIL(err, DP_ERULE, &at,
-                           "hard rule '%s' cannot hold for child '%s': it can have none of the "
-                           "rule's activities it chose (such as '%s': its group, its week or "
-                           "another hard rule); nothing was stored",
-                           r->name, ch->id, m->activities[wish].id);
+                DP_FAIL(&found, DP_ERULE, &at,
+                        "hard rule '%s' cannot hold: child '%s' can never have section '%s' "
+                        "(its wishes, group, week or another hard rule)%s",
+                        r->name, ch->id, m->sections[r->section].id,
+                        diags ? "" : "; nothing was stored");
+            else
+                DP_FAIL(&found, DP_ERULE, &at,
+                        "hard rule '%s' cannot hold for child '%s': it can have none of the "
+                        "rule's activities it chose (such as '%s': its group, its week or "
+                        "another hard rule)%s",
+                        r->name, ch->id, m->activities[wish].id,
+                        diags ? "" : "; nothing was stored");
+            if (!diags) {
+                if (err) {
+                    *err = found;
+                    if (err->at.file) /* into err's own copy of the name, not found's */
+                        err->at.file = err->file_buf;
+                }
+                return DP_ERULE;
+            }
+            if (dp_diags_add_error(diags, &found) != DP_OK)
+                return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
         }
     }
     return DP_OK;
@@ -310,10 +323,10 @@ static dp_status hard_rules_reachable(const dp_search *s, dp_error *err)
  * engine); s is released by the caller. o is the caller's own copy: a warm
  * start without an idle budget gets one here. Without priced, only the cheap
  * bound is computed. */
-static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o, bool priced,
-                            dp_error *err)
+/* The first part of search_run: the engine and the plugins on m, and every
+ * child's options (what it could ever hold). */
+static dp_status search_setup(dp_search *s, const dp_model *m, dp_solve_options *o, dp_error *err)
 {
-    bool warm_budget = o->warm_start && !o->idle_moves;
     dp_status rc;
 
     memset(s, 0, sizeof *s);
@@ -339,9 +352,20 @@ static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o
         dp__engine_relax(&s->e, s->min_size_plugin, 1);
     if (build_options(s) != DP_OK)
         return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory setting up the search");
+    return DP_OK;
+}
+
+static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o, bool priced,
+                            dp_error *err)
+{
+    bool warm_budget = o->warm_start && !o->idle_moves;
+    dp_status rc = search_setup(s, m, o, err);
+
+    if (rc != DP_OK)
+        return rc;
     /* Only the first phase: the frozen copy's times are one timetable of
      * many, and its schedule is adopted only when better (adopt_frozen). */
-    rc = priced ? hard_rules_reachable(s, err) : DP_OK;
+    rc = priced ? hard_rules_reachable(s, NULL, err) : DP_OK;
     if (rc != DP_OK)
         return rc;
     s->bound = dp__objective_bound(m, s);
@@ -532,6 +556,21 @@ static dp_status rules_verdict(const dp_model *m, dp_status rc, dp_solution **ou
         *out = NULL;
     }
     return DP_ERULE;
+}
+
+dp_status dp_solve_check_rules(const dp_model *m, dp_diags *diags, dp_error *err)
+{
+    dp_search s;
+    dp_solve_options o;
+    dp_status rc;
+
+    dp_solve_options_init(&o);
+    dp__rules_solve_begin(m);
+    rc = search_setup(&s, m, &o, err);
+    if (rc == DP_OK)
+        rc = hard_rules_reachable(&s, diags, err);
+    search_release(&s);
+    return rc;
 }
 
 dp_status dp_solve(const dp_model *m, const dp_solve_options *o, dp_solution **out, dp_error *err)

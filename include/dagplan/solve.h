@@ -81,6 +81,16 @@ typedef struct dp_solve_options {
 /* Fills o with the defaults: seed 1, time limit 10 s, automatic budgets. */
 void dp_solve_options_init(dp_solve_options *o);
 
+/* The hard rules of centre.lua that no schedule can meet, found before any
+ * search (what `dagplan check` reports, docs/rules.md "Hard rules the data
+ * cannot meet"): for every hard rule.at_least_one a selected child cannot
+ * meet with any activity of the rule it chose, and every hard rule.pin whose
+ * section the child can never have, an error at centre.lua:LINE naming the
+ * rule and the child is added to diags. dp_solve fails on the first of them
+ * (DP_ERULE). Returns DP_OK whether or not errors were added; DP_ENOMEM or a
+ * plugin's failure to start in err. */
+dp_status dp_solve_check_rules(const dp_model *m, dp_diags *diags, dp_error *err);
+
 typedef struct dp_score {
     int64_t total;    /* coverage + breadth + rank + rules + stability */
     int64_t coverage; /* FORMAT.md section 2 */

@@ -40,6 +40,21 @@ solve_fails never "centre.lua:$line: error: hard rule 'techniek' cannot hold for
 line=$(centre pin 'rule.pin{name = "vast", child = "c05", section = "techlab-a", hard = true}')
 solve_fails pin "centre.lua:$line: error: hard rule 'vast' cannot hold: child 'c05' can never have section 'techlab-a'"
 
+# dagplan check reports both rules, every child of them, before any solve.
+cp "$DP_WORK/never/centre.lua" "$DP_WORK/pin/centre.lua"
+techniek=$(wc -l <"$DP_WORK/pin/centre.lua")
+echo 'rule.pin{name = "vast", child = "c05", section = "techlab-a", hard = true}' \
+    >>"$DP_WORK/pin/centre.lua"
+out=$("$DAGPLAN" check "$DP_WORK/pin" 2>&1)
+expect "check: unmeetable hard rules" "$?" 1
+for c in c03 c05; do
+    contains "check techniek $c" "$out" \
+        "centre.lua:$techniek: error: hard rule 'techniek' cannot hold for child '$c'"
+done
+contains "check pin" "$out" "centre.lua:$((techniek + 1)): error: hard rule 'vast' cannot hold: child 'c05' can never have section 'techlab-a'"
+contains "check count" "$out" "3 errors"
+[[ $out != *"nothing was stored"* ]] && pass || fail "check says nothing was stored: $out"
+
 # c06 and c08 chose voorlezen; with one place only one of them can have it.
 line=$(centre full 'rule.at_least_one{name = "lezen", activities = "voorlezen", hard = true}')
 sed -i 's/^voorlezen-a,voorlezen,bieb,s2,,$/voorlezen-a,voorlezen,bieb,s2,,1/' \
@@ -47,6 +62,9 @@ sed -i 's/^voorlezen-a,voorlezen,bieb,s2,,$/voorlezen-a,voorlezen,bieb,s2,,1/' \
 grep -q '^voorlezen-a,.*,1$' "$DP_WORK/full/sections.csv" || fail "sections.csv changed"
 solve_fails full "centre.lua:$line: error: hard rule 'lezen' is broken 1 time"
 solve_fails full "centre.lua:$line: error: hard rule 'lezen' is broken 1 time" --threads 2
+# Each reader could have it alone: check, which does not search, passes.
+"$DAGPLAN" check "$DP_WORK/full" >/dev/null 2>"$DP_WORK/err" && pass ||
+    fail "check of a rule only the search breaks: $(cat "$DP_WORK/err")"
 
 # The same rules where the data allow them (checks that the failures above
 # come from the data): soft, or with room for both readers.
