@@ -238,6 +238,11 @@ bad_script "runtime error in a rule while solving" \
     "centre.lua:11: error: rule.custom 'kapot' (line 10) failed while solving" \
     'rule.custom{name = "kapot", scope = "child", weight = 1, check = function(ctx)
   return ctx.n + nil end}'
+# dagplan check judges every child's options with the rules: the same error.
+out=$("$DAGPLAN" check "$bad" 2>&1)
+expect "check: runtime error in a rule" "$?" 1
+contains "check: runtime error in a rule" "$out" \
+    "centre.lua:11: error: rule.custom 'kapot' (line 10) failed"
 bad_script "a rule returning a string" "check returned a string" \
     'rule.custom{name = "tekst", scope = "section", weight = 1, check = function(ctx) return "veel" end}'
 bad_script "an endless loop in a rule" "instructions" \
