@@ -296,10 +296,10 @@ static int digest(dp_engine *e)
     for (uint32_t i = 0; i < e->n_mv_sessions; i++)
         if (touch_section(e, e->m->sessions[e->mv_sessions[i].session].section, 0) != 0)
             return -1;
-    uint32_t total = 0;
+    uint32_t total = 0; /* (+ 1 below: a buffer even when no child keeps a grant) */
     for (uint32_t i = 0; i < e->n_mv_children; i++)
         total += e->mv_children[i].n_after;
-    if (GROW(e->mv_after, 0, e->cap_mv_after, total) != 0)
+    if (GROW(e->mv_after, 0, e->cap_mv_after, total + 1) != 0)
         return -1;
     /* The grants that stay, each child's after the previous child's; child_at
      * becomes where the child's new grants go. */
