@@ -2654,8 +2654,8 @@ static dp_status index_rules(rstate *st)
     st->msec_idx = calloc((size_t) m->n_sections + 1, sizeof *st->msec_idx);
     st->m_mix = calloc(rw + 1, sizeof *st->m_mix);
     if (!st->m_inc || !st->m_sess || !st->swm || !st->wm || !st->cl || !st->cs || !st->upd0 ||
-        !st->upts || !st->ps || !st->cflag || !st->sc || !st->wd || !st->msec_stamp || !st->msec_idx ||
-        !st->m_mix)
+        !st->upts || !st->ps || !st->cflag || !st->sc || !st->wd || !st->msec_stamp ||
+        !st->msec_idx || !st->m_mix)
         return DP_ENOMEM;
     for (uint32_t ri = 0; ri < rs->n; ri++) { /* what each aggregate value is */
         const dp_rule *r = &rs->rules[ri];

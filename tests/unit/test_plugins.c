@@ -534,16 +534,18 @@ static int64_t stub_gain(void *st, const dp_state_view *v, const dp_move *mv)
 
 static void test_judge_gain_asked(void)
 {
-    static const dp_plugin scoring = {DP_PLUGIN_ABI, "stub-score", DP_TERM_RANK, NULL, NULL,
-                                      stub_score_delta, NULL, stub_full, NULL, 0, NULL, NULL};
-    static const dp_plugin bounded = {DP_PLUGIN_ABI, "stub-bounded", DP_TERM_RULES, NULL, NULL,
-                                      stub_bounded_delta, NULL, stub_full, NULL, 0, NULL,
-                                      stub_gain};
+    static const dp_plugin scoring = {
+        DP_PLUGIN_ABI, "stub-score", DP_TERM_RANK, NULL, NULL, stub_score_delta,
+        NULL,          stub_full,    NULL,         0,    NULL, NULL};
+    static const dp_plugin bounded = {
+        DP_PLUGIN_ABI, "stub-bounded", DP_TERM_RULES, NULL, NULL, stub_bounded_delta,
+        NULL,          stub_full,      NULL,          0,    NULL, stub_gain};
     static const dp_plugin *const plugins[] = {&scoring, &bounded, NULL};
     dp_model *m = load(DP_TEST_DATA "/tiny");
     dp_engine e;
     dp_error err = {0};
     int64_t v;
+
     static const struct {
         int64_t floor;
         dp_judgement want;
