@@ -199,6 +199,7 @@ struct rstate {
     uint32_t rw; /* words of a rule mask */
     /* rm_child(c): rules the child's grants can affect (in crow) */
     uint64_t *rm_act;  /* [n_activities * rw]: rules a grant of the activity can affect */
+    uint64_t *rm_oth;  /* [n_activities * rw]: those without an aggregate (see grant_change) */
     uint64_t *m_child; /* [rw]: child-scope rules */
     uint64_t *m_held;  /* [rw]: rules that depend only on which activities are held */
     uint64_t *m_heldx; /* [rw]: m_held without the child-scope rules (see child_move) */
@@ -1600,14 +1601,18 @@ grant_change(rstate *st, const dp_child_change *cc, dp_grant g, const int after,
     if (st->has_mix)
         st->mev[(*n_mev)++] = (mev){sec, cc->child, after ? 1u : UINT32_MAX};
     const dp_id a = st->sec_act[sec];
-    const uint64_t *am = &st->rm_act[(size_t) a * rw];
+    const uint64_t *am = &st->rm_oth[(size_t) a * rw];
+    if (!st->has_reserve) { /* m_heldx is empty: the usual case, without the test */
+        for (uint32_t w = 0; w < rw; w++)
+            rel[w] |= am[w];
+        return;
+    }
     int comes_or_goes = -1; /* asked only for rules that look at holdings */
     for (uint32_t w = 0; w < rw; w++) {
-        uint64_t x = am[w] & ~st->m_inc[w];
-        if (comes_or_goes < 0 && (x & st->m_heldx[w]))
+        if (comes_or_goes < 0 && (am[w] & st->m_heldx[w]))
             comes_or_goes = grants_of_act(st, cc->after, cc->n_after, a) !=
                             grants_of_act(st, cc->before, cc->n_before, a);
-        rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_heldx[w]);
+        rel[w] |= am[w] & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_heldx[w]);
     }
 }
 
@@ -2282,6 +2287,7 @@ static void state_free(void *state)
     free(st->m_child);
     free(st->m_held);
     free(st->m_heldx);
+    free(st->rm_oth);
     free(st->cvm);
     for (uint32_t i = 0; st->tbit && i < st->rs->n; i++)
         free(st->tbit[i]);
@@ -2773,6 +2779,11 @@ static dp_status index_rules(rstate *st)
             st->has_allc = true;
         }
     }
+    st->rm_oth = calloc((size_t) m->n_activities * rw + 1, sizeof *st->rm_oth);
+    if (!st->rm_oth)
+        return DP_ENOMEM;
+    for (size_t k = 0; k < (size_t) m->n_activities * rw; k++)
+        st->rm_oth[k] = st->rm_act[k] & ~st->m_inc[k % rw];
     for (dp_id c = 0; c < m->n_children; c++) {
         const uint64_t *cm = rm_child(st, c);
         for (uint32_t w = 0; w < rw; w++) {
