@@ -389,7 +389,7 @@ dp_judgement dp__mv_judge(dp_engine *e, int64_t floor, bool feasibility_first, i
     if (!ask_class(e, SCORES, &v))
         return DP_MV_REFUSED;
     /* The bounds are never negative: they can only matter below the floor
-     * (two moves in three of the solve's judged moves are not). */
+     * (in bench/rules' native10, two judged moves in three are not). */
     if (v < floor && v + bounded_gain(e) < floor)
         return DP_MV_BELOW;
     /* The strict constraints before the bounded plugins: a refusal is
