@@ -162,4 +162,10 @@ void dp__rules_set_failure(dp_rules *rs, const dp_error *why);
 /* The kind's name as written in centre.lua ("max_activities"). */
 const char *dp__rule_kind_name(dp_rule_kind k);
 
+/* Tests: whether the points the rules plugin's state (an engine's pstate of
+ * dp_plugin_rules) keeps per scope for gain(), updated move by move, equal
+ * those made from scratch from the values it keeps now (which full()
+ * checks). Makes them afresh either way. */
+bool dp__rules_points_ok(void *state);
+
 #endif

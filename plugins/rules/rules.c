@@ -177,6 +177,7 @@ struct rstate {
      * upd[upd0[i] .. upd0[i + 1]). */
     struct upd *upd;
     uint32_t n_upd, cap_upd, *upd0;
+    int64_t *upts; /* [n_children + 1]: child i's change of points (gain()), for apply() */
     /* Grants that come or go (mix events), for the mix rules. */
     struct mev *mev;
     uint32_t n_mev, cap_mev;
@@ -198,6 +199,7 @@ struct rstate {
     uint32_t rw; /* words of a rule mask */
     /* rm_child(c): rules the child's grants can affect (in crow) */
     uint64_t *rm_act;  /* [n_activities * rw]: rules a grant of the activity can affect */
+    uint64_t *rm_oth;  /* [n_activities * rw]: those without an aggregate (see grant_change) */
     uint64_t *m_child; /* [rw]: child-scope rules */
     uint64_t *m_held;  /* [rw]: rules that depend only on which activities are held */
     uint64_t *m_heldx; /* [rw]: m_held without the child-scope rules (see child_move) */
@@ -1599,14 +1601,18 @@ grant_change(rstate *st, const dp_child_change *cc, dp_grant g, const int after,
     if (st->has_mix)
         st->mev[(*n_mev)++] = (mev){sec, cc->child, after ? 1u : UINT32_MAX};
     const dp_id a = st->sec_act[sec];
-    const uint64_t *am = &st->rm_act[(size_t) a * rw];
+    const uint64_t *am = &st->rm_oth[(size_t) a * rw];
+    if (!st->has_reserve) { /* m_heldx is empty: the usual case, without the test */
+        for (uint32_t w = 0; w < rw; w++)
+            rel[w] |= am[w];
+        return;
+    }
     int comes_or_goes = -1; /* asked only for rules that look at holdings */
     for (uint32_t w = 0; w < rw; w++) {
-        uint64_t x = am[w] & ~st->m_inc[w];
-        if (comes_or_goes < 0 && (x & st->m_heldx[w]))
+        if (comes_or_goes < 0 && (am[w] & st->m_heldx[w]))
             comes_or_goes = grants_of_act(st, cc->after, cc->n_after, a) !=
                             grants_of_act(st, cc->before, cc->n_before, a);
-        rel[w] |= x & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_heldx[w]);
+        rel[w] |= am[w] & (comes_or_goes > 0 ? ~(uint64_t) 0 : ~st->m_heldx[w]);
     }
 }
 
@@ -1692,11 +1698,13 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
         uint32_t nl = 0;
 
         upd0[i] = n_upd;
+        st->upts[i] = 0;
         if (!own && !agg && !st->has_allc) { /* no rule can change for this child */
             for (uint32_t w = 0; w < rw; w++)
                 rel[w] = 0;
             continue;
         }
+        const int64_t score0 = score;
         for (uint32_t w = 0; w < rw; w++)
             rel[w] = st->tmove[w];
         for (uint32_t u = 0; u < ww; u++)
@@ -1722,6 +1730,7 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                 if (x != x0)
                     value_change(st, q, x0, x, up, &n_upd, &hard, &score);
             }
+        int64_t pts = score0 - score; /* the aggregates' points: minus their score */
         for (uint32_t w = 0; w < rw; w++) {
             rel[w] &= (own ? cm[w] : 0) | st->m_allc[w];
             uint64_t others = rel[w] & st->m_child[w] & ~st->m_inc[w];
@@ -1746,8 +1755,10 @@ children_move_w(rstate *st, const dp_state_view *v, const dp_move *mv, dp_delta 
                     continue;
                 up[n_upd++] = (upd){k, (int32_t) ua};
                 add_units(r, ua - now[k], out);
+                pts += st->qpts[k] * (ua - now[k]);
             }
         }
+        st->upts[i] = pts;
     }
     upd0[nch] = n_upd;
     st->n_upd = n_upd;
@@ -1787,39 +1798,19 @@ nomem:
     return false;
 }
 
-/* The change of a child's points (gain()) when its row value q goes from
- * x0 to x: an aggregate's clamped units times its signed points (aword),
- * else units times the rule's points. */
-static int64_t value_points(const rstate *st, uint32_t q, int32_t x0, int32_t x)
-{
-    if (q < st->aw)
-        return st->wd[q].pts * (wclamp(&st->wd[q], x) - wclamp(&st->wd[q], x0));
-    return st->qpts[q] * ((int64_t) x - x0);
-}
-
 /* Stores the values child_move computed for the move's children, and the
- * children's points for gain(). */
+ * children's points for gain(): the change child_move found with them
+ * (upts: an aggregate's clamped units times its signed points, aword, else
+ * units times the rule's points). */
 static void child_commit(rstate *st, const dp_move *mv)
 {
-    if (st->gain_zero) { /* no points to keep: the values only */
-        for (uint32_t i = 0; i < mv->n_children; i++) {
-            int32_t *row = cvals(st, mv->children[i].child);
-            for (uint32_t p = st->upd0[i]; p < st->upd0[i + 1]; p++)
-                row[st->upd[p].q] = st->upd[p].x;
-        }
-        return;
-    }
     for (uint32_t i = 0; i < mv->n_children; i++) {
         dp_id c = mv->children[i].child;
         int32_t *row = cvals(st, c);
-        int64_t dp = 0;
-        for (uint32_t p = st->upd0[i]; p < st->upd0[i + 1]; p++) {
-            uint32_t q = st->upd[p].q;
-            dp += value_points(st, q, row[q], st->upd[p].x);
-            row[q] = st->upd[p].x;
-        }
-        st->cpen[c] += dp;
-        st->pen_child += dp;
+        for (uint32_t p = st->upd0[i]; p < st->upd0[i + 1]; p++)
+            row[st->upd[p].q] = st->upd[p].x;
+        st->cpen[c] += st->upts[i];
+        st->pen_child += st->upts[i];
     }
 }
 
@@ -2284,6 +2275,7 @@ static void state_free(void *state)
     free(st->cs);
     free(st->upd);
     free(st->upd0);
+    free(st->upts);
     free(st->mev);
     free(st->mwm);
     free(st->cc0);
@@ -2295,6 +2287,7 @@ static void state_free(void *state)
     free(st->m_child);
     free(st->m_held);
     free(st->m_heldx);
+    free(st->rm_oth);
     free(st->cvm);
     for (uint32_t i = 0; st->tbit && i < st->rs->n; i++)
         free(st->tbit[i]);
@@ -2658,6 +2651,7 @@ static dp_status index_rules(rstate *st)
     st->cl = calloc(512, sizeof *st->cl);
     st->cs = calloc(512, sizeof *st->cs);
     st->upd0 = calloc((size_t) m->n_children + 2, sizeof *st->upd0);
+    st->upts = calloc((size_t) m->n_children + 1, sizeof *st->upts);
     st->ps = calloc(max_sess, sizeof *st->ps);
     st->cflag = calloc((size_t) m->n_children + 1, 1);
     st->sc = calloc((size_t) m->n_sections * st->aw + 1, sizeof *st->sc);
@@ -2666,8 +2660,8 @@ static dp_status index_rules(rstate *st)
     st->msec_idx = calloc((size_t) m->n_sections + 1, sizeof *st->msec_idx);
     st->m_mix = calloc(rw + 1, sizeof *st->m_mix);
     if (!st->m_inc || !st->m_sess || !st->swm || !st->wm || !st->cl || !st->cs || !st->upd0 ||
-        !st->ps || !st->cflag || !st->sc || !st->wd || !st->msec_stamp || !st->msec_idx ||
-        !st->m_mix)
+        !st->upts || !st->ps || !st->cflag || !st->sc || !st->wd || !st->msec_stamp ||
+        !st->msec_idx || !st->m_mix)
         return DP_ENOMEM;
     for (uint32_t ri = 0; ri < rs->n; ri++) { /* what each aggregate value is */
         const dp_rule *r = &rs->rules[ri];
@@ -2785,6 +2779,11 @@ static dp_status index_rules(rstate *st)
             st->has_allc = true;
         }
     }
+    st->rm_oth = calloc((size_t) m->n_activities * rw + 1, sizeof *st->rm_oth);
+    if (!st->rm_oth)
+        return DP_ENOMEM;
+    for (size_t k = 0; k < (size_t) m->n_activities * rw; k++)
+        st->rm_oth[k] = st->rm_act[k] & ~st->m_inc[k % rw];
     for (dp_id c = 0; c < m->n_children; c++) {
         const uint64_t *cm = rm_child(st, c);
         for (uint32_t w = 0; w < rw; w++) {
@@ -3124,6 +3123,32 @@ static void gain_fill(rstate *st)
             }
         }
     }
+}
+
+bool dp__rules_points_ok(void *state)
+{
+    rstate *st = state;
+
+    if (!st || !st->cached)
+        return true;
+    const dp_model *m = st->m;
+    int64_t kept[4] = {st->pen_child, st->pen_fam, st->pen_sec, st->pen_set};
+    size_t nc = (size_t) m->n_children, nf = m->families.n, ns = m->n_sections;
+    int64_t *copy = malloc((nc + nf + ns + 1) * sizeof *copy);
+    bool ok = copy != NULL;
+
+    if (copy) {
+        memcpy(copy, st->cpen, nc * sizeof *copy);
+        memcpy(copy + nc, st->fpen, nf * sizeof *copy);
+        memcpy(copy + nc + nf, st->spen, ns * sizeof *copy);
+    }
+    gain_fill(st);
+    ok = ok && kept[0] == st->pen_child && kept[1] == st->pen_fam && kept[2] == st->pen_sec &&
+         kept[3] == st->pen_set && memcmp(copy, st->cpen, nc * sizeof *copy) == 0 &&
+         memcmp(copy + nc, st->fpen, nf * sizeof *copy) == 0 &&
+         memcmp(copy + nc + nf, st->spen, ns * sizeof *copy) == 0;
+    free(copy);
+    return ok;
 }
 
 /* gain(): whether delta() could call a custom rule for the move. Skipping

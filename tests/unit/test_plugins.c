@@ -499,6 +499,82 @@ done:
     dp_model_free(m);
 }
 
+/* dp__mv_judge asks the bounded plugins' gain() only when the value of the
+ * others is below the floor (a bound is never negative, so above it cannot
+ * matter), and skips their delta() when value plus bound stays below: two
+ * stub plugins, one scoring a fixed 5 and one bounded (gain 10, score -3),
+ * counting the calls. */
+static unsigned n_gain_calls, n_bounded_deltas;
+
+static void stub_score_delta(void *st, const dp_state_view *v, const dp_move *mv, dp_delta *out)
+{
+    (void) st, (void) v, (void) mv;
+    *out = (dp_delta){0, 5};
+}
+
+static void stub_bounded_delta(void *st, const dp_state_view *v, const dp_move *mv, dp_delta *out)
+{
+    (void) st, (void) v, (void) mv;
+    n_bounded_deltas++;
+    *out = (dp_delta){0, -3};
+}
+
+static void stub_full(void *st, const dp_state_view *v, dp_delta *out)
+{
+    (void) st, (void) v;
+    *out = (dp_delta){0, 0};
+}
+
+static int64_t stub_gain(void *st, const dp_state_view *v, const dp_move *mv)
+{
+    (void) st, (void) v, (void) mv;
+    n_gain_calls++;
+    return 10;
+}
+
+static void test_judge_gain_asked(void)
+{
+    static const dp_plugin scoring = {
+        DP_PLUGIN_ABI, "stub-score", DP_TERM_RANK, NULL, NULL, stub_score_delta,
+        NULL,          stub_full,    NULL,         0,    NULL, NULL};
+    static const dp_plugin bounded = {
+        DP_PLUGIN_ABI, "stub-bounded", DP_TERM_RULES, NULL, NULL, stub_bounded_delta,
+        NULL,          stub_full,      NULL,          0,    NULL, stub_gain};
+    static const dp_plugin *const plugins[] = {&scoring, &bounded, NULL};
+    dp_model *m = load(DP_TEST_DATA "/tiny");
+    dp_engine e;
+    dp_error err = {0};
+    int64_t v;
+
+    static const struct {
+        int64_t floor;
+        dp_judgement want;
+        unsigned gains, deltas; /* calls expected */
+    } cases[] = {
+        {2, DP_MV_OK, 0, 1},     /* 5 >= 2: no bound asked; 5 - 3 = 2 */
+        {5, DP_MV_BELOW, 0, 1},  /* 5 >= 5: no bound asked; 2 < 5 */
+        {12, DP_MV_BELOW, 1, 1}, /* 5 < 12 <= 5 + 10: asked, then evaluated */
+        {16, DP_MV_BELOW, 1, 0}, /* 5 + 10 < 16: below on the bound alone */
+    };
+
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    CHECK(dp__engine_init(&e, m, plugins, 0, &err) == DP_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        n_gain_calls = n_bounded_deltas = 0;
+        dp__mv_begin(&e);
+        dp__mv_assign(&e, 0, m->activities[m->choices[0].activity].section0);
+        CHECK(dp__mv_judge(&e, cases[i].floor, false, &v) == cases[i].want);
+        CHECK(n_gain_calls == cases[i].gains);
+        CHECK(n_bounded_deltas == cases[i].deltas);
+        if (cases[i].want == DP_MV_OK)
+            CHECK(v == 2);
+    }
+    dp__engine_release(&e);
+    dp_model_free(m);
+}
+
 int main(void)
 {
     char cmd[300];
@@ -509,6 +585,7 @@ int main(void)
     RUN(test_generated);
     RUN(test_swap_full_sections);
     RUN(test_judge);
+    RUN(test_judge_gain_asked);
     status = harness_report();
     if (gen_dir[0]) {
         snprintf(cmd, sizeof cmd, "rm -rf %s", gen_dir);

@@ -858,6 +858,10 @@ static gain_stats run_gain(const char *title, const char *script, int expect, un
         fprintf(stderr, "%s: the running totals disagree with full()\n", title);
         CHECK(!"dp__engine_verify");
     }
+    if (!dp__rules_points_ok(e.pstate[1])) {
+        fprintf(stderr, "%s: the points kept for gain() disagree with the values\n", title);
+        CHECK(!"dp__rules_points_ok");
+    }
     printf("  %s: %u moves, gain 0 with points held %u, known %u, unknown %u, %u gains (%u "
            "equal to the bound), points held at the end %lld\n",
            title, gs.moves, gs.zero, gs.known, gs.unknown, gs.gains, gs.tight,
