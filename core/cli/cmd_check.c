@@ -48,7 +48,6 @@ static dp_status check_hard_rules(const dp_model *m, dp_diags *diags, dp_error *
 }
 
 /* Checks one centre; returns 0 valid, 1 errors. */
-
 static int check_centre(const char *dir, bool quiet_ok)
 {
     dp_diags *diags = dp_diags_new();

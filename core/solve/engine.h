@@ -59,7 +59,9 @@ typedef struct dp_engine {
      * many children costs no scan of pend per child. */
     uint32_t *pend_gen, *pend_at;
     uint32_t gen;
-    uint32_t *child_at; /* [n_children]: index in mv_children when stamped */
+    /* [n_children], while digest runs: the child's index in mv_children,
+     * then where its next new grant goes in mv_after. */
+    uint32_t *child_at;
     dp_session_change *mv_sessions;
     uint32_t n_mv_sessions, cap_mv_sessions;
     dp_child_change *mv_children;
