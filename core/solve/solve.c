@@ -254,14 +254,15 @@ static uint64_t warm_idle_budget(const dp_search *s)
  * selected child who chose one of the rule's activities, none of which it
  * can hold: its group, its week for sections with fixed times, or another
  * hard rule) and rule.pin (the pinned section is not among the child's
- * options). Hard
- * rules the data allow but the search does not meet are reported by the
- * command line after the solve (core/cli/rules_report.c). */
+ * options). With diags, every such rule and child is added there instead
+ * (dp_solve_check_rules, `dagplan check`). Hard rules the data allow but the
+ * search does not meet are reported by the command line after the solve
+ * (core/cli/rules_report.c). */
 static dp_status hard_rules_reachable(const dp_search *s, dp_diags *diags, dp_error *err)
 {
     const dp_model *m = s->m;
     const dp_rules *rs = m->rules;
-    dp_error found = {0};
+    dp_error found = {0}, *to = diags ? &found : err;
 
     for (uint32_t i = 0; rs && i < rs->n; i++) {
         const dp_rule *r = &rs->rules[i];
@@ -292,26 +293,20 @@ static dp_status hard_rules_reachable(const dp_search *s, dp_diags *diags, dp_er
                 continue;
             dp_loc at = {"centre.lua", r->line, 0};
             if (r->kind == DP_RULE_PIN)
-                DP_FAIL(&found, DP_ERULE, &at,
+                DP_FAIL(to, DP_ERULE, &at,
                         "hard rule '%s' cannot hold: child '%s' can never have section '%s' "
                         "(its wishes, group, week or another hard rule)%s",
                         r->name, ch->id, m->sections[r->section].id,
                         diags ? "" : "; nothing was stored");
             else
-                DP_FAIL(&found, DP_ERULE, &at,
+                DP_FAIL(to, DP_ERULE, &at,
                         "hard rule '%s' cannot hold for child '%s': it can have none of the "
                         "rule's activities it chose (such as '%s': its group, its week or "
                         "another hard rule)%s",
                         r->name, ch->id, m->activities[wish].id,
                         diags ? "" : "; nothing was stored");
-            if (!diags) {
-                if (err) {
-                    *err = found;
-                    if (err->at.file) /* into err's own copy of the name, not found's */
-                        err->at.file = err->file_buf;
-                }
+            if (!diags)
                 return DP_ERULE;
-            }
             if (dp_diags_add_error(diags, &found) != DP_OK)
                 return DP_FAIL(err, DP_ENOMEM, NULL, "out of memory");
         }
@@ -319,10 +314,6 @@ static dp_status hard_rules_reachable(const dp_search *s, dp_diags *diags, dp_er
     return DP_OK;
 }
 
-/* Sets up search s on m and runs it to its best schedule (left in the
- * engine); s is released by the caller. o is the caller's own copy: a warm
- * start without an idle budget gets one here. Without priced, only the cheap
- * bound is computed. */
 /* The first part of search_run: the engine and the plugins on m, and every
  * child's options (what it could ever hold). */
 static dp_status search_setup(dp_search *s, const dp_model *m, dp_solve_options *o, dp_error *err)
@@ -355,6 +346,10 @@ static dp_status search_setup(dp_search *s, const dp_model *m, dp_solve_options 
     return DP_OK;
 }
 
+/* Sets up search s on m and runs it to its best schedule (left in the
+ * engine); s is released by the caller. o is the caller's own copy: a warm
+ * start without an idle budget gets one here. Without priced, only the cheap
+ * bound is computed. */
 static dp_status search_run(dp_search *s, const dp_model *m, dp_solve_options *o, bool priced,
                             dp_error *err)
 {
